@@ -1,0 +1,76 @@
+"""LaTeX -> Unicode for BibTeX field values, paying only for values that need it.
+
+Decoding every field with pylatexenc is the slowest part of loading a library (DESIGN.md: 21 s for
+10,000 entries). Most values hold no LaTeX at all, and the rest repeat (journal names, accents in
+common names), so: a fast path for plain text and for braces only, and a cache for the rest.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Any
+
+_NEEDS_DECODER = re.compile(r"[\\$~^_%]")
+
+
+def decode_latex(value: str) -> str:
+    """Field value with LaTeX markup -> plain Unicode text (NFC), whitespace collapsed."""
+    if not _NEEDS_DECODER.search(value):
+        text = value.replace("{", "").replace("}", "")
+    else:
+        text = _decode_with_pylatexenc(value)
+    return unicodedata.normalize("NFC", " ".join(text.split()))
+
+
+@lru_cache(maxsize=65536)
+def _decode_with_pylatexenc(value: str) -> str:
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    converter = _converter(LatexNodes2Text)
+    try:
+        return str(converter.latex_to_text(value))  # type: ignore[attr-defined]
+    except Exception:  # pylatexenc is lenient; on anything odd keep the text, minus braces
+        return value.replace("{", "").replace("}", "")
+
+
+# Macros common in bibliographies that pylatexenc's text database lacks (it would drop them
+# together with their argument, e.g. "The {\\TeX book}" -> "The book").
+_EXTRA_TEXT_MACROS: dict[str, Any] = {
+    "texttt": "%s", "textsc": "%s", "textsf": "%s", "textrm": "%s", "textup": "%s", "textnormal": "%s",
+    # Unknown to pylatexenc's parser, so they take no argument there: drop the macro name and
+    # the braced group after it stays as text.
+    "mkbibquote": "", "mkbibemph": "", "mkbibitalic": "", "mkbibbold": "", "enquote": "",
+    "url": "%s", "nolinkurl": "%s", "path": "%s", "acronym": "%s",
+    "TeX": "TeX", "LaTeX": "LaTeX", "LaTeXe": "LaTeX2e", "BibTeX": "BibTeX", "XeTeX": "XeTeX",
+    "mbox": "%s", "hbox": "%s", "noopsort": "", "nocite": "",
+}
+
+
+def _repl(name: str, repl: str) -> str:
+    """'%s' only for macros whose argument pylatexenc's parser knows; else drop the name."""
+    from pylatexenc import latexwalker
+
+    if "%s" in repl and latexwalker.get_default_latex_context_db().get_macro_spec(name) is None:
+        return ""
+    return repl
+
+
+@lru_cache(maxsize=1)
+def _converter(cls: type) -> object:
+    from pylatexenc.latex2text import MacroTextSpec, get_default_latex_context_db
+
+    context = get_default_latex_context_db()  # a fresh database on each call
+    context.add_context_category(
+        "litkb-bibliography",
+        macros=[MacroTextSpec(name, simplify_repl=_repl(name, repl)) for name, repl in _EXTRA_TEXT_MACROS.items()],
+        prepend=True,
+    )
+    return cls(latex_context=context, math_mode="verbatim", strict_latex_spaces=True)
+
+
+def fold(text: str) -> str:
+    """Lower-case, accents removed: the form used to compare names and titles."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()

@@ -1,0 +1,83 @@
+"""Stage ``load`` for notes: YAML text -> a composed node tree, safely.
+
+Input: the text of one file. Output: the root node (or None) and problems. Uses libyaml's C
+composer (an order of magnitude faster than the pure-Python one) and never constructs Python
+objects from tags, so ``!!python/object`` cannot execute anything. Anchors/aliases, duplicate keys,
+tags and tab indentation become problems; the schema stage then walks the nodes.
+"""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from .problems import Problem, problem
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
+
+STANDARD_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:map",
+}
+
+
+def compose_yaml(text: str, shown: str) -> tuple[yaml.Node | None, list[Problem]]:
+    """Compose ``text`` into a node tree. Returns (root or None, problems)."""
+    if "\t" in text:
+        tabs = [
+            problem(shown, text.count("\n", 0, m.start()) + 1, m.end() - m.start(), "KB202", "tab character used for indentation", "indent with spaces")
+            for m in _TAB_INDENT.finditer(text)
+        ]
+        if tabs:
+            return None, tabs
+    if "&" in text or "*" in text:
+        aliases = _find_anchors(text, shown)
+        if aliases is None:
+            pass  # syntax error: composing below reports it
+        elif aliases:
+            return None, aliases
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        what = err.problem or err.context or "syntax error"
+        return None, [problem(shown, line, col, "KB201", f"YAML syntax error: {what}")]
+    except yaml.YAMLError as err:
+        return None, [problem(shown, 0, 0, "KB201", f"YAML error: {err}")]
+    if root is None:
+        return None, [problem(shown, 0, 0, "KB002", "file holds no YAML document")]
+    return root, []
+
+
+def _find_anchors(text: str, shown: str) -> list[Problem] | None:
+    """Report every anchor or alias event. Runs only when the text holds '&' or '*', and stops at
+    the first one, so a 'billion laughs' document is refused before anything is expanded."""
+    found: list[Problem] = []
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            anchor = getattr(event, "anchor", None)
+            if anchor is not None:
+                mark = event.start_mark
+                kind = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
+                found.append(problem(shown, mark.line + 1, mark.column + 1, "KB205", f"YAML {kind} '{anchor}' is not allowed"))
+                break
+    except yaml.YAMLError:
+        return None
+    return found
+
+
+def check_tag(node: yaml.Node, shown: str) -> Problem | None:
+    """A problem for any explicit non-standard tag (``!!python/object``, ``!custom`` ...)."""
+    if node.tag in STANDARD_TAGS:
+        return None
+    mark = node.start_mark
+    return problem(shown, mark.line + 1, mark.column + 1, "KB204", f"YAML tag '{node.tag}' is not allowed", "remove the tag")
