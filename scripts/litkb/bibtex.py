@@ -7,17 +7,22 @@ problem (bibtexparser's 0-based lines become 1-based). Bad input never raises.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import bibtexparser
+import bibtexparser.entrypoint
 from bibtexparser import model as bibmodel
+from bibtexparser.exceptions import BlockAbortedException
 from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
 
 from .latex import decode_latex
 from .problems import Problem, problem
 from .textio import read_text
+
+# bibtexparser logs each failed block itself; we report them as problems instead.
+logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 
 PERSON_FIELDS = ("author", "editor")
 VERIFICATION_VALUES = ("verified", "partial", "unverified", "unknown")
@@ -73,7 +78,7 @@ def load_bibtex(path: Path, shown: str) -> tuple[BibLibrary, list[Problem]]:
 def parse_bibtex(text: str, shown: str, problems: list[Problem] | None = None) -> tuple[BibLibrary, list[Problem]]:
     """Parse BibTeX text (see :func:`load_bibtex`)."""
     problems = list(problems or [])
-    library = bibtexparser.parse_string(text, parse_stack=[])
+    library = bibtexparser.entrypoint.parse_string(text, parse_stack=[])
     for block in library.failed_blocks:
         problems.append(_failed_block_problem(block, shown))
     macros = dict(_MONTHS)
@@ -111,10 +116,14 @@ def _failed_block_problem(block: bibmodel.ParsingFailedBlock, shown: str) -> Pro
     if isinstance(block, bibmodel.DuplicateFieldKeyBlock):
         names = ", ".join(sorted(block.duplicate_keys))
         return problem(shown, line, 1, "KB108", f"field(s) {names} appear twice in this entry")
-    reason = str(block.error).split("\n")[0]
-    if "aborted" in reason or "unbalanced" in reason.lower() or "enclosing" in reason.lower():
-        reason = "block could not be parsed (unbalanced braces or quotes?)"
-    return problem(shown, line, 1, "KB101", f"BibTeX {reason}", "check the braces and commas of this entry")
+    error = block.error
+    if isinstance(error, BlockAbortedException):
+        # The splitter gives up on a block when it meets the next '@' before the block closed.
+        end_line = block.raw.count("\n") + line if block.raw else line
+        detail = f"entry is not closed before line {end_line + 1}: {error.abort_reason.strip().rstrip('.')}"
+    else:
+        detail = " ".join(str(error).split()) or type(error).__name__
+    return problem(shown, line, 1, "KB101", f"BibTeX block cannot be parsed: {detail}", "check the braces, quotes and commas of this entry")
 
 
 def _strip_enclosing(value: str) -> str:

@@ -50,6 +50,21 @@ def check(obj: _Context, fmt: str, strict: bool) -> None:
     sys.exit(1 if failed else 0)
 
 
+@main.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("schemas"), show_default=True, help="Folder for the JSON Schema files.")
+@click.pass_obj
+def schema(obj: _Context, out: Path) -> None:
+    """Export the note and concept schemas as JSON Schema files for editors.
+
+    Writes note.schema.json and concept.schema.json (relative paths are under --root).
+    """
+    from .schema_export import write_schemas
+
+    folder = out if out.is_absolute() else obj.root / out
+    for path in write_schemas(folder):
+        click.echo(f"wrote {path}")
+
+
 # Commands of other areas live in their own modules (cmd_*.py), each exposing ``COMMANDS``,
 # so that areas grow without editing this file and `kb search` imports only what it needs.
 _COMMAND_MODULES = ("cmd_quotes", "cmd_search", "cmd_site", "cmd_contrib", "cmd_cite")

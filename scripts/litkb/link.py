@@ -32,7 +32,7 @@ def build_kb(root: Path) -> KnowledgeBase:
     problems: list[Problem] = []
     bib_path = root / BIB_NAME
     if not bib_path.is_file():
-        problems.append(problem(BIB_NAME, 0, 0, "KB003", f"no {BIB_NAME} in {root}", "run kb in a knowledge base, or pass --root DIR"))
+        problems.append(problem(BIB_NAME, 1, 1, "KB003", f"no {BIB_NAME} in {root}", "run kb in a knowledge base, or pass --root DIR"))
         entries: dict[str, BibEntry] = {}
     else:
         library, bib_problems = load_bibtex(bib_path, BIB_NAME)
@@ -104,7 +104,7 @@ def _link_sources(entries: dict[str, BibEntry]) -> tuple[dict[str, Source], dict
 
 def _load_documents(root: Path, folder: Path, spec: schema.Mapping, problems: list[Problem]) -> list[tuple[str, LMap, str]]:
     """Read and validate every ``*.yaml`` in ``folder``. Returns (shown path, values, digest)."""
-    docs = []
+    docs: list[tuple[str, LMap, str]] = []
     base = root / folder
     if not base.is_dir():
         return docs
@@ -274,9 +274,9 @@ class _Linker:
             concept = ref.get("concept")
             if concept is not None and self.check_concept(shown, concept, set(concepts)) and ref.get("stance"):
                 links.append(ConceptLink(str(concept), str(ref["stance"])))
-        if "locator" not in doc:
+        if "locator" not in doc.key_pos:
             self.at(shown, cid, "KB501", f"claim '{cid}' has no locator")
-        if "quote" not in doc and not reported:
+        if "quote" not in doc.key_pos and not reported:
             self.at(shown, cid, "KB502", f"claim '{cid}' has no verbatim quote")
         return Claim(
             id=str(cid),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 import yaml
 
@@ -67,7 +67,7 @@ class Mapping:
         return next((f for f in self.fields if f.name == name), None)
 
 
-Spec = Union[Text, ListOf, Mapping]
+Spec = Text | ListOf | Mapping
 
 CONCEPT_REF = Mapping(
     (
@@ -182,13 +182,13 @@ class _Walker:
         if not isinstance(node, yaml.ScalarNode):
             self.at(node, "KB301", f"'{where}' must be text, not {_describe(node)}")
             return None
-        if node.tag in _SURPRISE_TAGS and node.style is None:
+        if node.tag in _SURPRISE_TAGS and not node.style:  # plain (unquoted) scalar: style None or ""
             if node.tag == "tag:yaml.org,2002:null":
                 self.at(node, "KB306", f"'{where}' is empty")
             else:
                 self.at(node, "KB206", f"'{where}': {node.value!r} is read by YAML as {_SURPRISE_TAGS[node.tag]}", f'write "{node.value}" in quotes')
             return None
-        if node.tag not in _TEXT_TAGS and node.style is None:
+        if node.tag not in _TEXT_TAGS and not node.style:
             self.at(node, "KB301", f"'{where}' must be text")
             return None
         value = LStr(node.value.strip(), node.start_mark.line + 1, node.start_mark.column + 1)

@@ -18,7 +18,7 @@ def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
     try:
         raw = path.read_bytes()
     except OSError as err:
-        return None, [problem(shown, 0, 0, "KB003", f"cannot read file: {err.strerror}")]
+        return None, [problem(shown, 1, 1, "KB003", f"cannot read file: {err.strerror}")]
     problems: list[Problem] = []
     try:
         text = raw.decode("utf-8")
@@ -33,7 +33,7 @@ def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
     if text.startswith("\ufeff"):
         text = text[1:]
     if not text.strip():
-        problems.append(problem(shown, 0, 0, "KB002", "file is empty"))
+        problems.append(problem(shown, 1, 1, "KB002", "file is empty"))
         return None, problems
     return text, problems
 

@@ -52,9 +52,9 @@ def compose_yaml(text: str, shown: str) -> tuple[yaml.Node | None, list[Problem]
         what = err.problem or err.context or "syntax error"
         return None, [problem(shown, line, col, "KB201", f"YAML syntax error: {what}")]
     except yaml.YAMLError as err:
-        return None, [problem(shown, 0, 0, "KB201", f"YAML error: {err}")]
+        return None, [problem(shown, 1, 1, "KB201", f"YAML error: {err}")]
     if root is None:
-        return None, [problem(shown, 0, 0, "KB002", "file holds no YAML document")]
+        return None, [problem(shown, 1, 1, "KB002", "file holds no YAML document")]
     return root, []
 
 
@@ -65,7 +65,7 @@ def _find_anchors(text: str, shown: str) -> list[Problem] | None:
     try:
         for event in yaml.parse(text, Loader=_Loader):
             anchor = getattr(event, "anchor", None)
-            if anchor is not None:
+            if anchor is not None and event.start_mark is not None:
                 mark = event.start_mark
                 kind = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
                 found.append(problem(shown, mark.line + 1, mark.column + 1, "KB205", f"YAML {kind} '{anchor}' is not allowed"))
@@ -80,4 +80,5 @@ def check_tag(node: yaml.Node, shown: str) -> Problem | None:
     if node.tag in STANDARD_TAGS:
         return None
     mark = node.start_mark
-    return problem(shown, mark.line + 1, mark.column + 1, "KB204", f"YAML tag '{node.tag}' is not allowed", "remove the tag")
+    tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+    return problem(shown, mark.line + 1, mark.column + 1, "KB204", f"YAML tag '{tag}' is not allowed", "remove the tag")

@@ -1,0 +1,5 @@
+"""``python -m litkb`` = the ``kb`` command."""
+
+from litkb.cli import run
+
+run()
