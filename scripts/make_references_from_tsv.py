@@ -194,7 +194,7 @@ def read_rows(path: Path) -> list[dict[str, str]]:
                 continue
             if len(cells) != len(COLUMNS):
                 raise ValueError(f"{path}:{lineno}: {len(cells)} cells, expected {len(COLUMNS)}")
-            rows.append({k: v.strip() for k, v in zip(COLUMNS, cells)})
+            rows.append({k: v.strip() for k, v in zip(COLUMNS, cells, strict=True)})
     return rows
 
 
