@@ -30,6 +30,8 @@ _MONTHS = {m: str(i) for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "
 _SAFE_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:+-]*$")
 # Fields kept verbatim (no LaTeX decoding): identifiers and URLs, where a backslash or % is literal.
 _VERBATIM_FIELDS = {"doi", "url", "isbn", "issn", "eprint", "file", "verification_note", "crossref", "xref", "related", "pages"}
+# In verbatim fields only the escaped specials are undone (a '~' in a URL stays a tilde).
+_ESCAPED_SPECIAL = re.compile(r"\\([&%_#$])")
 # biblatex inheritance: fields a child takes from its crossref parent under another name.
 _INHERIT_AS = {"title": "booktitle", "subtitle": "booksubtitle", "titleaddon": "booktitleaddon"}
 # A parent's own identity and provenance describe the parent, not the child.
@@ -210,7 +212,7 @@ def _finish_entry(
     for name, value in values.items():
         if name in PERSON_FIELDS:
             persons[name] = tuple(_parse_person(p) for p in split_multiple_persons_names(value))
-        decoded[name] = value.strip() if name in _VERBATIM_FIELDS else decode_latex(value)
+        decoded[name] = _ESCAPED_SPECIAL.sub(r"\1", value.strip()) if name in _VERBATIM_FIELDS else decode_latex(value)
     status = decoded.get("verification")
     # A cited work that nobody could identify ("unknown") has no title to give; saying so is
     # the honest record, so only other entries must have one.

@@ -15,10 +15,36 @@ from typing import Any
 _NEEDS_DECODER = re.compile(r"[\\$~^_%]")
 
 
+# Accent commands (\\"o, \\'{e}, {\\c c}, \\v{s}) -> combining marks; covers most names in real
+# libraries without the cost of a full LaTeX parse.
+_COMBINING = {'"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u0303", "=": "\u0304", ".": "\u0307",
+              "u": "\u0306", "v": "\u030c", "H": "\u030b", "c": "\u0327", "k": "\u0328", "r": "\u030a", "d": "\u0323", "b": "\u0331"}
+_SYMBOL_ACCENT = re.compile(r"\\([\"'`^~=.])\s*(?:\{\s*(?:\\([ij])\b\s*|([A-Za-z]))\s*\}|\\([ij])\b|([A-Za-z]))")
+_LETTER_ACCENT = re.compile(r"\\([uvHckrdb])(?:\s*\{\s*(?:\\([ij])\b\s*|([A-Za-z]))\s*\}|\s+([A-Za-z]))")
+_SPECIAL_LETTERS = {"o": "ø", "O": "Ø", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ", "aa": "å", "AA": "Å", "ss": "ß", "l": "ł", "L": "Ł", "i": "ı", "j": "ȷ"}
+_SPECIAL_LETTER = re.compile(r"\\(ae|AE|oe|OE|aa|AA|ss|o|O|l|L|i|j)(?![A-Za-z])\s?")
+_ESCAPES = re.compile(r"\\([&%_#$])")
+
+
+def _accent(match: re.Match[str]) -> str:
+    mark, *bases = match.groups()
+    return next(b for b in bases if b) + _COMBINING[mark]  # a dotless \\i takes the accent as i
+
+
+def _simple_decode(value: str) -> str:
+    """Decode accents and special letters with regular expressions (escapes are left alone)."""
+    value = _SYMBOL_ACCENT.sub(_accent, value)
+    value = _LETTER_ACCENT.sub(_accent, value)
+    return _SPECIAL_LETTER.sub(lambda m: _SPECIAL_LETTERS[m.group(1)], value)
+
+
 def decode_latex(value: str) -> str:
     """Field value with LaTeX markup -> plain Unicode text (NFC), whitespace collapsed."""
-    if not _NEEDS_DECODER.search(value):
-        text = value.replace("{", "").replace("}", "")
+    if "\\" in value:
+        value = _simple_decode(value)
+    if not _NEEDS_DECODER.search(_ESCAPES.sub("", value).replace("~", "")):
+        # Only braces, ties and escaped specials are left: no parser needed.
+        text = _ESCAPES.sub(r"\1", value).replace("~", "\u00a0").replace("{", "").replace("}", "")
     else:
         text = _decode_with_pylatexenc(value)
     return unicodedata.normalize("NFC", " ".join(text.split()))

