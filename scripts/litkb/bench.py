@@ -20,8 +20,7 @@ from pathlib import Path
 FAMILIES = ["Gr{\\\"o}nn", "Spillane", "Harris", "Leithwood", "MacBeath", "Torrance", "Elmore", "Day", "Timperley", "Hallinger",
             "M{\\\"u}ller", "Garc{\\'\\i}a", "{\\O}stergaard", "Dupr{\\'e}", "Nu{\\~n}ez", "Crowther", "Mascall", "Murphy", "Louis", "Hartley"]
 GIVEN = ["Peter", "James P.", "Alma", "Kenneth", "John", "Deirdre", "Richard F.", "Christopher", "Helen S.", "Philip", "Ann", "Jos{\\'e}"]
-WORDS = ("leadership distributed school headteacher teacher capacity trust hierarchy improvement learning organisation "
-         "identity culture collaboration practice evidence accountability reciprocity primary secondary policy reform").split()
+WORDS = ["leadership", "distributed", "school", "headteacher", "teacher", "capacity", "trust", "hierarchy", "improvement", "learning", "organisation", "identity", "culture", "collaboration", "practice", "evidence", "accountability", "reciprocity", "primary", "secondary", "policy", "reform"]
 JOURNALS = {"edmal": "Educational Management Administration \\& Leadership", "slm": "School Leadership \\& Management",
             "jea": "Journal of Educational Administration", "lpis": "Leadership and Policy in Schools"}
 STANCES = ("defines", "supports", "qualifies", "contests")
@@ -115,7 +114,7 @@ def _one_size(n: int, areas: list[str]) -> list[tuple[str, str]]:
             if out.returncode != 0:
                 rows.append((f"{area}: failed", out.stderr.strip().splitlines()[-1] if out.stderr.strip() else "?"))
                 continue
-            rows += [tuple(r) for r in json.loads(out.stdout)]  # type: ignore[misc]
+            rows += [(str(name), str(value)) for name, value in json.loads(out.stdout)]
         return rows
 
 
