@@ -1,0 +1,52 @@
+# The two README commands are `make site` and `make test`; both set up what they need first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+
+.PHONY: site test check lint bench setup setup-test browser serve clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV) || (apt-get update && apt-get install -y python3-venv && $(PYTHON) -m venv $(VENV))
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+setup: $(STAMP)
+
+setup-test: $(TEST_STAMP) browser
+
+# Browser tests drive Debian's Chromium (never a downloaded browser build).
+browser:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update && apt-get install -y chromium)
+
+## Main job: check the knowledge base, index it and build the site into site/.
+site: $(STAMP)
+	$(BIN)/kb build
+
+## Live preview on http://127.0.0.1:8000 (re-renders when a note or references.bib changes).
+serve: $(STAMP)
+	$(BIN)/kb serve
+
+check: $(STAMP)
+	$(BIN)/kb check
+
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check scripts tests
+	$(BIN)/mypy
+
+## Whole test suite: lint, types, and every test (including the headless-Chromium ones).
+test: setup-test lint
+	$(BIN)/pytest -q
+
+## Benchmark table on synthetic knowledge bases of 1,000 and 10,000 sources.
+bench: $(TEST_STAMP)
+	$(BIN)/python -m litkb.bench --sizes 1000,10000
+
+clean:
+	rm -rf site .kb-index $(VENV)
