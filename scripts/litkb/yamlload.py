@@ -32,6 +32,9 @@ _BOOL = re.compile(r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False
 _NULL = re.compile(r"^(?:~|null|Null|NULL)$")
 _TIMESTAMP = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:[Tt ]|$)")
 _TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
+# Where an anchor (&a) or alias (*a) could start a node. A hit only costs an exact event scan,
+# so false positives inside quoted text are harmless; most notes are parsed once.
+_MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[{,])[&*][A-Za-z0-9_]")
 
 STANDARD_TAGS = {
     "tag:yaml.org,2002:str",
@@ -54,7 +57,7 @@ def compose_yaml(text: str, shown: str) -> tuple[yaml.Node | None, list[Problem]
         ]
         if tabs:
             return None, tabs
-    if "&" in text or "*" in text:
+    if _MAYBE_ANCHOR.search(text):
         aliases = _find_anchors(text, shown)
         if aliases is None:
             pass  # syntax error: composing below reports it
