@@ -26,7 +26,7 @@ logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 
 PERSON_FIELDS = ("author", "editor")
 VERIFICATION_VALUES = ("verified", "partial", "unverified", "unknown")
-_MONTHS = {m: str(i) for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+MONTH_MACROS = {m: str(i) for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
 _SAFE_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:+-]*$")
 # Fields kept verbatim (no LaTeX decoding): identifiers and URLs, where a backslash or % is literal.
 _VERBATIM_FIELDS = {"doi", "url", "isbn", "issn", "eprint", "file", "verification_note", "crossref", "xref", "related", "pages"}
@@ -83,7 +83,7 @@ def parse_bibtex(text: str, shown: str, problems: list[Problem] | None = None) -
     library = bibtexparser.entrypoint.parse_string(text, parse_stack=[])
     for block in library.failed_blocks:
         problems.append(_failed_block_problem(block, shown))
-    macros = dict(_MONTHS)
+    macros = dict(MONTH_MACROS)
     for string in library.strings:
         macros[string.key.lower()] = _strip_enclosing(str(string.value))
     raw_entries: dict[str, tuple[bibmodel.Entry, dict[str, str], dict[str, int]]] = {}
@@ -98,7 +98,7 @@ def parse_bibtex(text: str, shown: str, problems: list[Problem] | None = None) -
             name = fld.key.lower()
             fline = fld.start_line + 1
             lines[name] = fline
-            value, undefined = _resolve_value(str(fld.value), macros)
+            value, undefined = resolve_value(str(fld.value), macros)
             for macro in undefined:
                 problems.append(problem(shown, fline, 1, "KB105", f"undefined @string macro '{macro}' in field '{name}' of '{entry.key}'", "define it with @string or put the value in braces"))
             values[name] = value
@@ -152,7 +152,7 @@ def _split_concatenation(value: str) -> list[str]:
     return [p.strip() for p in parts]
 
 
-def _resolve_value(raw: str, macros: dict[str, str]) -> tuple[str, list[str]]:
+def resolve_value(raw: str, macros: dict[str, str]) -> tuple[str, list[str]]:
     """Raw field value (still enclosed) -> (value with macros expanded, undefined macro names)."""
     raw = raw.strip()
     if raw[:1] == "{" and raw[-1:] == "}" and "#" not in raw:
