@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: site test check lint bench setup setup-test browser serve clean
+.PHONY: site test check lint bench setup setup-test browser serve docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV) || (apt-get update && apt-get install -y python3-venv && $(PYTHON) -m venv $(VENV))
@@ -47,6 +47,10 @@ test: setup-test lint
 ## Benchmark table on synthetic knowledge bases of 1,000 and 10,000 sources.
 bench: $(TEST_STAMP)
 	$(BIN)/python -m litkb.bench --sizes 1000,10000
+
+## Refresh the generated problem-code table in CONTRIBUTING.md.
+docs: $(STAMP)
+	$(BIN)/python -m litkb.contrib_docs
 
 clean:
 	rm -rf site .kb-index $(VENV)
