@@ -1,0 +1,114 @@
+"""Benchmark of the site: ``bench_site(root)`` -> rows for the ``make bench`` table.
+
+Input: a knowledge-base root (e.g. one written by :func:`litkb.bench.generate_kb`). Output:
+(metric, value) rows: the strict MkDocs build in a child process (wall time, peak memory), the
+generation step alone (load to pages, in this process) and its share of the build, sizes of the
+site, the explorer JSON and the search index, and, when Chromium is available, how long the
+explorer takes to filter all claims in the browser.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .bench import measure
+
+_BUILD = "import sys; from pathlib import Path; from litkb.site.build import build_site; build_site(Path(sys.argv[1]), Path(sys.argv[2]))"
+
+
+def bench_site(root: Path) -> list[tuple[str, str]]:
+    from .link import build_kb
+    from .site import render_pages
+    from .site.source_pages import CITATION_STYLE, _reference_formatter
+
+    rows: list[tuple[str, str]] = []
+    with tempfile.TemporaryDirectory(prefix="kb-bench-site-") as tmp:
+        site = Path(tmp) / "site"
+        env_before = os.environ.get("NO_MKDOCS_2_WARNING")
+        os.environ["NO_MKDOCS_2_WARNING"] = "1"
+        try:
+            # The child first: RUSAGE_CHILDREN keeps the largest child so far.
+            wall, peak, code = measure([sys.executable, "-c", _BUILD, str(root), str(site)])
+        finally:
+            if env_before is None:
+                os.environ.pop("NO_MKDOCS_2_WARNING", None)
+        rows += [("site: build wall (s)", f"{wall:.1f}"), ("site: build peak memory (MB)", f"{peak:.0f}"), ("site: build exit", str(code))]
+        start = time.perf_counter()
+        kb = build_kb(root)
+        loaded = time.perf_counter()
+        pages = render_pages(kb)
+        generated = time.perf_counter()
+        rows += [
+            ("site: load (s)", f"{loaded - start:.2f}"),
+            ("site: render pages (s)", f"{generated - loaded:.2f}"),
+            ("site: generation, load to pages (s)", f"{generated - start:.2f}"),
+            ("site: generation share of build (%)", f"{100 * (generated - start) / wall:.0f}" if wall else "?"),
+            ("site: generated pages", str(len(pages))),
+        ]
+        formatter = _reference_formatter()
+        if formatter is not None:
+            # Formatting references with litkb.cite (citeproc) is part of rendering; shown apart
+            # because it dominates the generation time.
+            start = time.perf_counter()
+            for source in kb.sources.values():
+                formatter(source, CITATION_STYLE)
+            rows.append(("site: of which formatted references, litkb.cite (s)", f"{time.perf_counter() - start:.2f}"))
+        if code == 0:
+            rows += _sizes(site)
+            rows += _explorer_timing(site)
+    return rows
+
+
+def _sizes(site: Path) -> list[tuple[str, str]]:
+    files = [p for p in site.rglob("*") if p.is_file()]
+    html = [p for p in files if p.suffix == ".html"]
+    largest = max(html, key=lambda p: p.stat().st_size)
+    return [
+        ("site: size (MB)", f"{sum(p.stat().st_size for p in files) / 1e6:.1f}"),
+        ("site: HTML pages", str(len(html))),
+        ("site: largest page (KB)", f"{largest.stat().st_size / 1e3:.0f} ({largest.parent.relative_to(site).as_posix()})"),
+        ("site: explorer JSON (KB)", f"{(site / 'explorer' / 'claims.json').stat().st_size / 1e3:.0f}"),
+        ("site: search index (KB)", f"{(site / 'search' / 'search_index.json').stat().st_size / 1e3:.0f}"),
+    ]
+
+
+def _explorer_timing(site: Path) -> list[tuple[str, str]]:
+    """Explorer filter times in headless Chromium (first view of all claims; stance filter)."""
+    chromium = Path("/usr/bin/chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return [("site: explorer filter (ms)", "n/a (no playwright)")]
+    if not chromium.exists():
+        return [("site: explorer filter (ms)", "n/a (no chromium)")]
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(site)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(0.5)
+        args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(chromium), args=args)
+            page = browser.new_page()
+            page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(f"http://127.0.0.1:{port}/") else route.abort())
+            page.goto(f"http://127.0.0.1:{port}/explorer/")
+            page.wait_for_selector("#kb-explorer[data-ready=true]", timeout=60_000)
+            first = float(page.get_attribute("#kb-explorer", "data-filter-ms") or "nan")
+            timings = []
+            for stance in ("contests", "supports", ""):
+                page.select_option("select[name=stance]", stance)
+                timings.append(float(page.get_attribute("#kb-explorer", "data-filter-ms") or "nan"))
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait()
+    return [("site: explorer first view (ms)", f"{first:.0f}"), ("site: explorer filter, worst of 3 (ms)", f"{max(timings):.0f}")]

@@ -1,0 +1,137 @@
+"""Building the site and writing the generated pages, atomically.
+
+Input: a knowledge-base root. Output: a site folder (``build_site``, MkDocs in-process with
+``--strict``) or a folder of generated Markdown (``write_pages``). Both are made in a temporary
+folder next to the target and swapped in, so an interrupted run never leaves half a site.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from .common import GeneratedPage
+from .hooks import ROOT_ENV
+
+SITE_MARKER = ".kb-site"
+PAGES_MARKER = ".kb-pages"
+# The project's mkdocs.yml (scripts/litkb/site/build.py -> repository root), used for a
+# knowledge base that has none of its own (fixtures, benchmarks).
+PROJECT_CONFIG = Path(__file__).resolve().parents[3] / "mkdocs.yml"
+
+
+class SiteError(Exception):
+    """A build that cannot start or did not finish; the message is one line for the user."""
+
+
+def find_config(root: Path) -> Path:
+    """``<root>/mkdocs.yml``, else the project's own."""
+    for candidate in (root / "mkdocs.yml", PROJECT_CONFIG):
+        if candidate.is_file():
+            return candidate.resolve()
+    raise SiteError(f"no mkdocs.yml in {root} (nor {PROJECT_CONFIG})")
+
+
+@contextlib.contextmanager
+def kb_root_env(root: Path) -> Iterator[None]:
+    """Point the MkDocs hook at ``root`` for the duration of a build."""
+    old = os.environ.get(ROOT_ENV)
+    os.environ[ROOT_ENV] = str(root.resolve())
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop(ROOT_ENV, None)
+        else:
+            os.environ[ROOT_ENV] = old
+
+
+def build_site(root: Path, site_dir: Path, *, config_file: Path | None = None, strict: bool = True) -> None:
+    """Run ``mkdocs build`` (strict) for the knowledge base at ``root`` into ``site_dir``.
+
+    Raises :class:`SiteError` when MkDocs aborts (e.g. warnings in strict mode); the previous
+    site is then left untouched.
+    """
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    config_path = config_file or find_config(root)
+    site_dir = site_dir.resolve()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    _check_replaceable(site_dir, SITE_MARKER, "index.html")
+    tmp = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-build-", dir=site_dir.parent))
+    try:
+        with kb_root_env(root), _quiet_info():
+            config = load_config(str(config_path), site_dir=str(tmp), strict=strict)
+            build(config)
+        (tmp / SITE_MARKER).write_text("built by kb build; this folder is replaced on each build\n", encoding="utf-8")
+        swap_dir(tmp, site_dir, SITE_MARKER, "index.html")
+    except MkDocsException as err:
+        raise SiteError(f"site build failed: {err}") from err
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _quiet_info() -> Iterator[None]:
+    # MkDocs talks at INFO ("Building documentation..."); a kb command shows warnings only.
+    logger = logging.getLogger("mkdocs")
+    handler = logging.StreamHandler()
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+
+
+def write_pages(pages: list[GeneratedPage], out: Path) -> None:
+    """Write generated pages under ``out`` (replacing a previous output folder as a whole)."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _check_replaceable(out, PAGES_MARKER)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-pages-", dir=out.parent))
+    try:
+        for page in pages:
+            target = tmp / page.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            data = page.content.encode("utf-8") if isinstance(page.content, str) else page.content
+            target.write_bytes(data)
+        (tmp / PAGES_MARKER).write_text("written by kb pages; this folder is replaced on each run\n", encoding="utf-8")
+        swap_dir(tmp, out, PAGES_MARKER)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _check_replaceable(target: Path, *markers: str) -> None:
+    """Refuse to replace a folder we did not make (e.g. ``--out docs``): it must be missing,
+    empty, or carry one of ``markers``."""
+    if not target.exists():
+        return
+    if not target.is_dir():
+        raise SiteError(f"{target} exists and is not a folder")
+    if any(target.iterdir()) and not any((target / m).exists() for m in markers):
+        raise SiteError(f"{target} is not empty and was not made by kb: choose another folder or empty it")
+
+
+def swap_dir(new: Path, target: Path, *markers: str) -> None:
+    """Put the finished folder ``new`` in place of ``target`` by renames (same file system).
+
+    The old folder is moved aside first and deleted last, so readers see the old or the new
+    folder, never a mix (for an instant, neither).
+    """
+    _check_replaceable(target, *markers)
+    old: Path | None = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
+        os.rename(target, old / target.name)
+    os.rename(new, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

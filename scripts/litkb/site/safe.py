@@ -1,0 +1,159 @@
+"""Markdown safety: untrusted note and BibTeX text -> Markdown that renders but never runs.
+
+Notes arrive by pull request, so their text is untrusted. Input: a plain string from the model.
+Output: Markdown whose inline formatting (emphasis, code, http links) still renders, but in which
+raw HTML is escaped, link targets with a script-capable scheme are defused, and nothing can start
+a block (fence, table, reference definition, admonition). A last check, :func:`find_unsafe_html`,
+runs over the rendered HTML of generated pages as a tripwire for bugs in this module.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+from html.parser import HTMLParser
+
+# Schemes a reader may follow from note text; everything else ("javascript:", "data:", "vbscript:",
+# "file:" ...) gets the prefix "#unsafe:", which turns the whole target into a fragment of the
+# current page: a link goes nowhere and an image asks for nothing (an unknown scheme such as
+# "unsafe:" alone would still make the browser log a failed request).
+UNSAFE_PREFIX = "#unsafe:"
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+# Code spans as Markdown finds them (Python-Markdown's BACKTICK_RE), restricted to openers that
+# are a whole run of backticks: Markdown tries the longest run first, so an opener that is part of
+# a longer run could pair differently once other text shares the line. Outside these spans every
+# backslash is doubled and every other backtick escaped, so no backtick outside them can open a
+# span and each text's spans close inside it, whatever text stands next to it on the line
+# (callers never put a backtick directly before or after a text).
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LINK_OPEN = re.compile(r"\]\(\s*")
+_SCHEME = re.compile(r"^(?:&lt;)?\s*([A-Za-z][A-Za-z0-9+.\-]*)\s*:")
+# Characters that could make one line of text a block construct (heading, quote, list, rule,
+# admonition, details, fence, reference definition, table) if it started a line. Markdown
+# backslash-escapes the first set; the others get an invisible zero-width space in front (a
+# backslash before a backtick would change which code spans Markdown sees).
+_BACKSLASHABLE = frozenset("*_{}[]()>#+-.!")
+_OTHER_BLOCK_START = frozenset("=?:|~`")
+
+
+@lru_cache(maxsize=65536)  # labels and titles recur on many pages
+def md_text(text: str, *, line_start: bool = True) -> str:
+    """Untrusted text -> one line of inline Markdown with no raw HTML and no unsafe links.
+
+    Whitespace (including newlines) is collapsed so the text cannot open a block such as a code
+    fence, table or reference definition. Outside code spans, ``&``, ``<`` and ``>`` become
+    entities (no tag, entity trick or autolink survives), backslashes are literal and stray
+    backticks escaped; code spans are kept as they are (Markdown escapes their content itself).
+    Emphasis and http(s)/mailto links still render. ``line_start=False`` is for text that
+    never starts a line (table cells), where block markers need no defusing.
+    """
+    text = " ".join(_CONTROL.sub("", text).split())
+    out: list[str] = []
+    pos = 0
+    for match in _CODE_SPAN.finditer(text):
+        out.append(_escape_plain(text[pos : match.start()]))
+        out.append(match.group(0))
+        pos = match.end()
+    out.append(_escape_plain(text[pos:]))
+    inline = _defuse_links("".join(out))
+    return _defuse_line_start(inline) if line_start else inline
+
+
+def _escape_plain(text: str) -> str:
+    return html.escape(text.replace("\\", "\\\\"), quote=False).replace("`", "\\`")
+
+
+def _defuse_line_start(text: str) -> str:
+    if not text:
+        return text
+    if text[0] in _BACKSLASHABLE:
+        return "\\" + text
+    if text[0] in _OTHER_BLOCK_START:
+        return "&#8203;" + text
+    if text[0].isdigit():
+        return _escape_number(text)
+    return text
+
+
+def md_cell(text: str) -> str:
+    """Untrusted text for a Markdown table cell: :func:`md_text` with pipes escaped."""
+    return md_text(text, line_start=False).replace("|", "\\|")
+
+
+def _escape_number(text: str) -> str:
+    # "1. x" would start an ordered list: escape the delimiter, "1\. x".
+    match = re.match(r"^(\d+)([.)])", text)
+    return f"{match.group(1)}\\{match.group(2)}{text[match.end():]}" if match else text
+
+
+def _defuse_links(text: str) -> str:
+    """Prefix ``#unsafe:`` to inline link targets whose scheme is not http, https or mailto."""
+    out: list[str] = []
+    pos = 0
+    for match in _LINK_OPEN.finditer(text):
+        out.append(text[pos : match.end()])
+        pos = match.end()
+        scheme = _SCHEME.match(text[pos:])
+        # A code span right after "](" would be stashed by Markdown and put back into the URL:
+        # treat it as unsafe too rather than guess what it becomes.
+        if (scheme and scheme.group(1).lower() not in SAFE_SCHEMES) or text[pos:].startswith("`"):
+            out.append(UNSAFE_PREFIX)
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def html_text(text: str) -> str:
+    """Plain text for inside our own HTML elements and attributes (quotes escaped too)."""
+    return html.escape(" ".join(text.split()), quote=True)
+
+
+def fence(content: str, lang: str) -> str:
+    """A fenced code block that ``content`` cannot close (the fence outgrows any backtick run)."""
+    longest = max((len(m) for m in re.findall(r"`+", content)), default=0)
+    ticks = "`" * max(3, longest + 1)
+    return f"{ticks}{lang}\n{content.rstrip()}\n{ticks}"
+
+
+_MERMAID_UNSAFE = re.compile(r"[^\w .,'()/&+-]")
+
+
+def mermaid_label(text: str) -> str:
+    """A concept label for a Mermaid node: only word characters and plain punctuation survive,
+    so no label can inject Mermaid syntax, HTML or a click directive."""
+    return _MERMAID_UNSAFE.sub(" ", " ".join(text.split())).replace("&", "and").strip() or "?"
+
+
+# -- tripwire over rendered HTML ------------------------------------------------------------------
+_BAD_TAGS = frozenset({"script", "iframe", "object", "embed", "form", "style", "base", "meta", "link", "frame", "frameset", "svg", "math"})
+_URL_ATTRS = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster", "data", "background", "srcset"})
+
+
+class _Scanner(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BAD_TAGS:
+            self.found.append(f"<{tag}> element")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append(f"event attribute {name} on <{tag}>")
+            elif name in _URL_ATTRS and value:
+                target = "".join(ch for ch in value if ch > " ")
+                scheme = re.match(r"^([A-Za-z][A-Za-z0-9+.\-]*):", target)
+                if scheme and scheme.group(1).lower() not in SAFE_SCHEMES:
+                    self.found.append(f"{name}={value!r} on <{tag}>")
+
+    handle_startendtag = handle_starttag
+
+
+def find_unsafe_html(rendered: str) -> list[str]:
+    """Rendered page HTML -> descriptions of live code in it (script-like elements, event
+    attributes, script-capable URLs). Empty when the page is safe."""
+    scanner = _Scanner()
+    scanner.feed(rendered)
+    scanner.close()
+    return scanner.found

@@ -1,0 +1,291 @@
+"""Generated pages (golden Markdown for the fixture knowledge base), strict MkDocs builds of the
+real and the fixture knowledge base, the MkDocs hook and the site commands.
+
+Regenerate the goldens with ``KB_UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_site.py`` and review
+the diff.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import FIXTURES, REPO, UPDATE_GOLDEN, check_golden
+from litkb import urls
+from litkb.cli import main
+from litkb.link import build_kb
+from litkb.site import render_pages, source_pages
+from litkb.site.build import SiteError, build_site, write_pages
+from litkb.site.cli_page import cli_page
+from litkb.site.labels import author_year_labels
+from litkb.site.overview_pages import gap_ranking
+
+SITE_FIXTURES = FIXTURES / "site"
+FIXTURE_ROOT = SITE_FIXTURES / "root"
+GOLDEN = SITE_FIXTURES / "golden"
+SECTIONS = ["Home", "Concepts", "Sources", "Authors", "Evidence map", "Gaps", "Explorer", "Contributing", "CLI reference"]
+
+
+def _fallback_pages(root: Path) -> dict[str, str | bytes]:
+    """Pages rendered with the site's own plain reference format, so the goldens do not depend on
+    litkb.cite's styles (its use is tested separately)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(source_pages, "_reference_formatter", lambda: None)
+        return {page.path: page.content for page in render_pages(build_kb(root), with_cli=False)}
+
+
+@pytest.fixture(scope="module")
+def fixture_pages() -> dict[str, str | bytes]:
+    return _fallback_pages(FIXTURE_ROOT)
+
+
+@pytest.fixture(scope="module")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    site = tmp_path_factory.mktemp("real") / "site"
+    build_site(REPO, site)
+    return site
+
+
+@pytest.fixture(scope="module")
+def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    site = tmp_path_factory.mktemp("fixture") / "site"
+    build_site(FIXTURE_ROOT, site)
+    return site
+
+
+# -- generated Markdown ------------------------------------------------------------------------
+def test_golden_pages(fixture_pages: dict[str, str | bytes]) -> None:
+    """Every generated page of the fixture knowledge base, byte for byte."""
+    if UPDATE_GOLDEN:
+        shutil.rmtree(GOLDEN, ignore_errors=True)
+    expected = sorted(p.relative_to(GOLDEN).as_posix() for p in GOLDEN.rglob("*") if p.is_file()) if GOLDEN.exists() else []
+    for path, content in fixture_pages.items():
+        text = content if isinstance(content, str) else content.decode("utf-8")
+        check_golden(GOLDEN / path, text)
+    assert sorted(fixture_pages) == expected or UPDATE_GOLDEN
+
+
+def test_pages_are_deterministic_and_location_free(tmp_path: Path, fixture_pages: dict[str, str | bytes]) -> None:
+    copy = tmp_path / "elsewhere"
+    shutil.copytree(FIXTURE_ROOT, copy)
+    again = _fallback_pages(copy)
+    assert again == fixture_pages
+    assert not any(str(tmp_path) in (c if isinstance(c, str) else c.decode()) for c in again.values())
+
+
+def test_page_set_follows_urls(fixture_pages: dict[str, str | bytes]) -> None:
+    kb = build_kb(FIXTURE_ROOT)
+    expected = {urls.concept_path(c) for c in kb.concepts} | {urls.source_path(k) for k in kb.sources} | {urls.author_path(p) for p in kb.persons}
+    expected |= {"concepts/index.md", "sources/index.md", "authors/index.md", "evidence-map.md", "gaps.md", "explorer.md", "explorer/claims.json"}
+    assert set(fixture_pages) == expected
+
+
+def test_edit_paths_point_at_yaml_notes() -> None:
+    kb = build_kb(FIXTURE_ROOT)
+    edit = {page.path: page.edit_path for page in render_pages(kb, with_cli=False)}
+    assert edit[urls.concept_path("hybrid-leadership")] == "kb/concepts/hybrid-leadership.yaml"
+    assert edit[urls.source_path("torrance2013")] == "kb/sources/torrance2013.yaml"
+    assert edit[urls.source_path("harris2008")] is None  # no note yet
+    assert edit["explorer.md"] is None
+
+
+def test_reported_evidence_names_both_works(fixture_pages: dict[str, str | bytes]) -> None:
+    page = fixture_pages[urls.concept_path("hybrid-leadership")]
+    assert isinstance(page, str)
+    assert "[Grönn (2009b)](../sources/gronn2009b.md), as reported by [Torrance (2013)](../sources/torrance2013.md#gronn-hybrid)" in page
+    # The definition names its source and the reporting source.
+    assert "Source: [Grönn (2009b)](../sources/gronn2009b.md), as reported by [Torrance (2013)](../sources/torrance2013.md)" in page
+    sections = re.findall(r"^### (\w+) \((\d+)\)", page, re.M)
+    assert sections == [("Defines", "1"), ("Supports", "1"), ("Qualifies", "1"), ("Contests", "1")]
+
+
+def test_claim_anchors_match_claim_urls(fixture_pages: dict[str, str | bytes]) -> None:
+    kb = build_kb(FIXTURE_ROOT)
+    for claim in kb.claims:
+        page = fixture_pages[urls.source_path(claim.note_key)]
+        assert isinstance(page, str)
+        assert f'<div class="kb-claim" id="{claim.id}" markdown>' in page
+        assert urls.claim_url(claim.note_key, claim.id).endswith(f"/#{claim.id}")
+
+
+def test_unverified_metadata_is_shown(fixture_pages: dict[str, str | bytes]) -> None:
+    page = fixture_pages[urls.source_path("spillane2006")]
+    assert isinstance(page, str)
+    assert '!!! warning "Metadata partly verified"' in page
+    assert "**Unconfirmed fields:** publisher" in page
+    assert "**Doubt:** The fixture is unsure which printing is meant." in page
+
+
+def test_explorer_json_holds_every_claim(fixture_pages: dict[str, str | bytes]) -> None:
+    kb = build_kb(FIXTURE_ROOT)
+    raw = fixture_pages["explorer/claims.json"]
+    assert isinstance(raw, bytes)
+    data = json.loads(raw)
+    assert len(data["claims"]) == len(kb.claims)
+    reported = next(c for c in data["claims"] if c["id"] == "gronn-hybrid")
+    assert reported["reported"] is True and reported["about"] == "gronn2009b" and reported["note"] == "torrance2013"
+    assert ["hybrid-leadership", "defines"] in reported["links"]
+    assert data["sources"]["torrance2013"]["design"] == ["case-study", "interview"]
+    assert data["sources"]["gronn2009b"]["authors"] == ["gronn-p"]
+    assert "design" not in data["sources"]["gronn2009b"]  # no note: the explorer shows "(none)"
+
+
+def test_gaps_rank_cited_works_without_notes() -> None:
+    from litkb.site.common import SiteData
+
+    ranking = gap_ranking(SiteData.from_kb(build_kb(FIXTURE_ROOT)))
+    assert [(key, times) for key, times, _, _ in ranking] == [("harris2008", 3), ("gronn2009a", 2), ("gronn2009b", 2), ("ncsl2004", 2)]
+
+
+def test_labels_disambiguate_and_keep_key_letters() -> None:
+    kb = build_kb(REPO)
+    labels = author_year_labels(kb.sources)
+    assert labels["gronn2009a"] == "Gronn (2009a)" and labels["gronn2009b"] == "Gronn (2009b)"
+    assert labels["harris2009b"] == "Harris (2009b)" and labels["harris2009c"] == "Harris (2009c)"
+    assert labels["ncsl2004"] == "NCSL (2004)"
+    assert len({labels[k] for k in kb.sources}) == len(kb.sources)  # one label per work
+
+
+def test_source_pages_use_litkb_cite_when_present() -> None:
+    formatter = source_pages._reference_formatter()
+    kb = build_kb(FIXTURE_ROOT)
+    pages = {page.path: page.content for page in render_pages(kb, with_cli=False)}
+    source = kb.sources["torrance2013"]
+    if formatter is None:  # no citation module: the plain fallback
+        expected = "Torrance, Deirdre (2013). Developing distributed leadership: a catch 22. Education 3-13, 41(3), 330–345. https://doi.org/10.1000/fixture.1"
+    else:
+        expected = formatter(source, source_pages.CITATION_STYLE)
+    assert f"\n\n{expected}\n\n" in str(pages[urls.source_path("torrance2013")])
+
+
+def test_cli_page_lists_every_command() -> None:
+    page = cli_page().content
+    assert isinstance(page, str)
+    for name in main.commands:
+        assert f"## `kb {name}`" in page
+    assert "Usage: kb build [OPTIONS]" in page
+    assert cli_page().content == page
+
+
+# -- strict MkDocs builds -------------------------------------------------------------------------
+def test_real_site_builds_strict(real_site: Path) -> None:
+    kb = build_kb(REPO)
+    for concept in kb.concepts:
+        assert (real_site / urls.concept_url(concept) / "index.html").is_file()
+    for key in kb.sources:
+        assert (real_site / urls.source_url(key) / "index.html").is_file()
+    assert (real_site / "explorer" / "claims.json").is_file()
+    assert (real_site / "cli" / "index.html").is_file()
+    html = (real_site / urls.concept_url("hybrid-leadership") / "index.html").read_text(encoding="utf-8")
+    assert 'href="https://github.com/distributed-leadership/evidence-base/edit/main/kb/concepts/hybrid-leadership.yaml"' in html
+    assert '<pre class="mermaid"><code>graph LR' in html
+    home = (real_site / "index.html").read_text(encoding="utf-8")
+    assert 'href="https://github.com/distributed-leadership/evidence-base/edit/main/docs/index.md"' in home
+
+
+def test_navigation_lists_sections_only(real_site: Path) -> None:
+    html = (real_site / urls.concept_url("distributed-leadership") / "index.html").read_text(encoding="utf-8")
+    primary = html[html.index('md-nav--primary'): html.index('</nav>', html.index('md-nav--primary'))]
+    titles = re.findall(r'<span class="md-ellipsis">\s*(.*?)\s*</span>', primary)
+    assert [t for t in titles if t in SECTIONS] == SECTIONS
+    assert not [t for t in titles if t not in SECTIONS and t != "Distributed school leadership — evidence base"]
+
+
+def test_search_index_leaves_out_bibtex(real_site: Path) -> None:
+    index = json.loads((real_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    texts = " ".join(doc["text"] for doc in index["docs"])
+    assert "@article{" not in texts and "verification_note" not in texts
+    assert any("catch 22" in (doc["title"] + doc["text"]).lower() for doc in index["docs"])
+
+
+def test_fixture_site_builds_strict_and_inert(fixture_site: Path) -> None:
+    html = (fixture_site / urls.source_url("mallory2020") / "index.html").read_text(encoding="utf-8")
+    article = html[html.index("<article"): html.index("</article>")]
+    assert "<script" not in article and "onerror=" not in article.replace("onerror=&quot;", "").replace('onerror="window', "")
+    assert 'href="#unsafe:javascript:window.__pwned=1"' in article
+    assert "&lt;script&gt;window.__pwned = 1&lt;/script&gt;" in article
+
+
+def test_no_generated_files_in_docs() -> None:
+    kb = build_kb(REPO)
+    generated = {page.path for page in render_pages(kb)}
+    hand_written = {p.relative_to(REPO / "docs").as_posix() for p in (REPO / "docs").rglob("*") if p.is_file()}
+    assert not generated & hand_written
+    assert {"index.md", "contributing.md"} <= hand_written
+
+
+def _kb_copy(tmp_path: Path) -> Path:
+    root = tmp_path / "kb-root"
+    shutil.copytree(FIXTURE_ROOT, root)
+    return root
+
+
+def test_problems_fail_the_strict_build(tmp_path: Path) -> None:
+    root = _kb_copy(tmp_path)
+    note = root / "kb" / "sources" / "spillane2006.yaml"
+    note.write_text(note.read_text(encoding="utf-8").replace('    locator: "p. 15"\n', ""), encoding="utf-8")
+    site = tmp_path / "site"
+    (site).mkdir()
+    (site / "index.html").write_text("old site", encoding="utf-8")
+    with pytest.raises(SiteError, match="strict mode"):
+        build_site(root, site)
+    assert (site / "index.html").read_text(encoding="utf-8") == "old site"  # the old site is untouched
+    assert not list(tmp_path.glob(".site-build-*"))
+
+
+# -- commands ------------------------------------------------------------------------------------
+def test_kb_pages_writes_the_same_pages(tmp_path: Path) -> None:
+    out = tmp_path / "pages"
+    result = CliRunner().invoke(main, ["--root", str(FIXTURE_ROOT), "pages", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    for page in render_pages(build_kb(FIXTURE_ROOT), with_cli=False):
+        path, content = page.path, page.content
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        assert (out / path).read_bytes() == data
+    assert (out / "cli.md").is_file()
+    again = CliRunner().invoke(main, ["--root", str(FIXTURE_ROOT), "pages", "--out", str(out)])
+    assert again.exit_code == 0, again.output
+
+
+def test_kb_pages_refuses_a_folder_it_did_not_make(tmp_path: Path) -> None:
+    mine = tmp_path / "docs"
+    mine.mkdir()
+    (mine / "index.md").write_text("# mine\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["--root", str(FIXTURE_ROOT), "pages", "--out", str(mine)])
+    assert result.exit_code == 1
+    assert "not empty and was not made by kb" in result.output
+    assert (mine / "index.md").read_text(encoding="utf-8") == "# mine\n"
+
+
+def test_kb_build_stops_on_problems(tmp_path: Path) -> None:
+    root = _kb_copy(tmp_path)
+    (root / "kb" / "concepts" / "broken.yaml").write_text("id: broken\nlabel: Broken\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["--root", str(root), "build", "--site-dir", str(tmp_path / "site")])
+    assert result.exit_code == 1
+    assert "kb/concepts/broken.yaml" in result.output
+    assert not (tmp_path / "site").exists()
+
+
+def test_kb_build_builds_and_swaps_in_the_site(tmp_path: Path) -> None:
+    root = _kb_copy(tmp_path)
+    site = tmp_path / "site"
+    for _ in range(2):  # the second build replaces the first
+        result = CliRunner().invoke(main, ["--root", str(root), "build", "--site-dir", str(site)])
+        assert result.exit_code == 0, result.output
+    assert (site / "index.html").is_file() and (site / ".kb-site").is_file()
+    assert (site / urls.concept_url("hybrid-leadership") / "index.html").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kb-root", "site"]  # no temporary folders left
+
+
+def test_write_pages_replaces_its_own_output(tmp_path: Path) -> None:
+    from litkb.site import GeneratedPage
+
+    out = tmp_path / "out"
+    write_pages([GeneratedPage("a.md", "# A\n"), GeneratedPage("d/b.json", b"{}")], out)
+    write_pages([GeneratedPage("c.md", "# C\n")], out)
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [".kb-pages", "c.md"]

@@ -1,0 +1,20 @@
+"""The site benchmark runs on a small synthetic knowledge base and reports every metric."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from litkb.bench import generate_kb
+from litkb.bench_site import bench_site
+
+
+def test_bench_site_reports_build_generation_and_sizes(tmp_path: Path) -> None:
+    generate_kb(tmp_path, 12)
+    rows = dict(bench_site(tmp_path))
+    assert rows["site: build exit"] == "0"
+    for metric in ("site: build wall (s)", "site: build peak memory (MB)", "site: generation, load to pages (s)",
+                   "site: generation share of build (%)", "site: explorer JSON (KB)", "site: search index (KB)"):
+        assert float(rows[metric]) >= 0, metric
+    assert float(rows["site: build peak memory (MB)"]) > 10
+    assert int(rows["site: generated pages"]) > 12
+    assert float(rows["site: explorer filter, worst of 3 (ms)"]) >= 0

@@ -1,0 +1,233 @@
+"""The built site in headless Chromium: navigation, evidence, explorer, search, author pages, and
+the hostile fixture note that must not run any script. Every test fails on console errors."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from browser.helpers import PageWatch, launch_chromium, serve_directory, watch_page
+from conftest import FIXTURES, REPO
+from litkb import urls
+from litkb.link import build_kb
+from litkb.site.build import build_site
+from litkb.site.labels import author_year_labels
+
+FIXTURE_ROOT = FIXTURES / "site" / "root"
+
+
+@pytest.fixture(scope="module")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    site = tmp_path_factory.mktemp("real") / "site"
+    build_site(REPO, site)
+    return site
+
+
+@pytest.fixture(scope="module")
+def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    site = tmp_path_factory.mktemp("fixture") / "site"
+    build_site(FIXTURE_ROOT, site)
+    return site
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def real_base(real_site: Path) -> Iterator[str]:
+    with serve_directory(real_site) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def fixture_base(fixture_site: Path) -> Iterator[str]:
+    with serve_directory(fixture_site) as base:
+        yield base
+
+
+def _page(browser: Any, base: str) -> tuple[Any, Any, PageWatch]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    return context, page, watch_page(page, base)
+
+
+@pytest.fixture
+def real_page(browser: Any, real_base: str) -> Iterator[tuple[Any, PageWatch, str]]:
+    context, page, watch = _page(browser, real_base)
+    yield page, watch, real_base
+    context.close()
+    assert watch.problems() == [], "\n".join(watch.problems())
+
+
+@pytest.fixture
+def fixture_page(browser: Any, fixture_base: str) -> Iterator[tuple[Any, PageWatch, str]]:
+    context, page, watch = _page(browser, fixture_base)
+    yield page, watch, fixture_base
+    context.close()
+    assert watch.problems() == [], "\n".join(watch.problems())
+
+
+def test_home_to_hybrid_leadership_through_navigation(real_page: tuple[Any, PageWatch, str]) -> None:
+    page, _, base = real_page
+    kb = build_kb(REPO)
+    labels = author_year_labels(kb.sources)
+    assert labels["gronn2009b"] == "Gronn (2009b)"
+    page.goto(base)
+    expect(page.locator("form[data-md-component=palette]")).to_have_count(1)  # light/dark toggle
+    page.locator("nav.md-nav--primary").get_by_role("link", name="Concepts", exact=True).first.click()
+    page.wait_for_url(base + "concepts/")
+    page.locator("article").get_by_role("link", name="Hybrid leadership", exact=True).first.click()
+    page.wait_for_url(base + urls.concept_url("hybrid-leadership"))
+    expected = f"{labels['gronn2009b']}, as reported by {labels['torrance2013catch22']}"
+    defines = page.locator("article .kb-evidence").first
+    row = defines.locator("tr", has_text=expected).first
+    expect(row).to_be_visible()
+    expect(row.get_by_role("link", name=labels["gronn2009b"])).to_have_attribute("href", "../../" + urls.source_url("gronn2009b"))
+    # The reporting source links to the claim itself, anchored on the reporting source's page.
+    href = row.get_by_role("link", name=labels["torrance2013catch22"]).get_attribute("href")
+    assert href is not None and href.startswith("../../" + urls.source_url("torrance2013catch22") + "#")
+    page.goto(urljoin(page.url, href))
+    claim = page.locator(f"#{href.split('#')[1]}")
+    expect(claim).to_be_visible()
+    expect(claim).to_contain_text("hybrid leadership")
+    # The concept map was rendered by Material's Mermaid support.
+    page.goto(base + urls.concept_url("hybrid-leadership"))
+    expect(page.locator("article div.mermaid")).to_have_count(1)
+
+
+def _explorer_rows(page: Any) -> tuple[int, list[str]]:
+    root = page.locator("#kb-explorer[data-ready=true]")
+    expect(root).to_have_count(1)
+    count = int(page.locator("#kb-explorer-count").get_attribute("data-count"))
+    rows = page.locator("#kb-explorer-results tbody tr")
+    return count, [rows.nth(i).inner_html() for i in range(rows.count())]
+
+
+def test_explorer_filters_contesting_claims(real_page: tuple[Any, PageWatch, str], real_site: Path) -> None:
+    page, _, base = real_page
+    data = json.loads((real_site / "explorer" / "claims.json").read_text(encoding="utf-8"))
+    contesting = [c for c in data["claims"] if any(stance == "contests" for _, stance in c["links"])]
+    assert 0 < len(contesting) < len(data["claims"])
+    page.goto(base + "explorer/")
+    total, _ = _explorer_rows(page)
+    assert total == len(data["claims"])
+    page.select_option("select[name=stance]", "contests")
+    expect(page.locator("#kb-explorer-count")).to_have_attribute("data-count", str(len(contesting)))
+    assert "stance=contests" in page.url  # the filter is in the URL, so the view can be shared
+    count, rows = _explorer_rows(page)
+    assert count == len(contesting) == len(rows)
+    assert all("kb-stance-contests" in row for row in rows)
+    # A shared URL restores the same view.
+    page.goto(page.url)
+    count_again, rows_again = _explorer_rows(page)
+    assert (count_again, len(rows_again)) == (count, len(rows))
+    assert page.locator("select[name=stance]").input_value() == "contests"
+
+
+def test_evidence_map_count_matches_explorer(real_page: tuple[Any, PageWatch, str]) -> None:
+    page, _, base = real_page
+    page.goto(base + "evidence-map/")
+    assert page.locator("article .kb-map .kb-gap").count() > 0  # empty cells are visible
+    cell = page.locator("article .kb-map a[href*='explorer/?']").first
+    expected = int(cell.inner_text())
+    cell.click()
+    page.wait_for_url("**/explorer/?*")
+    count, _ = _explorer_rows(page)
+    assert count == expected
+
+
+def test_site_search_finds_catch_22(real_page: tuple[Any, PageWatch, str]) -> None:
+    page, _, base = real_page
+    page.goto(base)
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    # Material loads the index in a worker; queries typed before it is ready are dropped.
+    expect(page.locator(".md-search-result__meta")).to_have_text("Type to start searching", timeout=30_000)
+    page.locator("input.md-search__input").press_sequentially("catch 22", delay=30)  # typed, as a reader would
+    results = page.locator(".md-search-result__item a")
+    expect(results.first).to_be_visible(timeout=15_000)
+    hrefs = [results.nth(i).get_attribute("href") or "" for i in range(results.count())]
+    assert any(urls.concept_url("catch-22") in h or urls.source_url("torrance2013catch22") in h for h in hrefs), hrefs
+
+
+def test_author_page_lists_all_works(real_page: tuple[Any, PageWatch, str]) -> None:
+    page, _, base = real_page
+    kb = build_kb(REPO)
+    person = max(kb.works_of, key=lambda pid: (len(kb.works_of[pid]), pid))
+    works = kb.works_of[person]
+    assert len(works) > 1
+    page.goto(base + "authors/")
+    page.locator("article").get_by_role("link", name=kb.persons[person].sort_name, exact=True).click()
+    page.wait_for_url(base + urls.author_url(person))
+    links = page.locator("article .kb-works li > a:first-child")
+    hrefs = {links.nth(i).get_attribute("href") for i in range(links.count())}
+    assert hrefs == {"../../" + urls.source_url(key) for key in works}
+
+
+def test_every_section_page_loads_without_errors(real_page: tuple[Any, PageWatch, str]) -> None:
+    page, watch, base = real_page
+    for path in ["", "concepts/", "sources/", "authors/", "evidence-map/", "gaps/", "explorer/", "contributing/", "cli/",
+                 urls.concept_url("distributed-leadership"), urls.source_url("torrance2013catch22"), urls.source_url("ncsl2004")]:
+        response = page.goto(base + path)
+        assert response is not None and response.ok, path
+        expect(page.locator("article h1")).to_have_count(1)
+    # Sortable list: clicking "Year" orders the rows by year.
+    page.goto(base + "sources/")
+    page.locator("article .kb-sortable th", has_text="Year").click()
+    years = page.locator("article .kb-sortable tbody tr td:nth-child(3)").all_inner_texts()
+    assert years == sorted(years)
+    assert not watch.problems()
+
+
+PWNED = "() => window.__pwned === undefined"
+
+
+def test_hostile_note_runs_no_script(fixture_page: tuple[Any, PageWatch, str]) -> None:
+    page, watch, base = fixture_page
+    for path in [urls.source_url("mallory2020"), urls.concept_url("catch-22"), urls.concept_url("distributed-leadership"),
+                 "concepts/", "sources/", "evidence-map/", "gaps/", urls.author_url("mallory-e"), "explorer/?q=script"]:
+        page.goto(base + path)
+        page.wait_for_load_state("networkidle")
+        article = page.locator("article")
+        assert article.locator("script, iframe, object, embed").count() == 0, path
+        has_event_attribute = page.evaluate(
+            "() => Array.from(document.querySelectorAll('article *')).some(e => Array.from(e.attributes).some(a => a.name.startsWith('on')))"
+        )
+        assert not has_event_attribute, path
+        hrefs = page.evaluate("() => Array.from(document.querySelectorAll('article a[href], article img[src]')).map(e => e.getAttribute('href') || e.getAttribute('src'))")
+        assert not [h for h in hrefs if h.strip().lower().startswith(("javascript:", "data:", "vbscript:"))], path
+        assert page.evaluate(PWNED), path
+    # The hostile text is shown as text, and clicking its links runs nothing.
+    page.goto(base + urls.source_url("mallory2020"))
+    expect(page.locator("article")).to_contain_text("<script>window.__pwned = 1</script>")
+    for link in page.locator("article .kb-claim a, article p a").all():
+        href = link.get_attribute("href") or ""
+        if href.startswith("#unsafe:"):
+            link.click(no_wait_after=True)
+    page.wait_for_timeout(300)
+    assert page.evaluate(PWNED)
+    page.goto(base + "explorer/?q=script")
+    count = int(page.locator("#kb-explorer-count").get_attribute("data-count"))
+    assert count >= 1
+    expect(page.locator("#kb-explorer-results")).to_contain_text("<script>window.__pwned = 1</script>")
+    assert page.evaluate(PWNED)
+    assert watch.dialogs == []
+
+
+def test_fixture_markdown_in_notes_renders(fixture_page: tuple[Any, PageWatch, str]) -> None:
+    page, _, base = fixture_page
+    page.goto(base + urls.source_url("spillane2006"))
+    summary = page.locator("article h2#summary + p")
+    expect(summary.locator("em")).to_have_text("Markdown")
+    expect(summary.locator("code")).to_have_text("code")
+    expect(summary.locator("a")).to_have_attribute("href", "https://example.org/a?b=1&c=2")
