@@ -15,6 +15,7 @@ def check_golden(path: Path, actual: str) -> None:
     """Compare ``actual`` with the golden file at ``path`` (or rewrite it when asked to)."""
     if UPDATE_GOLDEN:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(actual, encoding="utf-8")
+        path.write_text(actual, encoding="utf-8", newline="")
     assert path.exists(), f"golden file {path} missing: run with KB_UPDATE_GOLDEN=1 and review it"
-    assert actual == path.read_text(encoding="utf-8")
+    with path.open(encoding="utf-8", newline="") as handle:  # byte-exact: CSV files end lines with CRLF
+        assert actual == handle.read()

@@ -35,7 +35,7 @@ def _fallback_pages(root: Path) -> dict[str, str | bytes]:
     """Pages rendered with the site's own plain reference format, so the goldens do not depend on
     litkb.cite's styles (its use is tested separately)."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(source_pages, "_reference_formatter", lambda: None)
+        patch.setattr(source_pages, "_reference_formatter", lambda site: None)
         return {page.path: page.content for page in render_pages(build_kb(root), with_cli=False)}
 
 
@@ -82,6 +82,7 @@ def test_page_set_follows_urls(fixture_pages: dict[str, str | bytes]) -> None:
     kb = build_kb(FIXTURE_ROOT)
     expected = {urls.concept_path(c) for c in kb.concepts} | {urls.source_path(k) for k in kb.sources} | {urls.author_path(p) for p in kb.persons}
     expected |= {"concepts/index.md", "sources/index.md", "authors/index.md", "evidence-map.md", "gaps.md", "explorer.md", "explorer/claims.json"}
+    expected |= {f"packs/{c}-{suffix}" for c in kb.concepts for suffix in ("evidence.bib", "evidence.ris", "claims.csv")}
     assert set(fixture_pages) == expected
 
 
@@ -142,32 +143,34 @@ def test_gaps_rank_cited_works_without_notes() -> None:
     assert [(key, times) for key, times, _, _ in ranking] == [("harris2008", 3), ("gronn2009a", 2), ("gronn2009b", 2), ("ncsl2004", 2)]
 
 
-def test_labels_disambiguate_and_keep_key_letters() -> None:
+def test_labels_take_the_style_year_suffixes() -> None:
     kb = build_kb(REPO)
-    labels = author_year_labels(kb.sources)
+    labels = author_year_labels(kb, "apa")
     assert labels["gronn2009a"] == "Gronn (2009a)" and labels["gronn2009b"] == "Gronn (2009b)"
-    assert labels["harris2009b"] == "Harris (2009b)" and labels["harris2009c"] == "Harris (2009c)"
+    # Letters follow the reference-list order of the whole library (author, then title), as
+    # `kb cite` prints them, so a label can differ from the letter in the key or in a seed's text.
+    assert labels["torrance2013catch22"] == "Torrance (2013a)" and labels["torrance2013ser"] == "Torrance (2013c)"
     assert labels["ncsl2004"] == "NCSL (2004)"
     assert len({labels[k] for k in kb.sources}) == len(kb.sources)  # one label per work
 
 
-def test_source_pages_use_litkb_cite_when_present() -> None:
-    formatter = source_pages._reference_formatter()
+def test_source_pages_show_both_citation_styles_from_litkb_cite() -> None:
+    from litkb.cite import format_reference
+
     kb = build_kb(FIXTURE_ROOT)
-    pages = {page.path: page.content for page in render_pages(kb, with_cli=False)}
+    page = str({page.path: page.content for page in render_pages(kb, with_cli=False)}[urls.source_path("torrance2013")])
     source = kb.sources["torrance2013"]
-    if formatter is None:  # no citation module: the plain fallback
-        expected = "Torrance, Deirdre (2013). Developing distributed leadership: a catch 22. Education 3-13, 41(3), 330–345. https://doi.org/10.1000/fixture.1"
-    else:
-        expected = formatter(source, source_pages.CITATION_STYLE)
-    assert f"\n\n{expected}\n\n" in str(pages[urls.source_path("torrance2013")])
+    apa, harvard = format_reference(source, "apa", kb=kb), format_reference(source, "harvard", kb=kb)
+    assert apa != harvard
+    # The default style (APA) first, Harvard one click away in a second tab.
+    assert page.index(f'=== "APA 7"\n\n    {apa}\n') < page.index(f'=== "Harvard (Cite Them Right)"\n\n    {harvard}\n')
 
 
 def test_cli_page_lists_every_command() -> None:
     page = cli_page().content
     assert isinstance(page, str)
     for name in main.commands:
-        assert f"## `kb {name}`" in page
+        assert f"`kb {name}`" in page
     assert "Usage: kb build [OPTIONS]" in page
     assert cli_page().content == page
 
@@ -198,7 +201,8 @@ def test_navigation_lists_sections_only(real_site: Path) -> None:
 
 def test_search_index_leaves_out_bibtex(real_site: Path) -> None:
     index = json.loads((real_site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    texts = " ".join(doc["text"] for doc in index["docs"])
+    # The contributing guide shows an example entry on purpose; the source pages must not.
+    texts = " ".join(doc["text"] for doc in index["docs"] if not doc["location"].startswith("contributing/"))
     assert "@article{" not in texts and "verification_note" not in texts
     assert any("catch 22" in (doc["title"] + doc["text"]).lower() for doc in index["docs"])
 
@@ -216,7 +220,8 @@ def test_no_generated_files_in_docs() -> None:
     generated = {page.path for page in render_pages(kb)}
     hand_written = {p.relative_to(REPO / "docs").as_posix() for p in (REPO / "docs").rglob("*") if p.is_file()}
     assert not generated & hand_written
-    assert {"index.md", "contributing.md"} <= hand_written
+    assert "index.md" in hand_written
+    assert {"contributing.md", "cli.md"} <= generated
 
 
 def _kb_copy(tmp_path: Path) -> Path:
@@ -289,3 +294,25 @@ def test_write_pages_replaces_its_own_output(tmp_path: Path) -> None:
     write_pages([GeneratedPage("a.md", "# A\n"), GeneratedPage("d/b.json", b"{}")], out)
     write_pages([GeneratedPage("c.md", "# C\n")], out)
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [".kb-pages", "c.md"]
+
+
+def test_evidence_packs_are_in_the_built_site_and_match_the_concept_page(fixture_site: Path) -> None:
+    import csv
+    import html as html_module
+
+    kb = build_kb(FIXTURE_ROOT)
+    page = (fixture_site / urls.concept_url("hybrid-leadership") / "index.html").read_text(encoding="utf-8")
+    for suffix in ("evidence.bib", "evidence.ris", "claims.csv"):
+        assert f'href="../../packs/hybrid-leadership-{suffix}"' in page
+        assert (fixture_site / "packs" / f"hybrid-leadership-{suffix}").is_file()
+    with (fixture_site / "packs" / "hybrid-leadership-claims.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    shown = kb.claims_about_concept("hybrid-leadership")
+    assert len(rows) == len(shown) > 0
+    assert sorted((r["stance"], r["source key"]) for r in rows) == sorted((link.stance, claim.about) for claim, link in shown)
+    text = html_module.unescape(page)
+    for row in rows:
+        assert row["concept"] == "hybrid-leadership"
+        assert f'href="../../sources/{urls.page_slug(row["source key"])}/' in text
+    bib = (fixture_site / "packs" / "hybrid-leadership-evidence.bib").read_text(encoding="utf-8")
+    assert "@incollection{gronn2009b," in bib or "{gronn2009b," in bib

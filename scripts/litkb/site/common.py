@@ -73,7 +73,7 @@ class SiteData:
         return cls(
             kb=kb,
             claims=claims,
-            labels=author_year_labels(kb.sources),
+            labels=author_year_labels(kb, citation_style(kb)),
             evidence={k: tuple(v) for k, v in evidence.items()},
             reported_about={k: tuple(v) for k, v in reported.items()},
             claims_about={k: tuple(v) for k, v in about.items()},
@@ -91,6 +91,13 @@ class SiteData:
         """Claims ordered by the year and label of the work they are about, then note order."""
         source = self.kb.sources.get(claim.about)
         return (source.year if source else "", self.label(claim.about), claim.note_key, claim.line)
+
+
+def citation_style(kb: KnowledgeBase) -> str:
+    """The site's default citation style (``extra.kb.citation_style`` in mkdocs.yml, else APA)."""
+    from ..cite import default_style
+
+    return default_style(kb.root)
 
 
 def rel(from_path: str, to_path: str, anchor: str = "") -> str:

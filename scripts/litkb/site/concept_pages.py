@@ -17,6 +17,7 @@ from .common import (
     design_text,
     evidence_source,
     explorer_query,
+    rel,
     setting_text,
     source_link,
     stance_counts,
@@ -36,17 +37,36 @@ STANCE_HEADINGS = {
 }
 
 
+PACKS_DIR = "packs"
+
+
 def evidence_pack_links(concept_id: str) -> str:
-    """Markdown with download links to the concept's evidence pack. Empty until packs exist
-    (the lead wires the evidence packs of issue 7 in here)."""
-    return ""
+    """Markdown with download links to the concept's evidence pack (references as BibTeX and RIS,
+    claims as CSV), relative to the concept page."""
+    here = urls.concept_path(concept_id)
+    links = [
+        f"[{label}]({rel(here, f'{PACKS_DIR}/{concept_id}-{suffix}')})"
+        for label, suffix in (("BibTeX", "evidence.bib"), ("RIS", "evidence.ris"), ("claims as CSV", "claims.csv"))
+    ]
+    return f"**Evidence pack** (download): {' · '.join(links)}"
+
+
+def evidence_pack_files(site: SiteData) -> list[GeneratedPage]:
+    """Every concept's evidence-pack files (from :func:`litkb.exports.evidence_pack`) under packs/."""
+    from ..exports import evidence_pack
+
+    return [
+        GeneratedPage(f"{PACKS_DIR}/{name}", text.encode("utf-8"))
+        for concept_id in site.kb.concepts
+        for name, text in sorted(evidence_pack(site.kb, concept_id).items())
+    ]
 
 
 def concept_pages(site: SiteData) -> list[GeneratedPage]:
     pages = [GeneratedPage(CONCEPTS_INDEX, concepts_index(site))]
     for concept in site.kb.concepts.values():
         pages.append(GeneratedPage(urls.concept_path(concept.id), concept_page(site, concept), concept.path))
-    return pages
+    return pages + evidence_pack_files(site)
 
 
 # -- index ------------------------------------------------------------------------------------

@@ -6,12 +6,7 @@ Input: the knowledge base's sources. Output: plain text (callers make it Markdow
 
 from __future__ import annotations
 
-import re
-import string
-from collections import defaultdict
-from collections.abc import Mapping
-
-from ..model import Source
+from ..model import KnowledgeBase, Source
 
 
 def name_part(source: Source) -> str:
@@ -29,43 +24,18 @@ def name_part(source: Source) -> str:
     return f"{families[0]} et al."
 
 
-def author_year_labels(sources: Mapping[str, Source]) -> dict[str, str]:
-    """Every key -> "Name (year)", with a letter when one name and year cover several works.
+def author_year_labels(kb: KnowledgeBase, style: str) -> dict[str, str]:
+    """Every key -> "Name (year)", with the year suffix ("2009b") the citation style gives the work.
 
-    The letter written in the key ("gronn2009b") is kept when it is unambiguous within its group,
-    so labels match the way the literature cites these works; the other works of the group get
-    the remaining letters in key order.
+    The letters come from :func:`litkb.cite.year_suffixes`, so a label always agrees with the
+    formatted reference and with ``kb cite``. They follow the reference-list order of the whole
+    library, which can differ from the letter a seed text uses for the same work (the seeds cite
+    from shorter reference lists); the source page shows the key, which keeps the seed's letter.
     """
-    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for key in sorted(sources):
-        source = sources[key]
-        groups[(name_part(source), source.year or "n.d.")].append(key)
-    labels: dict[str, str] = {}
-    for (name, year), keys in groups.items():
-        if len(keys) == 1:
-            labels[keys[0]] = f"{name} ({year})"
-            continue
-        letters = _letters(keys, year)
-        for key in keys:
-            labels[key] = f"{name} ({year}{letters[key]})"
-    return labels
+    from ..cite import year_suffixes
 
-
-def _letters(keys: list[str], year: str) -> dict[str, str]:
-    wanted: dict[str, str] = {}
-    for key in keys:
-        match = re.search(re.escape(year) + r"([a-z])$", key)
-        if match:
-            wanted[key] = match.group(1)
-    counts: dict[str, int] = defaultdict(int)
-    for letter in wanted.values():
-        counts[letter] += 1
-    chosen = {k: v for k, v in wanted.items() if counts[v] == 1}
-    free = iter(c for c in string.ascii_lowercase if c not in chosen.values())
-    for key in keys:
-        if key not in chosen:
-            chosen[key] = next(free, "?")
-    return chosen
+    suffixes = year_suffixes(kb, style)
+    return {key: f"{name_part(source)} ({source.year or 'n.d.'}{suffixes.get(key, '')})" for key, source in kb.sources.items()}
 
 
 def plain_reference(source: Source, label_year: str) -> str:

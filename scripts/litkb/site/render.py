@@ -17,11 +17,18 @@ from .overview_pages import overview_pages
 from .source_pages import source_pages
 
 
+def contributing_page() -> GeneratedPage:
+    """The "How to contribute" page: CONTRIBUTING.md's content, rendered for the site."""
+    from ..contrib_docs import render_contributing_page
+
+    return GeneratedPage("contributing.md", render_contributing_page(), "CONTRIBUTING.md")
+
+
 def render_pages(kb: KnowledgeBase, *, with_cli: bool = True) -> list[GeneratedPage]:
-    """Every generated page of the site. ``with_cli=False`` leaves out the CLI reference, which
-    depends on the installed commands rather than on the knowledge base (golden tests use it)."""
+    """Every generated page of the site. ``with_cli=False`` leaves out the CLI reference and the
+    contributing guide, which come from the tooling rather than the knowledge base (golden tests)."""
     site = SiteData.from_kb(kb)
     pages = [*concept_pages(site), *source_pages(site), *author_pages(site), *overview_pages(site), *explorer_pages(site)]
     if with_cli:
-        pages.append(cli_page())
+        pages += [cli_page(), contributing_page()]
     return sorted(pages, key=lambda page: page.path)

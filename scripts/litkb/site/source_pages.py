@@ -6,7 +6,6 @@ Input: :class:`~litkb.site.common.SiteData`. Output: :class:`GeneratedPage` valu
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 
 from .. import urls
@@ -17,6 +16,7 @@ from .common import (
     STANCE_ORDER,
     GeneratedPage,
     SiteData,
+    citation_style,
     concept_link,
     design_text,
     md_link,
@@ -28,8 +28,6 @@ from .common import (
 from .labels import plain_reference, year_of_label
 from .safe import fence, html_text, md_cell, md_text
 
-CITATION_STYLE = "apa"
-
 VERIFICATION = {
     "verified": ("success", "Metadata verified"),
     "partial": ("warning", "Metadata partly verified"),
@@ -40,7 +38,7 @@ VERIFICATION = {
 
 
 def source_pages(site: SiteData) -> list[GeneratedPage]:
-    formatter = _reference_formatter()
+    formatter = _reference_formatter(site)
     pages = [GeneratedPage(SOURCES_INDEX, sources_index(site))]
     for source in site.kb.sources.values():
         note = site.kb.notes.get(source.key)
@@ -48,34 +46,41 @@ def source_pages(site: SiteData) -> list[GeneratedPage]:
     return pages
 
 
-def _reference_formatter() -> Callable[[Source, str], str] | None:
-    """``litkb.cite.format_reference`` when that module provides it (Markdown-safe), else None."""
-    try:
-        module = importlib.import_module("litkb.cite")
-    except ModuleNotFoundError as err:
-        if err.name != "litkb.cite":
-            raise
-        return None
-    formatter = getattr(module, "format_reference", None)
-    return formatter if callable(formatter) else None
+Formatter = Callable[[Source, str], str]
+# The two styles every source page offers: the site's default first, the other one click away.
+STYLES = {"apa": "APA 7", "harvard": "Harvard (Cite Them Right)"}
 
 
-# Formatted references by (source, style): citeproc takes ~9 ms an entry, and ``mkdocs serve``
+def _reference_formatter(site: SiteData) -> Formatter | None:
+    """``litkb.cite.format_reference`` bound to this library (so year suffixes match the labels).
+    Golden tests replace this by ``None`` to pin the pages independently of citeproc's output."""
+    from ..cite import format_reference
+
+    return lambda source, style: format_reference(source, style, kb=site.kb)
+
+
+# Formatted references by (source, style): citeproc takes a few ms an entry, and ``mkdocs serve``
 # re-renders every page on each save, so unchanged entries are not formatted again.
-_REFERENCE_MEMO: dict[tuple[str, str], str] = {}
+_REFERENCE_MEMO: dict[tuple[str, str, str], str] = {}
 
 
-def reference_markdown(site: SiteData, source: Source, formatter: Callable[[Source, str], str] | None) -> str:
-    """The formatted reference (litkb.cite's, else the plain fallback), Markdown-safe."""
+def reference_markdown(site: SiteData, source: Source, formatter: Formatter | None) -> str:
+    """The formatted reference in the site's style with the other style in a second tab (Markdown);
+    the plain fallback when no formatter is given."""
     if formatter is None:
         return md_text(plain_reference(source, year_of_label(site.label(source.key)) or source.year or "n.d."))
-    memo_key = (repr(source), CITATION_STYLE)
-    cached = _REFERENCE_MEMO.get(memo_key)
-    if cached is None:
-        if len(_REFERENCE_MEMO) > 50_000:
-            _REFERENCE_MEMO.clear()
-        cached = _REFERENCE_MEMO[memo_key] = formatter(source, CITATION_STYLE)
-    return cached
+    default = citation_style(site.kb)
+    styles = [default] + [s for s in STYLES if s != default]
+    lines = []
+    for style in styles:
+        memo_key = (repr(source), style, site.label(source.key))
+        cached = _REFERENCE_MEMO.get(memo_key)
+        if cached is None:
+            if len(_REFERENCE_MEMO) > 50_000:
+                _REFERENCE_MEMO.clear()
+            cached = _REFERENCE_MEMO[memo_key] = formatter(source, style)
+        lines += [f'=== "{STYLES.get(style, style)}"', "", f"    {cached}", ""]
+    return "\n".join(lines).rstrip("\n")
 
 
 # -- index ------------------------------------------------------------------------------------
