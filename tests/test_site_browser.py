@@ -81,7 +81,7 @@ def fixture_page(browser: Any, fixture_base: str) -> Iterator[tuple[Any, PageWat
 def test_home_to_hybrid_leadership_through_navigation(real_page: tuple[Any, PageWatch, str]) -> None:
     page, _, base = real_page
     kb = build_kb(REPO)
-    labels = author_year_labels(kb.sources)
+    labels = author_year_labels(kb, "apa")
     assert labels["gronn2009b"] == "Gronn (2009b)"
     page.goto(base)
     expect(page.locator("form[data-md-component=palette]")).to_have_count(1)  # light/dark toggle
