@@ -136,10 +136,14 @@ def _strip_enclosing(value: str) -> str:
 
 
 def _split_concatenation(value: str) -> list[str]:
-    """Split ``a # {b} # "c"`` at top-level '#' signs."""
-    parts, depth, quoted, start = [], 0, False, 0
+    """Split ``a # {b} # "c"`` at top-level '#' signs (a backslash escapes the next character)."""
+    parts, depth, quoted, start, escaped = [], 0, False, 0, False
     for i, ch in enumerate(value):
-        if ch == "{":
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch == "{":
             depth += 1
         elif ch == "}":
             depth -= 1
@@ -211,7 +215,9 @@ def _finish_entry(
     persons: dict[str, tuple[PersonName, ...]] = {}
     for name, value in values.items():
         if name in PERSON_FIELDS:
-            persons[name] = tuple(_parse_person(p) for p in split_multiple_persons_names(value))
+            # Escaped braces are text, not grouping: hide them from the name splitter.
+            hidden = value.replace("\\{", _LBRACE).replace("\\}", _RBRACE)
+            persons[name] = tuple(_parse_person(_unhide(p)) for p in split_multiple_persons_names(hidden))
         decoded[name] = _ESCAPED_SPECIAL.sub(r"\1", value.strip()) if name in _VERBATIM_FIELDS else decode_latex(value)
     status = decoded.get("verification")
     # A cited work that nobody could identify ("unknown") has no title to give; saying so is
@@ -227,9 +233,16 @@ def _finish_entry(
     return BibEntry(entry.key, entry.entry_type.lower(), decoded, persons, line, lines, entry.raw or "", inherited)
 
 
+_LBRACE, _RBRACE = "\x00<", "\x00>"
+
+
+def _unhide(name: str) -> str:
+    return name.replace(_LBRACE, "\\{").replace(_RBRACE, "\\}")
+
+
 def _parse_person(name: str) -> PersonName:
     stripped = name.strip()
-    if stripped.startswith("{") and stripped.endswith("}") and _balanced_outer(stripped):
+    if stripped.startswith("{") and stripped.endswith("}") and _balanced_outer(stripped.replace("\\{", "").replace("\\}", "")):
         return PersonName("", "", decode_latex(stripped), "", True)
     try:
         parts = parse_single_name_into_parts(stripped, strict=False)
