@@ -1,0 +1,663 @@
+"""Full-text search with Whoosh: the one module that imports it (whoosh3, pinned in pyproject.toml).
+
+Input: a :class:`~litkb.model.KnowledgeBase` (to index) or a query string (to search).
+Output: an index folder (atomic layout: :mod:`litkb.search_store`) and
+:class:`~litkb.search_results.SearchResult` values. Documents come from :mod:`litkb.search_docs`,
+query checks from :mod:`litkb.search_query`, snippets and rendering from
+:mod:`litkb.search_results`; this module only speaks Whoosh.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from array import array
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
+from functools import lru_cache
+from itertools import accumulate
+from pathlib import Path
+from typing import Any
+
+import whoosh.analysis.acore
+import whoosh.analysis.tokenizers
+import whoosh.codec.whoosh3
+import whoosh.fields
+import whoosh.formats
+import whoosh.index
+import whoosh.lang.porter
+import whoosh.matching.mcore
+import whoosh.qparser.default
+import whoosh.qparser.plugins
+import whoosh.qparser.syntax
+import whoosh.query
+import whoosh.spelling
+import whoosh.support.levenshtein
+
+from . import search_store as store
+from .model import KnowledgeBase
+from .search_docs import KINDS, SearchDoc, concept_names, fold_text
+from .search_query import FIELDS, QueryError, alias_spans, check_query, closest_concept, normalise_kind, resolve_concept
+from .search_results import Group, SearchResult, make_hit, make_snippet
+
+# Whoosh's annotations are partial (untyped functions, implicit re-exports), so it is used as
+# a dynamic library through these handles.
+fields: Any = whoosh.fields
+index: Any = whoosh.index
+query: Any = whoosh.query
+syntax: Any = whoosh.qparser.syntax
+Token: Any = whoosh.analysis.acore.Token
+Tokenizer: Any = whoosh.analysis.tokenizers.Tokenizer
+Plugin: Any = whoosh.qparser.plugins.Plugin
+QueryParser: Any = whoosh.qparser.default.QueryParser
+GtLtPlugin: Any = whoosh.qparser.plugins.GtLtPlugin
+ListCorrector: Any = whoosh.spelling.ListCorrector
+damerau_levenshtein: Any = whoosh.support.levenshtein.damerau_levenshtein
+_porter: Any = whoosh.lang.porter.stem
+ListMatcher: Any = whoosh.matching.mcore.ListMatcher
+NullMatcher: Any = whoosh.matching.mcore.NullMatcher
+W3Codec: Any = whoosh.codec.whoosh3.W3Codec
+_formats: Any = whoosh.formats
+_pack_uint: Any = _formats.pack_uint
+_INT_SIZE: int = _formats._INT_SIZE
+
+# Bump whenever the schema, the analysis or the manifest changes: an index of another version is
+# rebuilt, never read.
+SCHEMA_VERSION = 2
+# Fields a reader may name that are stored as prefixed tokens of the one ``tags`` field
+# ("concept:hybrid-leadership"): one keyword field costs a fraction of eight at indexing time.
+TAG_FIELDS = ("kind", "author", "concept", "stance", "pair", "year", "key", "design")
+PARALLEL_FROM = 5000  # documents; below this one process is faster than starting workers
+ROUND_DOCS = 10_000  # documents per indexing round (bounds the memory of each worker)
+POOL_MB = 256  # per writer process; a round's postings fit, so no sorted runs spill to disk
+# Uncompressed posting blocks: 13% faster to write (and faster to read), twice the size. Segments
+# stay compound (one file, opened whole): an open reader survives its version being pruned.
+WRITER_OPTIONS: dict[str, Any] = {"codec": W3Codec(compression=0)}
+COMMON_SHARE = 0.02  # words in this share of the documents (and at least COMMON_MIN) get pairs
+COMMON_MIN = 100
+SMALL_KIND = 2000  # kinds with at most this many documents are intersected, larger ones filtered
+
+_WORD = re.compile(r"\w+(?:\.\w+)*")
+_STOP = frozenset(("a", "an", "and", "are", "as", "at", "be", "by", "can", "for", "from", "have", "if", "in", "is", "it", "may", "of", "on", "or",
+                   "that", "the", "this", "to", "we", "when", "will", "with", "you", "your"))
+
+
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    return str(_porter(word))
+
+
+@lru_cache(maxsize=200_000)
+def _fold_word(word: str) -> str:
+    return fold_text(unicodedata.normalize("NFC", word))
+
+
+def _term(word: str, stemming: bool = True) -> str | None:
+    """A lower-case word as indexed: accents folded, stemmed; None for a stop word."""
+    if not word.isascii():
+        word = _fold_word(word)
+    if word in _STOP or (len(word) == 1 and not word.isdigit()):  # "headteacher's" leaves an "s"
+        return None
+    return _stem(word) if stemming else word
+
+
+class KbAnalyzer(Tokenizer):  # type: ignore[misc]
+    """Words -> lower case, accents folded, English stop words dropped, stemmed (one pass instead
+    of a chain of Whoosh filters). When indexing, each pair of consecutive ``common`` words is
+    also a term ("school leadership").
+
+    A phrase of common words is then the AND of its pairs: checking the positions of two words
+    found in half the documents takes seconds. A phrase with a rarer word uses positions (its
+    short posting list bounds the work). Stop words take no position, in index and query alike.
+    """
+
+    def __init__(self, common: frozenset[str] = frozenset()) -> None:
+        self.common = common
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, KbAnalyzer) and other.common == self.common
+
+    def __hash__(self) -> int:
+        return hash(("KbAnalyzer", len(self.common)))
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False, removestops: bool = True,
+                 start_pos: int = 0, start_char: int = 0, tokenize: bool = True, mode: str = "", **kwargs: Any) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        token.boost, token.stopped = 1.0, False
+        common = self.common if mode == "index" else frozenset()
+        previous = None
+        pos = start_pos
+        for match in _WORD.finditer(value.lower()) if tokenize else [re.match(r"(?s).*", value.lower())]:
+            assert match is not None
+            text = _term(match.group(0))
+            if text is None:
+                continue
+            token.text = text
+            if positions:
+                token.pos = pos
+            if chars:
+                token.startchar, token.endchar = start_char + match.start(), start_char + match.end()
+            yield token
+            if previous is not None and text in common and previous in common:
+                token.text = f"{previous} {text}"  # same position as the word: phrases are unaffected
+                yield token
+            previous = text
+            pos += 1
+
+
+def pairs_of(words: list[str]) -> list[str]:
+    """The indexed word pairs of a phrase's analysed words."""
+    return [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+
+
+def _analysed(text: str) -> str:
+    return " ".join(t.text for t in KbAnalyzer()(text))
+
+
+class _Positions(_formats.Positions):  # type: ignore[misc]
+    """Word positions packed as an array of gaps (Whoosh pickles a list for every posting: the
+    largest single cost of indexing after the postings themselves)."""
+
+    def encode(self, poslist: list[int]) -> bytes:
+        gaps = array("I", [b - a for a, b in zip([0, *poslist], poslist, strict=False)])
+        return bytes(_pack_uint(len(gaps))) + gaps.tobytes()
+
+    def decode_positions(self, valuestring: bytes) -> list[int]:
+        gaps = array("I")
+        gaps.frombytes(valuestring[_INT_SIZE:])
+        return list(accumulate(gaps))
+
+
+def make_schema(common: frozenset[str] = frozenset()) -> fields.Schema:
+    """A lean schema: two indexed fields. ``text`` holds the words and word pairs of title, body,
+    names and keys (one posting list per word ranks several times faster than a union over
+    fields); ``tags`` holds every keyword value with its field as prefix ("concept:trust",
+    "author:gronn": one keyword field costs a fraction of eight). Stored: only what results show.
+    The names a reader may use before ':' are declared (never filled) so the parser accepts them."""
+    schema = fields.Schema(
+        uid=fields.ID(stored=True, unique=True),
+        text=fields.TEXT(analyzer=KbAnalyzer(common)),
+        tags=fields.KEYWORD(lowercase=True),
+        title=fields.STORED(),
+        body=fields.STORED(),
+        info=fields.STORED(),
+    )
+    schema["text"].format = _Positions(field_boost=1.0)
+    for name in sorted(k for k, v in FIELDS.items() if v in TAG_FIELDS):
+        schema.add(name, fields.KEYWORD(lowercase=True))
+    return schema
+
+
+def name_words(names: str) -> list[str]:
+    """Words of personal names as ``author:`` tags: lower case, accents folded, not stemmed."""
+    return sorted({fold_text(w) for w in _WORD.findall(names.lower())})
+
+
+def _fields(doc: SearchDoc) -> dict[str, Any]:
+    tags = [f"kind:{doc.kind}"] + [f"author:{w}" for w in name_words(doc.author)]
+    for name, values in (("concept", doc.concept), ("stance", doc.stance), ("pair", doc.pairs), ("year", doc.year), ("key", doc.key), ("design", doc.design)):
+        tags += [f"{name}:{v}" for v in values]
+    keys = " ".join(doc.key) if doc.kind in ("source", "claim") else ""  # "gronn2009b" finds its entry and claims
+    text = "\n".join(t for t in (doc.title, doc.body, doc.author, keys) if t)
+    return {"uid": doc.uid, "text": text, "tags": " ".join(tags), "title": doc.title, "body": doc.body, "info": dict(doc.info)}
+
+
+def alias_table(kb: KnowledgeBase) -> dict[str, list[str]]:
+    """Analysed concept name ("hybrid leadership", "catch 22") -> concept ids, for query expansion."""
+    table: dict[str, set[str]] = {}
+    for cid, names in concept_names(kb).items():
+        for name in names:
+            key = _analysed(name)
+            if key:
+                table.setdefault(key, set()).add(cid)
+    return {k: sorted(v) for k, v in sorted(table.items())}
+
+
+def common_terms(docs: list[SearchDoc]) -> frozenset[str]:
+    """Indexed words found in at least COMMON_SHARE of the documents (and COMMON_MIN of them),
+    estimated from a sample of about 5,000 documents: the words whose pairs are indexed."""
+    step = max(1, len(docs) // 5000)
+    sample = docs[::step]
+    counts: Counter[str] = Counter()
+    for doc in sample:
+        counts.update({t for w in _WORD.findall(f"{doc.title}\n{doc.body}\n{doc.author}".lower()) if (t := _term(w))})
+    needed = max(COMMON_MIN, COMMON_SHARE * len(docs)) * len(sample) / max(len(docs), 1)
+    return frozenset(t for t, n in counts.items() if n >= needed)
+
+
+# -- writing (the steps are in litkb.search_build) ------------------------------------------------
+def update_index(kb: KnowledgeBase, index_dir: Path, stamps: Mapping[str, store.FileStamp] | None = None,
+                 full: bool = False, procs: int = 2) -> dict[str, int]:
+    """Build or incrementally update the index of ``kb`` in ``index_dir``, atomically.
+
+    See :func:`litkb.search_build.update_index` (the public entry point lives here, with the
+    Whoosh code it drives).
+    """
+    from .search_build import update_index as run
+
+    return run(kb, index_dir, stamps, full=full, procs=procs)
+
+
+def write_new(version: Path, docs: list[SearchDoc], procs: int, each: Callable[[SearchDoc], object], before_commit: Callable[[], object]) -> None:
+    """Index ``docs`` into a new index in ``version`` (pairs indexed for the words common in them).
+
+    Many documents are indexed in rounds of ROUND_DOCS by ``procs`` worker processes, each round
+    adding unmerged segments: a worker then holds one round's postings in memory, never the
+    whole index (a pool that overflows to disk merges sorted runs, which is slower still).
+    """
+    ix = index.create_in(str(version), make_schema(common_terms(docs)))
+    options = {"limitmb": POOL_MB, **WRITER_OPTIONS}
+    parallel = procs > 1 and len(docs) >= PARALLEL_FROM
+    rounds = [docs[i:i + ROUND_DOCS] for i in range(0, len(docs), ROUND_DOCS)] or [[]]
+    for number, chunk in enumerate(rounds, 1):
+        # Worker processes, segments left unmerged: the fastest cold build (DESIGN.md, Whoosh facts).
+        writer = ix.writer(procs=procs, multisegment=True, **options) if parallel else ix.writer(**options)
+        _write(writer, (), chunk, each, before_commit if number == len(rounds) else lambda: None, merge=False)
+
+
+def write_update(version: Path, delete: tuple[str, ...], docs: list[SearchDoc], each: Callable[[SearchDoc], object], before_commit: Callable[[], object]) -> None:
+    """Delete documents by uid from the (copied) index in ``version`` and add ``docs``."""
+    _write(index.open_dir(str(version)).writer(**WRITER_OPTIONS), delete, docs, each, before_commit, merge=True)
+
+
+def _write(writer: Any, delete: tuple[str, ...], docs: list[SearchDoc], each: Callable[[SearchDoc], object], before_commit: Callable[[], object],
+           merge: bool) -> None:
+    """Delete by uid, add ``docs`` (calling ``each`` on every one: that work overlaps with the
+    worker processes), commit (merging small segments if ``merge``); cancel on any failure."""
+    try:
+        for uid in delete:
+            writer.delete_by_term("uid", uid)
+        for doc in docs:
+            each(doc)
+            writer.add_document(**_fields(doc))
+        before_commit()
+        writer.commit(merge=merge)
+    except BaseException:
+        writer.cancel()
+        raise
+
+
+# -- query parsing ---------------------------------------------------------------------------------
+def _tag_node(name: str, value: str, like: Any) -> Any:
+    node = syntax.WordNode(f"{name}:{value}")
+    node.set_fieldname("tags")
+    node.startchar, node.endchar = like.startchar, like.endchar
+    return node
+
+
+class _PairsNode(syntax.SyntaxNode):  # type: ignore[misc]
+    """A quoted phrase of two or more words: the AND of its indexed word pairs."""
+
+    has_boost = True
+
+    def __init__(self, words: list[str], like: Any) -> None:
+        self.words = words
+        self.boost = 1.0
+        self.startchar, self.endchar = like.startchar, like.endchar
+
+    def r(self) -> str:
+        return f"Pairs {self.words!r}"
+
+    def query(self, parser: Any) -> Any:
+        terms = []
+        for pair in pairs_of(self.words):
+            term = query.Term("text", pair, boost=self.boost)
+            term.startchar, term.endchar = self.startchar, self.endchar
+            terms.append(term)
+        return terms[0] if len(terms) == 1 else query.And(terms)
+
+
+def _phrase_node(node: Any, words: str, common: frozenset[str]) -> Any:
+    """A quoted phrase: its word pairs when every word is common, else a positional phrase (one
+    word: a plain word search)."""
+    if " " not in words:
+        word = syntax.WordNode(node.text)
+        word.startchar, word.endchar = node.startchar, node.endchar
+        return word
+    if all(w in common for w in words.split()):
+        return _PairsNode(words.split(), node)
+    node.set_fieldname("text", override=True)
+    return node
+
+
+class _ExpandPlugin(Plugin):  # type: ignore[misc]
+    """Rewrites the syntax tree before queries are made (priority 105: after field names are
+    applied, before operators): keyword fields become prefixed ``tags`` values, ``concept:``
+    and ``kind:`` values are resolved (label, alias or plural -> id), and concept names in free
+    text also search ``concept:<id>`` (a query word matching an alias matches the claims)."""
+
+    def __init__(self, aliases: Mapping[str, list[str]], names: Mapping[str, list[str]], common: frozenset[str]) -> None:
+        self.aliases = aliases
+        self.names = names
+        self.common = common
+        self.longest = max((k.count(" ") + 1 for k in aliases), default=1)
+        self.unknown_concepts: list[tuple[str, str]] = []
+
+    def filters(self, parser: Any) -> list[tuple[Any, int]]:
+        return [(self.expand, 105)]
+
+    def expand(self, parser: Any, group: Any) -> Any:
+        nodes = [self.expand(parser, n) if isinstance(n, syntax.GroupNode) else self._tag(n) for n in group]
+        out = group.empty_copy()
+        i = 0
+        while i < len(nodes):
+            node = nodes[i]
+            if isinstance(node, syntax.WordNode) and node.fieldname is None:
+                j = i
+                while j < len(nodes) and (nodes[j].is_ws() or (isinstance(nodes[j], syntax.WordNode) and nodes[j].fieldname is None)):
+                    j += 1
+                out.extend(self._expand_run(nodes[i:j]))
+                i = j
+                continue
+            if hasattr(node, "textstartchar") and node.fieldname in (None, "text"):
+                words = _analysed(node.text)
+                ids = self.aliases.get(words, [])
+                node = _phrase_node(node, words, self.common)
+                node = syntax.OrGroup([node, *(_tag_node("concept", c, node) for c in ids)]) if ids else node
+            out.append(node)
+            i += 1
+        return out
+
+    def _expand_run(self, run: list[Any]) -> list[Any]:
+        words, owner = [], []
+        for position, node in enumerate(run):
+            if not node.is_ws():
+                for word in _analysed(node.text).split():
+                    words.append(word)
+                    owner.append(position)
+        result, last = [], 0
+        for start, end, ids in alias_spans(words, self.aliases, self.longest):
+            a, b = owner[start], owner[end - 1]
+            if (start and owner[start - 1] == a) or (end < len(owner) and owner[end] == b):
+                continue  # the name covers only part of one query word
+            result.extend(run[last:a])
+            words_group = syntax.AndGroup([n for n in run[a:b + 1] if not n.is_ws()])
+            result.append(syntax.OrGroup([words_group, *(_tag_node("concept", c, run[a]) for c in ids)]))
+            last = b + 1
+        return result + run[last:]
+
+    def _tag(self, node: Any) -> Any:
+        """A node in a keyword field -> the same node on ``tags`` with the field as prefix."""
+        name = FIELDS.get(node.fieldname) if node.has_fieldname and node.fieldname else None
+        if name not in TAG_FIELDS:
+            return node
+        if isinstance(node, syntax.RangeNode):
+            node.start = f"{name}:{node.start}" if node.start else f"{name}:"
+            node.end = f"{name}:{node.end}" if node.end else f"{name}:\uffff"
+            node.set_fieldname("tags", override=True)
+            return node
+        if not node.has_text:
+            return node
+        value = node.text
+        if "*" not in value and "?" not in value:
+            if name == "concept":
+                cid = resolve_concept(value, self.names)
+                if cid is None:
+                    self.unknown_concepts.append((value, closest_concept(value, self.names) or ""))
+                value = cid or "-".join(value.split())
+            elif name == "kind":
+                value = normalise_kind(value) or value
+            elif name == "author":  # names are folded, never stemmed; "peter gronn" is both names
+                words = name_words(value) or [value.lower()]
+                nodes = [_tag_node(name, w, node) for w in words]
+                return nodes[0] if len(nodes) == 1 else syntax.AndGroup(nodes)
+            return _tag_node(name, value.lower(), node)
+        node.text = f"{name}:{fold_text(value)}"
+        node.set_fieldname("tags", override=True)
+        return node
+
+
+class _ConstantList(ListMatcher):  # type: ignore[misc]
+    """Matches a fixed list of documents with one score; once the top list is full of that score,
+    everything left is skipped at once."""
+
+    def __init__(self, ids: list[int], score: float) -> None:
+        super().__init__(ids, all_weights=score)
+        self._score = score
+
+    def supports_block_quality(self) -> bool:
+        return True
+
+    def max_quality(self) -> float:
+        return self._score
+
+    def block_quality(self) -> float:
+        return self._score
+
+    def score(self) -> float:
+        return self._score
+
+    def skip_to_quality(self, minquality: float) -> int:
+        if self._score <= minquality:
+            self._i = len(self._ids)
+            return 1
+        return 0
+
+
+class _TagRange(query.TermRange):  # type: ignore[misc]
+    """A range of tag values (``year:[2005 TO 2010]``) as a filter: the union of the values'
+    posting lists, read in bulk, with one score (Whoosh would merge and score them one by one)."""
+
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        reader = searcher.reader()
+        ids: set[int] = set()
+        for text in self._btexts(reader):
+            ids.update(reader.postings(self.fieldname, text).all_ids())
+        if not ids:
+            return NullMatcher
+        return _ConstantList(sorted(ids), self.boost)
+
+
+def _ranges(q: Any) -> Any:
+    if isinstance(q, query.TermRange) and q.fieldname == "tags":
+        return _TagRange(q.fieldname, q.start, q.end, q.startexcl, q.endexcl, boost=q.boost)
+    if isinstance(q, query.CompoundQuery | query.Not) or hasattr(q, "child"):
+        return q.apply(_ranges)
+    return q
+
+
+def _tag_of(q: Any, name: str) -> str | None:
+    if isinstance(q, query.Term) and q.fieldname == "tags" and isinstance(q.text, str) and q.text.startswith(f"{name}:"):
+        return q.text[len(name) + 1:]
+    return None
+
+
+def _pair_links(q: Any) -> Any:
+    """In an AND, ``concept:x`` with ``stance:y`` means one link (x, y) of the same claim."""
+    if isinstance(q, query.And):
+        subs = [_pair_links(s) for s in q.subqueries]
+        concepts = [s for s in subs if _tag_of(s, "concept") is not None]
+        stances = [s for s in subs if _tag_of(s, "stance") is not None]
+        if concepts and stances and (len(concepts) == 1 or len(stances) == 1):
+            rest = [s for s in subs if not any(s is t for t in (*concepts, *stances))]
+            pairs = [query.Term("tags", f"pair:{_tag_of(c, 'concept')}|{_tag_of(s, 'stance')}") for c in concepts for s in stances]
+            return query.And(rest + pairs)
+        return query.And(subs, boost=q.boost)
+    if isinstance(q, query.CompoundQuery | query.Not) or hasattr(q, "child"):
+        return q.apply(_pair_links)
+    return q
+
+
+# -- searching -------------------------------------------------------------------------------------
+class IndexMissing(Exception):
+    """There is no complete index in the folder (or it was built by another schema version)."""
+
+
+class SearchIndex:
+    """An open index version: reuse one for many queries (open once, search often)."""
+
+    def __init__(self, index_dir: Path) -> None:
+        for _attempt in range(3):  # a version pruned between reading CURRENT and opening it: retry
+            version = store.current_version(index_dir)
+            manifest = store.read_manifest(version) if version else None
+            if version is None or manifest is None or manifest.schema != SCHEMA_VERSION:
+                raise IndexMissing(f"no search index in {index_dir}")
+            try:
+                self.ix = index.open_dir(str(version))
+                self.searcher = self.ix.searcher()
+                break
+            except (OSError, index.EmptyIndexError):
+                continue
+        else:
+            raise IndexMissing(f"the search index in {index_dir} is being replaced; try again")
+        self.version = version
+        self.manifest = manifest
+        self.aliases: dict[str, list[str]] = manifest.data.get("aliases", {})
+        self.names: dict[str, list[str]] = manifest.data.get("concepts", {})
+        self._kind_docs: dict[str, set[int]] = {}
+        self._words: dict[str, int] | None = None
+
+    def close(self) -> None:
+        self.searcher.close()
+        self.ix.close()
+
+    def __enter__(self) -> SearchIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def parse(self, text: str) -> tuple[Any, _ExpandPlugin]:
+        """Check and parse a query (raises :class:`~litkb.search_query.QueryError`)."""
+        check_query(text)
+        expander = _ExpandPlugin(self.aliases, self.names, self.searcher.schema["text"].analyzer.common)
+        parser = QueryParser("text", self.searcher.schema)  # not ix.schema: that re-reads the (maybe pruned) folder
+        parser.add_plugin(GtLtPlugin())
+        parser.add_plugin(expander)
+        try:
+            return _ranges(_pair_links(parser.parse(text))), expander
+        except (IndexError, ValueError, AttributeError, TypeError) as err:
+            # What the checks above let through and Whoosh's parser still trips on.
+            raise QueryError(f"cannot read the query {text!r}; check its quotes, brackets and operators") from err
+
+    def search(self, text: str, limit: int = 10, facets: bool = False) -> SearchResult:
+        """Hits grouped by kind (best ``limit`` of each, BM25), snippets, did-you-mean, facets."""
+        q, expander = self.parse(text)
+        reader = self.searcher.reader()
+        found = [(f, t.decode("utf-8")) for f, t in q.existing_terms(reader, expand=True)]
+        terms = {w for f, t in found if f == "text" for w in t.split()}  # words, and the words of pairs
+        groups = []
+        for kind in KINDS:
+            results, counted = self._search_kind(q, kind, limit)
+            if results.is_empty():
+                continue
+            hits = tuple(make_hit(h["uid"], h.score or 0.0, _snippet(h, terms), h["info"]) for h in results)
+            # Counting every match of a broad query would cost more than ranking it: the total is
+            # known when the kind was counted, when fewer than ``limit`` matched, or from facets.
+            count = len(results) if counted else results.scored_length()
+            groups.append(Group(kind, count if counted or count < limit else None, hits))
+        facet_counts = self._facets(q) if facets else None
+        if facet_counts is not None:  # counting facets finds every match: totals become exact
+            totals = dict(facet_counts["kind"])
+            groups = [Group(g.kind, totals.get(g.kind, g.total), g.hits) for g in groups]
+        groups.sort(key=lambda g: (-g.hits[0].score, KINDS.index(g.kind)))
+        return SearchResult(text, tuple(groups), self._did_you_mean(text, q, expander), facet_counts)
+
+    def _search_kind(self, q: Any, kind: str, limit: int) -> tuple[Any, bool]:
+        """The best ``limit`` documents of one kind, and whether every match was counted.
+
+        A large kind is a filter (a set of document numbers) so that Whoosh can still skip blocks
+        of postings that cannot reach the current top list. A small kind is intersected instead,
+        so only its few documents are visited (with a filter the whole posting list of a common
+        word would be walked while the top list never fills). The kind term weighs nothing, so
+        scores compare across kinds; block skipping is off there because Whoosh's intersection
+        skipping divides by the zero weight.
+        """
+        kind_term = query.Term("tags", f"kind:{kind}", boost=0.0)
+        if self.manifest.counts.get(kind, 0) > SMALL_KIND:
+            if kind not in self._kind_docs:
+                self._kind_docs[kind] = set(kind_term.docs(self.searcher))
+            return self.searcher.search(q, filter=self._kind_docs[kind], limit=limit), False
+        return self.searcher.search(query.And([q, kind_term]), limit=limit, optimize=False), True
+
+    # -- did you mean --------------------------------------------------------------------------
+    def _did_you_mean(self, text: str, q: Any, expander: _ExpandPlugin) -> str | None:
+        """The query with each unknown word replaced by the nearest known one, or None."""
+        reader = self.searcher.reader()
+        fixes: dict[tuple[int, int], str] = {}
+
+        def fix(start: int, end: int, fieldname: str) -> None:
+            word = self._suggest(text[start:end], fieldname)
+            if word:
+                fixes[(start, end)] = word
+
+        for leaf in q.leaves():
+            start, end = getattr(leaf, "startchar", None), getattr(leaf, "endchar", None)
+            if isinstance(leaf, query.Phrase):  # positional phrase: each unknown word
+                for word, (a, b) in zip(leaf.words, leaf.char_ranges, strict=False):
+                    if a is not None and not reader.doc_frequency("text", word):
+                        fix(a, b, "text")
+            elif not isinstance(leaf, query.Term) or start is None or end is None or reader.doc_frequency(leaf.fieldname, leaf.text):
+                continue
+            elif leaf.fieldname == "tags" and leaf.text.startswith("author:"):
+                fix(start, end, "author")
+            elif leaf.fieldname == "text" and " " not in leaf.text:
+                fix(start, end, "text")
+            elif leaf.fieldname == "text":  # a word pair never seen: the unknown words inside
+                for match in _WORD.finditer(text, start, end):
+                    indexed = _term(match.group(0).lower())
+                    if indexed and not reader.doc_frequency("text", indexed):
+                        fix(match.start(), match.end(), "text")
+        fixed = text
+        for (start, end), word in sorted(fixes.items(), reverse=True):
+            fixed = fixed[:start] + word + fixed[end:]
+        for typed, near in expander.unknown_concepts:
+            if near:
+                fixed = re.sub(rf"concept:(\"{re.escape(typed)}\"|{re.escape(typed)})", f"concept:{near}", fixed, count=1)
+        return fixed if fixed != text else None
+
+    def _suggest(self, word: str, fieldname: str) -> str | None:
+        """The known word nearest to ``word`` (edit distance, then frequency) that finds something
+        in ``fieldname`` ("text", or "author" for the author names)."""
+        folded = fold_text(word)
+        if not folded.isalpha() or len(folded) < 3:
+            return None
+        if self._words is None:
+            self._words = store.read_words(self.version)
+        reader = self.searcher.reader()
+        ranked = []
+        for candidate in ListCorrector(sorted(self._words)).suggest(folded, limit=8, maxdist=1 if len(folded) <= 4 else 2):
+            field, indexed = ("tags", f"author:{candidate}") if fieldname == "author" else ("text", _term(candidate))
+            if candidate != folded and indexed and reader.doc_frequency(field, indexed):
+                ranked.append((damerau_levenshtein(folded, candidate), -self._words.get(candidate, 0), candidate))
+        return min(ranked)[2] if ranked else None
+
+    # -- facets --------------------------------------------------------------------------------
+    def _facets(self, q: Any) -> dict[str, list[tuple[str, int]]]:
+        """Counts of matching documents per kind, concept, stance and year (every match)."""
+        docs = set(self.searcher.docs_for_query(q))
+        reader = self.searcher.reader()
+        out: dict[str, list[tuple[str, int]]] = {}
+        for name in ("kind", "concept", "stance", "year"):
+            counts = []
+            for raw in reader.expand_prefix("tags", f"{name}:"):
+                term = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
+                n = sum(1 for d in reader.postings("tags", term).all_ids() if d in docs)
+                if n:
+                    counts.append((term[len(name) + 1:], n))
+            if name == "kind":
+                counts.sort(key=lambda c: KINDS.index(c[0]))
+            elif name == "year":
+                counts.sort()
+            else:
+                counts.sort(key=lambda c: (-c[1], c[0]))
+            out[name] = counts
+        return out
+
+
+def _snippet(hit: Any, terms: set[str]) -> str:
+    """The part of the body (else the title) with the most matched words, matches marked."""
+    text = hit.get("body") or hit.get("title") or ""
+    spans = [(m.start(), m.end()) for m in _WORD.finditer(text) if _term(m.group(0).lower()) in terms]
+    if not spans and hit.get("title") and text is not hit.get("title"):
+        title = hit["title"]
+        title_spans = [(m.start(), m.end()) for m in _WORD.finditer(title) if _term(m.group(0).lower()) in terms]
+        if title_spans:
+            return make_snippet(title, title_spans)
+    return make_snippet(text, spans)
+
+
+def search(index_dir: Path, text: str, limit: int = 10, facets: bool = False) -> SearchResult:
+    """Open the index in ``index_dir``, answer one query, close it."""
+    with SearchIndex(index_dir) as ix:
+        return ix.search(text, limit=limit, facets=facets)

@@ -1,0 +1,56 @@
+"""Search over the real knowledge base (references.bib and kb/ at the repository root)."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import REPO
+from litkb.latex import fold
+from litkb.link import build_kb
+from litkb.model import KnowledgeBase
+from litkb.search import SearchIndex, update_index
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return build_kb(REPO)
+
+
+@pytest.fixture(scope="module")
+def ix(kb: KnowledgeBase, tmp_path_factory: pytest.TempPathFactory) -> SearchIndex:
+    folder = tmp_path_factory.mktemp("real-index")
+    update_index(kb, folder)
+    with SearchIndex(folder) as index:
+        yield index
+
+
+def test_catch_22_finds_the_torrance_note_first(ix: SearchIndex) -> None:
+    # "First" among the evidence: the best-ranked source or claim is the Torrance note or one of
+    # its claims, and the best source is the Torrance entry. (The concept "Catch-22" may rank
+    # above them: its label is the query.)
+    result = ix.search("catch 22")
+    evidence = [h for h in result.ranked if h.kind in ("source", "claim")]
+    assert evidence[0].id.split("#")[0] == "torrance2013catch22"
+    sources = next(g for g in result.groups if g.kind == "source")
+    assert sources.hits[0].id == "torrance2013catch22"
+    claims = next(g for g in result.groups if g.kind == "claim")
+    assert all(h.id.startswith("torrance2013catch22#") for h in claims.hits)
+
+
+def test_author_gronn_finds_every_gronn_work(kb: KnowledgeBase, ix: SearchIndex) -> None:
+    expected = {key for key, s in kb.sources.items() if any(fold(p.family) == "gronn" for p in s.creators)}
+    assert len(expected) >= 8  # gronn2000 ... gronn2009b and woods_gronn2009
+    result = ix.search("author:gronn", limit=100)
+    assert {h.id for g in result.groups if g.kind == "source" for h in g.hits} == expected
+    assert {h.id for g in result.groups if g.kind == "author" for h in g.hits} == {"gronn-p"}
+
+
+def test_hybrid_leadership_defined_by_gronn_as_reported_by_torrance(kb: KnowledgeBase, ix: SearchIndex) -> None:
+    result = ix.search("concept:hybrid-leadership stance:defines", limit=100)
+    claims = {h.id: h for g in result.groups if g.kind == "claim" for h in g.hits}
+    expected = {c.uid for c, link in kb.claims_about_concept("hybrid-leadership") if link.stance == "defines"}
+    assert set(claims) == expected
+    reported = [h for h in claims.values() if h.info["about"] == "gronn2009b" and h.info["note"] == "torrance2013catch22"]
+    assert reported and all(h.info["reported"] for h in reported)
+    assert reported[0].label == "Gronn (2009b), as reported by Torrance (2013a)"
+    assert [g.kind for g in result.groups] == ["claim"]
