@@ -49,6 +49,9 @@ def test_kind_and_stance_fields(ix: SearchIndex) -> None:
         "claim": {"harris2008#hierarchy-limits", "mueller2011#few-teachers-lead", "torrance2013#gronn-hybrid"},
     }
     assert found(ix.search("kind:concepts")) == {"concept": {"distributed-leadership", "hybrid-leadership", "teacher-leadership", "trust"}}
+    assert set(found(ix.search("kind:author OR kind:concept"))) == {"author", "concept"}
+    assert set(found(ix.search("(kind:author OR kind:concept) gronn"))) == {"author"}
+    assert set(found(ix.search("kind:author OR hybrid"))) == {"author", "concept", "claim", "source"}
 
 
 def test_concept_with_stance_means_one_link(ix: SearchIndex) -> None:

@@ -64,7 +64,7 @@ def _cold_build(root: Path, index_dir: Path) -> list[tuple[str, str]]:
 
 
 class _MemorySampler:
-    """Peak memory of this process's index workers, sampled from /proc (Linux) every 0.1 s.
+    """Peak memory of this process's index workers, sampled from /proc (Linux) every 0.5 s.
 
     Forked workers share the loaded model's pages with the main process, so their RSS overstates
     them; their private memory (pages only they hold) and the proportional set size (shared
@@ -103,7 +103,7 @@ class _MemorySampler:
                 self.worker_private = max(self.worker_private, rollup.get("Private_Clean", 0) + rollup.get("Private_Dirty", 0))
                 total += rollup.get("Pss", 0)
             self.total_pss = max(self.total_pss, total)
-            time.sleep(0.1)
+            time.sleep(0.5)
 
 
 def _parent_of(pid: int) -> int:

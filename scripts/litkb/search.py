@@ -107,8 +107,9 @@ class KbAnalyzer(Tokenizer):  # type: ignore[misc]
     also a term ("school leadership").
 
     A phrase of common words is then the AND of its pairs: checking the positions of two words
-    found in half the documents takes seconds. A phrase with a rarer word uses positions (its
-    short posting list bounds the work). Stop words take no position, in index and query alike.
+    found in half the documents takes seconds. (Three or more words can, rarely, match their
+    pairs in different places.) A phrase with a rarer word uses positions, exact, its short
+    posting list bounding the work. Stop words take no position, in index and query alike.
     """
 
     def __init__(self, common: frozenset[str] = frozenset()) -> None:
@@ -440,12 +441,13 @@ class _TagRange(query.TermRange):  # type: ignore[misc]
 
     def matcher(self, searcher: Any, context: Any = None) -> Any:
         reader = searcher.reader()
-        ids: set[int] = set()
-        for text in self._btexts(reader):
-            ids.update(reader.postings(self.fieldname, text).all_ids())
-        if not ids:
-            return NullMatcher
-        return _ConstantList(sorted(ids), self.boost)
+        cache: dict[int, list[int]] = self.__dict__.setdefault("_ids", {})  # one search asks once per kind
+        if id(reader) not in cache:
+            ids: set[int] = set()
+            for text in self._btexts(reader):
+                ids.update(reader.postings(self.fieldname, text).all_ids())
+            cache[id(reader)] = sorted(ids)
+        return _ConstantList(cache[id(reader)], self.boost) if cache[id(reader)] else NullMatcher
 
 
 def _ranges(q: Any) -> Any:
@@ -454,6 +456,21 @@ def _ranges(q: Any) -> Any:
     if isinstance(q, query.CompoundQuery | query.Not) or hasattr(q, "child"):
         return q.apply(_ranges)
     return q
+
+
+def _kinds_required(q: Any) -> set[str] | None:
+    """The kinds a query can match at all (``kind:claim ...``), or None when it does not say."""
+    kind = _tag_of(q, "kind")
+    if kind is not None:
+        return {kind}
+    if isinstance(q, query.And):
+        required = [k for k in map(_kinds_required, q.subqueries) if k is not None]
+        return set.intersection(*required) if required else None
+    if isinstance(q, query.Or):
+        each = [_kinds_required(s) for s in q.subqueries]
+        known = [k for k in each if k is not None]
+        return set().union(*known) if known and len(known) == len(each) else None
+    return None
 
 
 def _tag_of(q: Any, name: str) -> str | None:
@@ -537,7 +554,8 @@ class SearchIndex:
         found = [(f, t.decode("utf-8")) for f, t in q.existing_terms(reader, expand=True)]
         terms = {w for f, t in found if f == "text" for w in t.split()}  # words, and the words of pairs
         groups = []
-        for kind in KINDS:
+        required = _kinds_required(q)
+        for kind in KINDS if required is None else [k for k in KINDS if k in required]:
             results, counted = self._search_kind(q, kind, limit)
             if results.is_empty():
                 continue

@@ -177,7 +177,8 @@ def render_text(result: SearchResult, tty: bool = False, width: int = 100) -> st
 # -- JSON ------------------------------------------------------------------------------------------
 def to_json(result: SearchResult) -> dict[str, Any]:
     """Stable JSON: {query, total, did_you_mean, notices, groups: [{kind, total, hits: [...]}],
-    facets?}. Each hit: kind, id, label, url, score, snippet (matches marked **so**), plus per kind:
+    facets?}. A total is null when more matched than were ranked and not all were counted (ask
+    for --facets to count them). Each hit: kind, id, label, url, score, snippet (matches marked **so**), plus per kind:
     source {title, year, creators, container, annotated}; claim {note, claim, about, reported, text,
     locator, concepts: [{concept, stance}]}; concept {aliases, group, definition}; author {works}."""
     out: dict[str, Any] = {
