@@ -5,10 +5,33 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED = REPO.parent / "shared"
 UPDATE_GOLDEN = os.environ.get("KB_UPDATE_GOLDEN") == "1"
+SITE_FIXTURE_ROOT = FIXTURES / "site" / "root"
+
+
+@pytest.fixture(scope="module")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real knowledge base built into a strict MkDocs site (once per test module)."""
+    from litkb.site.build import build_site
+
+    site = tmp_path_factory.mktemp("real") / "site"
+    build_site(REPO, site)
+    return site
+
+
+@pytest.fixture(scope="module")
+def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site fixture knowledge base (with the hostile note) built into a site."""
+    from litkb.site.build import build_site
+
+    site = tmp_path_factory.mktemp("fixture") / "site"
+    build_site(SITE_FIXTURE_ROOT, site)
+    return site
 
 
 def check_golden(path: Path, actual: str) -> None:

@@ -44,20 +44,6 @@ def fixture_pages() -> dict[str, str | bytes]:
     return _fallback_pages(FIXTURE_ROOT)
 
 
-@pytest.fixture(scope="module")
-def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = tmp_path_factory.mktemp("real") / "site"
-    build_site(REPO, site)
-    return site
-
-
-@pytest.fixture(scope="module")
-def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = tmp_path_factory.mktemp("fixture") / "site"
-    build_site(FIXTURE_ROOT, site)
-    return site
-
-
 # -- generated Markdown ------------------------------------------------------------------------
 def test_golden_pages(fixture_pages: dict[str, str | bytes]) -> None:
     """Every generated page of the fixture knowledge base, byte for byte."""

@@ -16,24 +16,9 @@ from browser.helpers import PageWatch, launch_chromium, serve_directory, watch_p
 from conftest import FIXTURES, REPO
 from litkb import urls
 from litkb.link import build_kb
-from litkb.site.build import build_site
 from litkb.site.labels import author_year_labels
 
 FIXTURE_ROOT = FIXTURES / "site" / "root"
-
-
-@pytest.fixture(scope="module")
-def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = tmp_path_factory.mktemp("real") / "site"
-    build_site(REPO, site)
-    return site
-
-
-@pytest.fixture(scope="module")
-def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = tmp_path_factory.mktemp("fixture") / "site"
-    build_site(FIXTURE_ROOT, site)
-    return site
 
 
 @pytest.fixture(scope="module")
