@@ -192,3 +192,27 @@ def test_whole_real_library_formats(real_kb: KnowledgeBase) -> None:
             assert source.year in reference, (source.key, reference)
         ordered = cite.format_references(real_kb.sources.values(), style, kb=real_kb, output="text", sort=True)
         assert sorted(ordered) == sorted(references)
+
+
+def test_harvard_matches_a_published_cite_them_right_book_example() -> None:
+    # Cite Them Right book example, as given by Lincoln College's "Referencing Quick Guide -
+    # Harvard (Cite Them Right)" (lincolncollege-uk.libguides.com/citethemright/references):
+    # "Hedley, C. and Shaw, N. (2023) Plant medicine: a collection of the teachings of herbalists
+    # Christopher Hedley & Non Shaw. London: Aeon Books." (title in italics)
+    from litkb.bibtex import parse_bibtex
+    from litkb.cite import format_reference
+    from litkb.link import _link_sources
+
+    library, problems = parse_bibtex(
+        "@book{hedley2023,\n  author = {Hedley, Christopher and Shaw, Non},\n"
+        "  title = {Plant medicine: a collection of the teachings of herbalists Christopher Hedley \\& Non Shaw},\n"
+        "  publisher = {Aeon Books},\n  address = {London},\n  year = {2023},\n  verification = {verified},\n}\n",
+        "published.bib",
+    )
+    assert problems == []
+    source = _link_sources(library.entries)[0]["hedley2023"]
+    assert format_reference(source, "harvard", output="text") == (
+        "Hedley, C. and Shaw, N. (2023) Plant medicine: a collection of the teachings of herbalists Christopher Hedley & Non Shaw. London: Aeon Books."
+    )
+    html = format_reference(source, "harvard")
+    assert html.startswith("Hedley, C. and Shaw, N. (2023) <i>Plant medicine: a collection") and html.endswith("</i>. London: Aeon Books.")
