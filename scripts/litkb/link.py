@@ -10,6 +10,7 @@ import difflib
 import gc
 import hashlib
 from collections import defaultdict
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -207,7 +208,7 @@ class _Linker:
         self.check_cycles(concepts, found)
         return _with_derived_relations(concepts)
 
-    def check_concept(self, shown: str, ref: Any, ids: set[str]) -> bool:
+    def check_concept(self, shown: str, ref: Any, ids: Collection[str]) -> bool:
         if ref in ids:
             return True
         near = difflib.get_close_matches(str(ref), sorted(ids), n=1, cutoff=0.6)
@@ -284,7 +285,7 @@ class _Linker:
         links = []
         for ref in doc.get("concepts", ()):
             concept = ref.get("concept")
-            if concept is not None and self.check_concept(shown, concept, set(concepts)) and ref.get("stance"):
+            if concept is not None and self.check_concept(shown, concept, concepts) and ref.get("stance"):
                 links.append(ConceptLink(str(concept), str(ref["stance"])))
         if "locator" not in doc.key_pos:
             self.at(shown, cid, "KB501", f"claim '{cid}' has no locator")
