@@ -29,7 +29,7 @@ VERIFICATION_VALUES = ("verified", "partial", "unverified", "unknown")
 MONTH_MACROS = {m: str(i) for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
 _SAFE_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:+-]*$")
 # Fields kept verbatim (no LaTeX decoding): identifiers and URLs, where a backslash or % is literal.
-_VERBATIM_FIELDS = {"doi", "url", "isbn", "issn", "eprint", "file", "verification_note", "crossref", "xref", "related", "pages"}
+VERBATIM_FIELDS = {"doi", "url", "isbn", "issn", "eprint", "file", "verification_note", "crossref", "xref", "related", "pages"}
 # In verbatim fields only the escaped specials are undone (a '~' in a URL stays a tilde).
 _ESCAPED_SPECIAL = re.compile(r"\\([&%_#$])")
 # biblatex inheritance: fields a child takes from its crossref parent under another name.
@@ -218,7 +218,7 @@ def _finish_entry(
             # Escaped braces are text, not grouping: hide them from the name splitter.
             hidden = value.replace("\\{", _LBRACE).replace("\\}", _RBRACE)
             persons[name] = tuple(_parse_person(_unhide(p)) for p in split_multiple_persons_names(hidden))
-        decoded[name] = _ESCAPED_SPECIAL.sub(r"\1", value.strip()) if name in _VERBATIM_FIELDS else decode_latex(value)
+        decoded[name] = _ESCAPED_SPECIAL.sub(r"\1", value.strip()) if name in VERBATIM_FIELDS else decode_latex(value)
     status = decoded.get("verification")
     # A cited work that nobody could identify ("unknown") has no title to give; saying so is
     # the honest record, so only other entries must have one.

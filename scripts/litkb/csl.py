@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .bibtex import _VERBATIM_FIELDS as LOADER_VERBATIM_FIELDS
+from .bibtex import VERBATIM_FIELDS as LOADER_VERBATIM_FIELDS
 from .model import Person, Source
 
 # BibTeX/biblatex entry type -> CSL item type (CSL 1.0.2 types).
