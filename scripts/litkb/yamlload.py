@@ -103,12 +103,3 @@ def implicit_type(value: str) -> str | None:
     if _TIMESTAMP.match(value):
         return "a date"
     return None
-
-
-def check_tag(node: yaml.Node, shown: str) -> Problem | None:
-    """A problem for any explicit non-standard tag (``!!python/object``, ``!custom`` ...)."""
-    if node.tag in STANDARD_TAGS:
-        return None
-    mark = node.start_mark
-    tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-    return problem(shown, mark.line + 1, mark.column + 1, "KB204", f"YAML tag '{tag}' is not allowed", "remove the tag")
