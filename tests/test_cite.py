@@ -216,3 +216,31 @@ def test_harvard_matches_a_published_cite_them_right_book_example() -> None:
     )
     html = format_reference(source, "harvard")
     assert html.startswith("Hedley, C. and Shaw, N. (2023) <i>Plant medicine: a collection") and html.endswith("</i>. London: Aeon Books.")
+
+
+def test_styles_formatted_by_a_worker_process_match_formatting_here(real_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The site formats its second style in a child process: the child's references (year
+    suffixes included) are the ones this process would make, in the sources' order."""
+    sources = sorted(real_kb.sources.values(), key=lambda s: s.key, reverse=True)[:40]
+    here = cite.format_in_styles(sources, ["harvard", "apa"], kb=real_kb, workers=1)
+    formatted_here: list[str] = []
+    format_references = cite.format_references
+
+    def spy(sources: object, style: str, **kwargs: object) -> list[str]:
+        formatted_here.append(style)
+        return format_references(sources, style, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cite, "format_references", spy)
+    parallel = cite.format_in_styles(sources, ["harvard", "apa"], kb=real_kb, workers=2)
+    monkeypatch.undo()
+    assert formatted_here == ["harvard"]  # APA came from the worker
+    assert list(parallel) == ["harvard", "apa"]
+    assert parallel == here
+    assert here["apa"] == cite.format_references(sources, "apa", kb=real_kb)
+    assert any("2009b" in text for text in here["apa"])  # suffixes come from the whole library
+
+
+def test_a_failing_worker_falls_back_to_formatting_here(real_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    sources = list(real_kb.sources.values())[:10]
+    monkeypatch.setattr(cite, "_WORKER", "import sys; sys.exit(3)")
+    assert cite.format_in_styles(sources, ["apa", "harvard"], kb=real_kb, workers=2) == cite.format_in_styles(sources, ["apa", "harvard"], kb=real_kb)

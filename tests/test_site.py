@@ -35,7 +35,7 @@ def _fallback_pages(root: Path) -> dict[str, str | bytes]:
     """Pages rendered with the site's own plain reference format, so the goldens do not depend on
     litkb.cite's styles (its use is tested separately)."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(source_pages, "_reference_formatter", lambda site: None)
+        patch.setattr(source_pages, "formatted_references", lambda site: None)
         return {page.path: page.content for page in render_pages(build_kb(root), with_cli=False)}
 
 

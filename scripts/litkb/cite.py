@@ -26,7 +26,7 @@ import functools
 import html
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from string import ascii_lowercase
 from typing import Any
@@ -170,7 +170,7 @@ def _patch_citeproc() -> None:
        counted any ``<choose>`` as calling a variable, so a thesis with a type but no number came
        out "(Publication) [PhD thesis]" in APA. A choose now counts only by the branch it takes.
     """
-    from citeproc import model
+    from citeproc import model, source
 
     process_names = model.Names.process
 
@@ -244,10 +244,43 @@ def _patch_citeproc() -> None:
             found = xpath_cache[(self, expression)] = self.xpath(expression, namespaces=self.nsmap)
         return list(found)
 
+    # Whether an element calls a variable depends on the style tree only (our Names patch changes
+    # a Names element's own attribute, which no calls_variable reads), so it is answered once.
+    calls_cache: dict[Any, bool] = {}
+    parent_calls, text_calls = model.Parent.calls_variable, model.Text.calls_variable
+
+    def cached_calls(original: Any) -> Any:
+        def calls_variable(self: Any) -> bool:
+            found = calls_cache.get(self)
+            if found is None:
+                found = calls_cache[self] = bool(original(self))
+            return found
+
+        return calls_variable
+
+    # Each ``item.reference`` walks three properties and two dict lookups; a formatted reference
+    # asks for it ~300 times. A citation item belongs to one bibliography, so it is looked up once.
+    def reference(self: Any) -> Any:
+        found = self.__dict__.get("_kb_reference")
+        if found is None:
+            found = self.__dict__["_kb_reference"] = self.citation.bibliography.source[self.key]
+        return found
+
+    # A citation of one work still sorts its one item by rendering the style's sort keys (40% of
+    # an in-text citation); the order of fewer than two items is known without them.
+    sort_items = model.Sort.sort
+
+    def sort(self: Any, items: Any, context: Any) -> Any:
+        return list(items) if len(items) < 2 else sort_items(self, items, context)
+
     model.Names.process = names_process
+    model.Sort.sort = sort
     model.Label.markup = label_markup
     model.Group.process = group_process
     model.CitationStylesElement.xpath_search = xpath_search
+    model.Parent.calls_variable = cached_calls(parent_calls)
+    model.Text.calls_variable = cached_calls(text_calls)
+    source.CitationItem.reference = property(reference)
 
 
 def _ignore(_item: Any) -> None:
@@ -319,6 +352,71 @@ def format_references(
     suffixes = year_suffixes(kb, style) if kb is not None else {}
     items = [source_to_csl(s, provenance=False, year_suffix=suffixes.get(s.key, "")) for s in sources]
     return [_convert(r, output) for r in _render(items, style, bibliography=True, sort=sort)]
+
+
+def format_in_styles(
+    sources: Sequence[Source], styles: Sequence[str], *, kb: KnowledgeBase, output: str = "html", workers: int = 1
+) -> dict[str, list[str]]:
+    """``sources`` formatted in each of ``styles`` (style -> references in the sources' order), as
+    :func:`format_references` with ``kb`` does.
+
+    With ``workers`` > 1, up to ``workers - 1`` styles after the first are formatted by child
+    processes while this one formats the first: citeproc is pure Python and a style of a large
+    library takes seconds. A child is a fresh interpreter (``python -c``, not multiprocessing,
+    which would re-run the caller's script or fork ``mkdocs serve``'s threads); if one fails, its
+    style is formatted here instead, so the result never depends on the workers.
+    """
+    sources = list(sources)
+    parallel = list(styles[1 : max(1, workers)]) if sources else []
+    if not parallel:
+        return {style: format_references(sources, style, kb=kb, output=output) for style in styles}
+    import pickle
+    import subprocess
+    import sys
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="kb-cite-") as tmp:
+        children = {}
+        for number, style in enumerate(parallel):
+            job = Path(tmp) / f"job{number}.pickle"
+            job.write_bytes(pickle.dumps((list(kb.sources.values()), [s.key for s in sources], style, output)))
+            children[style] = subprocess.Popen(
+                [sys.executable, "-c", _WORKER, str(job)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_worker_env()
+            )
+        formatted = {style: format_references(sources, style, kb=kb, output=output) for style in styles if style not in children}
+        for style, child in children.items():
+            out, _ = child.communicate()
+            texts = pickle.loads(out) if child.returncode == 0 and out else None  # noqa: S301 - our own child's answer
+            if not isinstance(texts, list) or len(texts) != len(sources):
+                texts = format_references(sources, style, kb=kb, output=output)
+            formatted[style] = texts
+    return {style: formatted[style] for style in styles}
+
+
+_WORKER = "import sys; from litkb.cite import _format_job; _format_job(sys.argv[1])"
+
+
+def _worker_env() -> dict[str, str]:
+    """The environment for a worker: this one, with the folder holding ``litkb`` on the path."""
+    import os
+
+    env = dict(os.environ)
+    package_parent = str(Path(__file__).resolve().parents[1])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_parent, env.get("PYTHONPATH", "")) if p)
+    return env
+
+
+def _format_job(job_path: str) -> None:
+    """Worker process: read (library, keys, style, output) from ``job_path``, write the formatted
+    references to stdout as a pickled list. The year suffixes need only the library's sources,
+    so the rest of the model is not sent."""
+    import pickle
+    import sys
+
+    library, keys, style, output = pickle.loads(Path(job_path).read_bytes())  # noqa: S301 - written by our parent
+    by_key = {s.key: s for s in library}
+    kb = KnowledgeBase(root=Path(), sources=by_key, notes={}, concepts={}, persons={}, problems=())
+    sys.stdout.buffer.write(pickle.dumps(format_references([by_key[k] for k in keys], style, kb=kb, output=output)))
 
 
 def in_text(kb: KnowledgeBase, key: str, style: str = DEFAULT_STYLE, narrative: bool = False, *, output: str = "text") -> str:

@@ -137,9 +137,10 @@ _EDITOR_TAG = {"BOOK": "A3", "CHAP": "A2", "CONF": "A2", "JOUR": "A2", "GEN": "A
 _SPACES = re.compile(r"\s+")
 
 
-def to_ris(sources: Sequence[Source]) -> str:
-    """RIS records (CRLF line ends, a blank line between records), one per source."""
-    return "".join(ris_record(s) for s in sources)
+def to_ris(sources: Sequence[Source], record: Callable[[Source], str] | None = None) -> str:
+    """RIS records (CRLF line ends, a blank line between records), one per source (``record``
+    makes one; default :func:`ris_record`)."""
+    return "".join(map(record or ris_record, sources))
 
 
 def ris_record(source: Source) -> str:
@@ -226,18 +227,32 @@ def claims_csv(kb: KnowledgeBase, concept_id: str) -> str:
     return buffer.getvalue()
 
 
-def evidence_pack(kb: KnowledgeBase, concept_id: str) -> dict[str, str]:
+def evidence_pack(kb: KnowledgeBase, concept_id: str, *, ris: Callable[[Source], str] | None = None) -> dict[str, str]:
     """A concept's evidence pack: file name -> text.
 
     ``<id>-evidence.bib`` and ``<id>-evidence.ris``: the works behind the concept's evidence
     (see :func:`evidence_keys`); ``<id>-claims.csv``: its claims (:func:`claims_csv`).
-    Raises KeyError for an unknown concept.
+    ``ris`` makes one RIS record (default :func:`ris_record`). Raises KeyError for an unknown concept.
     """
     if concept_id not in kb.concepts:
         raise KeyError(concept_id)
     sources = [kb.sources[k] for k in sorted(evidence_keys(kb, concept_id))]
     return {
         f"{concept_id}-evidence.bib": to_bibtex(kb, sources),
-        f"{concept_id}-evidence.ris": to_ris(sources),
+        f"{concept_id}-evidence.ris": to_ris(sources, ris),
         f"{concept_id}-claims.csv": claims_csv(kb, concept_id),
     }
+
+
+def evidence_packs(kb: KnowledgeBase) -> dict[str, dict[str, str]]:
+    """Every concept's evidence pack (concept id -> :func:`evidence_pack`); a work behind several
+    concepts has its RIS record made once."""
+    records: dict[str, str] = {}
+
+    def ris(source: Source) -> str:
+        record = records.get(source.key)
+        if record is None:
+            record = records[source.key] = ris_record(source)
+        return record
+
+    return {concept_id: evidence_pack(kb, concept_id, ris=ris) for concept_id in kb.concepts}

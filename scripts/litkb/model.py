@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from .problems import Problem
@@ -164,5 +165,14 @@ class KnowledgeBase:
         return tuple(p for p in self.problems if p.severity == "error")
 
     def claims_about_concept(self, concept_id: str) -> tuple[tuple[Claim, ConceptLink], ...]:
-        """Every (claim, link) naming ``concept_id``."""
-        return tuple((c, link) for c in self.claims for link in c.concepts if link.concept == concept_id)
+        """Every (claim, link) naming ``concept_id``, in note order."""
+        return self._claims_by_concept.get(concept_id, ())
+
+    @cached_property
+    def _claims_by_concept(self) -> dict[str, tuple[tuple[Claim, ConceptLink], ...]]:
+        # Built on first use (the model is immutable): pages and packs ask for every concept.
+        found: dict[str, list[tuple[Claim, ConceptLink]]] = {}
+        for claim in self.claims:
+            for link in claim.concepts:
+                found.setdefault(link.concept, []).append((claim, link))
+        return {concept_id: tuple(pairs) for concept_id, pairs in found.items()}

@@ -53,12 +53,12 @@ def evidence_pack_links(concept_id: str) -> str:
 
 def evidence_pack_files(site: SiteData) -> list[GeneratedPage]:
     """Every concept's evidence-pack files (from :func:`litkb.exports.evidence_pack`) under packs/."""
-    from ..exports import evidence_pack
+    from ..exports import evidence_packs
 
     return [
         GeneratedPage(f"{PACKS_DIR}/{name}", text.encode("utf-8"))
-        for concept_id in site.kb.concepts
-        for name, text in sorted(evidence_pack(site.kb, concept_id).items())
+        for pack in evidence_packs(site.kb).values()
+        for name, text in sorted(pack.items())
     ]
 
 
