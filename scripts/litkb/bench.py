@@ -15,20 +15,30 @@ import subprocess
 import sys
 import tempfile
 import time
+from itertools import accumulate
 from pathlib import Path
+
+from .bench_vocabulary import COUNTS
 
 FAMILIES = ["Gr{\\\"o}nn", "Spillane", "Harris", "Leithwood", "MacBeath", "Torrance", "Elmore", "Day", "Timperley", "Hallinger",
             "M{\\\"u}ller", "Garc{\\'\\i}a", "{\\O}stergaard", "Dupr{\\'e}", "Nu{\\~n}ez", "Crowther", "Mascall", "Murphy", "Louis", "Hartley"]
 GIVEN = ["Peter", "James P.", "Alma", "Kenneth", "John", "Deirdre", "Richard F.", "Christopher", "Helen S.", "Philip", "Ann", "Jos{\\'e}"]
-WORDS = ["leadership", "distributed", "school", "headteacher", "teacher", "capacity", "trust", "hierarchy", "improvement", "learning", "organisation", "identity", "culture", "collaboration", "practice", "evidence", "accountability", "reciprocity", "primary", "secondary", "policy", "reform"]
+# Words drawn in proportion to their frequency in the real notes (litkb.bench_vocabulary).
+WORDS = list(COUNTS)
+_CUMULATIVE = list(accumulate(COUNTS.values()))
 JOURNALS = {"edmal": "Educational Management Administration \\& Leadership", "slm": "School Leadership \\& Management",
             "jea": "Journal of Educational Administration", "lpis": "Leadership and Policy in Schools"}
 STANCES = ("defines", "supports", "qualifies", "contests")
 DESIGNS = ("case-study", "interview", "questionnaire", "survey", "observation", "literature-review")
 
 
+def _words(rng: random.Random, k: int) -> str:
+    """``k`` words, each drawn with its frequency in the real notes."""
+    return " ".join(rng.choices(WORDS, cum_weights=_CUMULATIVE, k=k))
+
+
 def _title(rng: random.Random) -> str:
-    words = rng.sample(WORDS, rng.randint(4, 9))
+    words = _words(rng, rng.randint(4, 9)).split()
     return "{" + words[0].capitalize() + "} " + " ".join(words[1:])
 
 
@@ -63,20 +73,20 @@ def generate_kb(dest: Path, n_sources: int, seed: int = 0, n_concepts: int = 60)
         claims = []
         for c in range(rng.randint(3, 6)):
             links = ", ".join(f"{{concept: {rng.choice(concepts)}, stance: {rng.choice(STANCES)}}}" for _ in range(rng.randint(1, 3)))
-            words = " ".join(rng.choices(WORDS, k=14))
+            words = _words(rng, 14)
             claims.append(
-                f"  - id: claim-{c}\n    text: {words.capitalize()}.\n    quote: \"{' '.join(rng.choices(WORDS, k=20))}\"\n"
+                f"  - id: claim-{c}\n    text: {words.capitalize()}.\n    quote: \"{_words(rng, 20)}\"\n"
                 f"    locator: \"p. {rng.randint(1, 300)}\"\n    concepts: [{links}]\n"
             )
         reported = ""
         if i and rng.random() < 0.3:
             about = keys[rng.randrange(i)]
             reported = (f"reported:\n  - id: reported-0\n    about: {about}\n    text: Reported finding.\n"
-                        f"    quote: \"{' '.join(rng.choices(WORDS, k=12))}\"\n    locator: \"section: Literature\"\n"
+                        f"    quote: \"{_words(rng, 12)}\"\n    locator: \"section: Literature\"\n"
                         f"    concepts: [{{concept: {rng.choice(concepts)}, stance: supports}}]\n")
         cites = sorted({keys[rng.randrange(n_sources)] for _ in range(rng.randint(0, 8))})
         (dest / "kb" / "sources" / f"{key}.yaml").write_text(
-            f"key: {key}\nsummary: >-\n  {' '.join(rng.choices(WORDS, k=30))}\nkind: empirical\n"
+            f"key: {key}\nsummary: >-\n  {_words(rng, 30)}\nkind: empirical\n"
             f"design: [{', '.join(sorted(set(rng.choices(DESIGNS, k=2))))}]\n"
             f"setting: {{country: [{rng.choice(['England', 'Scotland', 'USA', 'Australia', 'Canada'])}], sector: [{rng.choice(['primary', 'secondary'])}], sample: \"{rng.randint(2, 40)} schools\"}}\n"
             f"claims:\n{''.join(claims)}{reported}cites: [{', '.join(cites)}]\n",

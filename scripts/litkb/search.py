@@ -15,6 +15,7 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
+from heapq import nlargest
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
@@ -27,12 +28,15 @@ import whoosh.formats
 import whoosh.index
 import whoosh.lang.porter
 import whoosh.matching.mcore
+import whoosh.matching.wrappers
 import whoosh.qparser.default
 import whoosh.qparser.plugins
 import whoosh.qparser.syntax
 import whoosh.query
+import whoosh.scoring
 import whoosh.spelling
 import whoosh.support.levenshtein
+import whoosh.util.numeric
 
 from . import search_store as store
 from .model import KnowledgeBase
@@ -57,6 +61,14 @@ _porter: Any = whoosh.lang.porter.stem
 ListMatcher: Any = whoosh.matching.mcore.ListMatcher
 NullMatcher: Any = whoosh.matching.mcore.NullMatcher
 W3Codec: Any = whoosh.codec.whoosh3.W3Codec
+W3LeafMatcher: Any = whoosh.codec.whoosh3.W3LeafMatcher
+LENGTHS_COLUMN: Any = whoosh.codec.whoosh3.LENGTHS_COLUMN
+length_field: Any = whoosh.codec.whoosh3._lenfield
+FilterMatcher: Any = whoosh.matching.wrappers.FilterMatcher
+BM25FScorer: Any = whoosh.scoring.BM25FScorer
+WeightScorer: Any = whoosh.scoring.WeightScorer
+bm25: Any = whoosh.scoring.bm25
+byte_to_length: Any = whoosh.util.numeric.byte_to_length
 _formats: Any = whoosh.formats
 _pack_uint: Any = _formats.pack_uint
 _INT_SIZE: int = _formats._INT_SIZE
@@ -76,6 +88,7 @@ WRITER_OPTIONS: dict[str, Any] = {"codec": W3Codec(compression=0)}
 COMMON_SHARE = 0.02  # words in this share of the documents (and at least COMMON_MIN) get pairs
 COMMON_MIN = 100
 SMALL_KIND = 2000  # kinds with at most this many documents are intersected, larger ones filtered
+SKIP_RATIO = 8  # a posting list this many times longer than the candidates is skipped through, not read
 
 _WORD = re.compile(r"\w+(?:\.\w+)*")
 _STOP = frozenset(("a", "an", "and", "are", "as", "at", "be", "by", "can", "for", "from", "have", "if", "in", "is", "it", "may", "of", "on", "or",
@@ -92,6 +105,7 @@ def _fold_word(word: str) -> str:
     return fold_text(unicodedata.normalize("NFC", word))
 
 
+@lru_cache(maxsize=200_000)
 def _term(word: str, stemming: bool = True) -> str | None:
     """A lower-case word as indexed: accents folded, stemmed; None for a stop word."""
     if not word.isascii():
@@ -440,14 +454,20 @@ class _TagRange(query.TermRange):  # type: ignore[misc]
     posting lists, read in bulk, with one score (Whoosh would merge and score them one by one)."""
 
     def matcher(self, searcher: Any, context: Any = None) -> Any:
+        ids = self.doc_ids(searcher)
+        return _ConstantList(ids, self.boost) if ids else NullMatcher
+
+    def doc_ids(self, searcher: Any) -> list[int]:
+        """Sorted numbers of the documents with a value in the range."""
         reader = searcher.reader()
         cache: dict[int, list[int]] = self.__dict__.setdefault("_ids", {})  # one search asks once per kind
         if id(reader) not in cache:
             ids: set[int] = set()
-            for text in self._btexts(reader):
-                ids.update(reader.postings(self.fieldname, text).all_ids())
+            for leaf, offset in reader.leaf_readers():  # bulk reads per segment
+                for text in self._btexts(leaf):
+                    ids.update(d + offset for d in _read_postings(leaf, self.fieldname, text)[0])
             cache[id(reader)] = sorted(ids)
-        return _ConstantList(cache[id(reader)], self.boost) if cache[id(reader)] else NullMatcher
+        return cache[id(reader)]
 
 
 def _ranges(q: Any) -> Any:
@@ -495,6 +515,185 @@ def _pair_links(q: Any) -> Any:
     return q
 
 
+# -- set-at-a-time evaluation ----------------------------------------------------------------------
+class _Unsupported(Exception):
+    """A query shape :class:`_SetScorer` leaves to Whoosh's own matchers."""
+
+
+class _SetScorer:
+    """Every match of a query and its BM25F score, computed a posting list at a time.
+
+    Whoosh's collector scores one posting at a time through a chain of matcher objects (about
+    5 microseconds a match), and the search runs once per kind: a word found in most of 58,000
+    documents took 300 ms. Here each posting list is read a block at a time, conjunctions are
+    intersected as sets (the shortest list first, the others scored only inside it), and the
+    score of each match is Whoosh's own: the same scorer objects (idf, average field length, B,
+    K1), the same ``bm25`` function and the same stored field lengths, so the ranking is the one
+    Whoosh would give (up to the order in which three or more scores are added). All kinds come
+    out of one pass. Handles words and tags (Term), And, Or, AndNot, NOT inside an And, and tag
+    ranges; anything else (positional phrases, a bare NOT, prefixes) raises :class:`_Unsupported`
+    and is searched by Whoosh.
+    """
+
+    def __init__(self, searcher: Any) -> None:
+        self.searcher = searcher
+        self.leaves: list[tuple[Any, int]] = searcher.subsearchers or [(searcher, 0)]
+        self._lengths: dict[tuple[int, str, float, float, float], list[float]] = {}
+
+    def scores(self, q: Any) -> dict[int, float]:
+        """Document number -> score for every match of ``q``."""
+        return self._eval(q, None)
+
+    def _eval(self, q: Any, within: set[int] | None) -> dict[int, float]:
+        """Matches of ``q`` (only those in ``within``, when given) with their scores."""
+        if isinstance(q, query.Term):
+            return self._term(q, within)
+        if isinstance(q, _TagRange):
+            return {d: q.boost for d in q.doc_ids(self.searcher) if within is None or d in within}
+        if q is query.NullQuery or isinstance(q, type(query.NullQuery)):
+            return {}
+        if isinstance(q, query.AndNot):
+            found = self._eval(q.a, within)
+            return self._without(found, self._docs(q.b, set(found)), q.boost)
+        if isinstance(q, query.And):
+            positive = [s for s in q.subqueries if not isinstance(s, query.Not)]
+            negative = [s.query for s in q.subqueries if isinstance(s, query.Not)]
+            if not positive:
+                raise _Unsupported
+            reader = self.searcher.reader()
+            positive.sort(key=lambda s: s.estimate_size(reader))
+            found = self._eval(positive[0], within)
+            for sub in positive[1:]:
+                if not found:
+                    return {}
+                more = self._eval(sub, set(found))
+                found = {d: score + more[d] for d, score in found.items() if d in more}
+            excluded: set[int] = set()
+            for sub in negative:
+                excluded |= self._docs(sub, set(found))
+            return self._without(found, excluded, q.boost)
+        if isinstance(q, query.Or) and not any(isinstance(s, query.Not) for s in q.subqueries) and not q.scale and not q.minmatch:
+            found = {}
+            for sub in q.subqueries:
+                for d, score in self._eval(sub, within).items():
+                    found[d] = found[d] + score if d in found else score
+            return self._boosted(found, q.boost)
+        raise _Unsupported
+
+    def _docs(self, q: Any, within: set[int]) -> set[int]:
+        return set(self._eval(q, within))
+
+    @staticmethod
+    def _without(found: dict[int, float], excluded: set[int], boost: float) -> dict[int, float]:
+        kept = {d: score for d, score in found.items() if d not in excluded} if excluded else found
+        return _SetScorer._boosted(kept, boost)
+
+    @staticmethod
+    def _boosted(found: dict[int, float], boost: float) -> dict[int, float]:
+        return found if boost == 1.0 else {d: score * boost for d, score in found.items()}
+
+    def _term(self, q: Any, within: set[int] | None) -> dict[int, float]:
+        found: dict[int, float] = {}
+        for number, (sub, offset) in enumerate(self.leaves):
+            reader = sub.reader()
+            if (q.fieldname, q.text) not in reader:
+                continue
+            if within is not None and len(within) * SKIP_RATIO < reader.doc_frequency(q.fieldname, q.text):
+                # Few candidates against a long list: skip to each (blocks skipped unread).
+                ids, weights = _seek_postings(reader, q.fieldname, q.text, sorted(d - offset for d in within if d >= offset))
+            else:
+                ids, weights = _read_postings(reader, q.fieldname, q.text)
+                if within is not None:
+                    kept = [i for i, d in enumerate(ids) if d + offset in within]
+                    ids, weights = [ids[i] for i in kept], [weights[i] for i in kept]
+            scorer = self.searcher.weighting.scorer(sub, q.fieldname, q.text)
+            if type(scorer) is BM25FScorer:
+                # Whoosh's bm25(): idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))), with
+                # the length part computed once per document and field: the same operations, same floats.
+                norms = self._norms(number, reader, q.fieldname, scorer)
+                idf, k1_plus_1 = scorer.idf, scorer.K1 + 1
+                found.update({d + offset: idf * ((w * k1_plus_1) / (w + norms[d])) for d, w in zip(ids, weights, strict=True)})
+            elif type(scorer) is WeightScorer:
+                found.update(zip([d + offset for d in ids], weights, strict=True))
+            else:
+                raise _Unsupported
+        return self._boosted(found, q.boost)
+
+    def _norms(self, number: int, reader: Any, fieldname: str, scorer: Any) -> list[float]:
+        """``K1 * ((1 - B) + B * fl / avgfl)`` for each document of one segment, from the field
+        lengths Whoosh stores (a byte each); computed once per segment and field."""
+        key = (number, fieldname, scorer.B, scorer.K1, scorer.avgfl)
+        if key not in self._lengths:
+            column = reader._perdoc._cached_reader(length_field(fieldname), LENGTHS_COLUMN)
+            lengths = [byte_to_length(b) if b else 1 for b in column] if column is not None else [1] * reader.doc_count_all()
+            b, k1, avgfl = scorer.B, scorer.K1, scorer.avgfl
+            self._lengths[key] = [k1 * ((1 - b) + b * fl / avgfl) for fl in lengths]
+        return self._lengths[key]
+
+    def top(self, scores: dict[int, float], kind_of: list[int], limit: int) -> dict[str, tuple[int, list[tuple[int, float]]]]:
+        """Kind -> (number of matches, best ``limit`` (document, score)), ties by document number
+        (as Whoosh's collector breaks them); ``kind_of`` gives each document's index in KINDS."""
+        buckets: list[list[int]] = [[] for _ in KINDS]
+        for d in sorted(scores):
+            kind = kind_of[d]
+            if kind >= 0:
+                buckets[kind].append(d)
+        # nlargest keeps the input order among equal keys: the lower document number first.
+        return {KINDS[k]: (len(docs), [(d, scores[d]) for d in nlargest(limit, docs, key=scores.__getitem__)]) for k, docs in enumerate(buckets) if docs}
+
+
+def _seek_postings(reader: Any, fieldname: str, text: str, candidates: list[int]) -> tuple[list[int], list[float]]:
+    """Documents and weights of the sorted segment-local ``candidates`` found in a posting list,
+    skipping to each (Whoosh skips whole blocks by their last id)."""
+    matcher = reader.postings(fieldname, text)
+    ids: list[int] = []
+    weights: list[float] = []
+    for d in candidates:
+        if not matcher.is_active():
+            break
+        if matcher.id() < d:
+            matcher.skip_to(d)
+            if not matcher.is_active():
+                break
+        if matcher.id() == d:
+            ids.append(d)
+            weights.append(matcher.weight())
+    return ids, weights
+
+
+def _read_postings(reader: Any, fieldname: str, text: str) -> tuple[list[int], list[float]]:
+    """Document numbers (in the segment) and weights of a posting list, read a block at a time
+    (whoosh3's W3LeafMatcher blocks; any other matcher one posting at a time), deletions removed."""
+    matcher = reader.postings(fieldname, text)
+    filtered: Any = None
+    if isinstance(matcher, FilterMatcher):  # a segment with deletions wraps its postings
+        filtered, matcher = matcher, matcher.child
+    ids: list[int] = []
+    weights: list[float] = []
+    if type(matcher) is W3LeafMatcher:
+        # As W3LeafMatcher._read_ids/_read_weights decode a block, with C-speed loops.
+        while matcher.is_active():
+            if matcher._data is None:
+                matcher._read_data()
+            block_ids, block_weights = matcher._data[0], matcher._data[1]
+            ids.extend(block_ids if matcher._byteids else accumulate(block_ids))
+            if block_weights is None or isinstance(block_weights, float):
+                weights.extend(array("f", [1.0 if block_weights is None else block_weights]) * matcher._blocklength)
+            else:
+                weights.extend(block_weights)
+            matcher._next_block()
+    else:
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+    if filtered is not None:
+        listed, exclude = filtered._ids, filtered._exclude
+        kept = [(d, w) for d, w in zip(ids, weights, strict=True) if (d in listed) != exclude]
+        ids, weights = [d for d, _ in kept], [w for _, w in kept]
+    return ids, weights
+
+
 # -- searching -------------------------------------------------------------------------------------
 class IndexMissing(Exception):
     """There is no complete index in the folder (or it was built by another schema version)."""
@@ -522,6 +721,8 @@ class SearchIndex:
         self.aliases: dict[str, list[str]] = manifest.data.get("aliases", {})
         self.names: dict[str, list[str]] = manifest.data.get("concepts", {})
         self._kind_docs: dict[str, set[int]] = {}
+        self._kinds: list[int] | None = None
+        self._set_scorer = _SetScorer(self.searcher)
         self._words: dict[str, int] | None = None
 
     def close(self) -> None:
@@ -555,21 +756,46 @@ class SearchIndex:
         terms = {w for f, t in found if f == "text" for w in t.split()}  # words, and the words of pairs
         groups = []
         required = _kinds_required(q)
-        for kind in KINDS if required is None else [k for k in KINDS if k in required]:
-            results, counted = self._search_kind(q, kind, limit)
-            if results.is_empty():
-                continue
-            hits = tuple(make_hit(h["uid"], h.score or 0.0, _snippet(h, terms), h["info"]) for h in results)
-            # Counting every match of a broad query would cost more than ranking it: the total is
-            # known when the kind was counted, when fewer than ``limit`` matched, or from facets.
-            count = len(results) if counted else results.scored_length()
-            groups.append(Group(kind, count if counted or count < limit else None, hits))
-        facet_counts = self._facets(q) if facets else None
+        kinds = KINDS if required is None else [k for k in KINDS if k in required]
+        try:
+            scores: dict[int, float] | None = self._set_scorer.scores(q)
+        except _Unsupported:
+            scores = None
+        if scores is not None:  # every match scored at once: exact counts
+            best = self._set_scorer.top(scores, self._kind_of(), limit)
+            for kind in kinds:
+                if kind in best:
+                    count, top = best[kind]
+                    groups.append(Group(kind, count, tuple(self._hit(d, score, terms) for d, score in top)))
+        else:
+            for kind in kinds:
+                results, counted = self._search_kind(q, kind, limit)
+                if results.is_empty():
+                    continue
+                hits = tuple(make_hit(h["uid"], h.score or 0.0, _snippet(h, terms), h["info"]) for h in results)
+                # Counting every match of a broad query would cost more than ranking it: the total is
+                # known when the kind was counted, when fewer than ``limit`` matched, or from facets.
+                count = len(results) if counted else results.scored_length()
+                groups.append(Group(kind, count if counted or count < limit else None, hits))
+        facet_counts = self._facets(q, set(scores) if scores is not None else None) if facets else None
         if facet_counts is not None:  # counting facets finds every match: totals become exact
             totals = dict(facet_counts["kind"])
             groups = [Group(g.kind, totals.get(g.kind, g.total), g.hits) for g in groups]
         groups.sort(key=lambda g: (-g.hits[0].score, KINDS.index(g.kind)))
         return SearchResult(text, tuple(groups), self._did_you_mean(text, q, expander), facet_counts)
+
+    def _hit(self, docnum: int, score: float, terms: set[str]) -> Any:
+        stored = self.searcher.stored_fields(docnum)
+        return make_hit(stored["uid"], score, _snippet(stored, terms), stored["info"])
+
+    def _kind_of(self) -> list[int]:
+        """Document number -> index of its kind in KINDS (-1: none), read once per open index."""
+        if self._kinds is None:
+            self._kinds = [-1] * self.searcher.doc_count_all()
+            for number, kind in enumerate(KINDS):
+                for d in query.Term("tags", f"kind:{kind}").docs(self.searcher):
+                    self._kinds[d] = number
+        return self._kinds
 
     def _search_kind(self, q: Any, kind: str, limit: int) -> tuple[Any, bool]:
         """The best ``limit`` documents of one kind, and whether every match was counted.
@@ -641,9 +867,10 @@ class SearchIndex:
         return min(ranked)[2] if ranked else None
 
     # -- facets --------------------------------------------------------------------------------
-    def _facets(self, q: Any) -> dict[str, list[tuple[str, int]]]:
-        """Counts of matching documents per kind, concept, stance and year (every match)."""
-        docs = set(self.searcher.docs_for_query(q))
+    def _facets(self, q: Any, docs: set[int] | None = None) -> dict[str, list[tuple[str, int]]]:
+        """Counts of matching documents (``docs``, else found now) per kind, concept, stance and year."""
+        if docs is None:
+            docs = set(self.searcher.docs_for_query(q))
         reader = self.searcher.reader()
         out: dict[str, list[tuple[str, int]]] = {}
         for name in ("kind", "concept", "stance", "year"):
@@ -666,13 +893,27 @@ class SearchIndex:
 def _snippet(hit: Any, terms: set[str]) -> str:
     """The part of the body (else the title) with the most matched words, matches marked."""
     text = hit.get("body") or hit.get("title") or ""
-    spans = [(m.start(), m.end()) for m in _WORD.finditer(text) if _term(m.group(0).lower()) in terms]
+    spans = _match_spans(text, terms)
     if not spans and hit.get("title") and text is not hit.get("title"):
         title = hit["title"]
-        title_spans = [(m.start(), m.end()) for m in _WORD.finditer(title) if _term(m.group(0).lower()) in terms]
+        title_spans = _match_spans(title, terms)
         if title_spans:
             return make_snippet(title, title_spans)
     return make_snippet(text, spans)
+
+
+def _match_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
+    """(start, end) of the words of ``text`` that are indexed as one of ``terms``. Each distinct
+    word is analysed once (a long body repeats its words), then only its positions are listed."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a rare letter whose lower case is longer: positions differ
+        return [(m.start(), m.end()) for m in _WORD.finditer(text) if _term(m.group(0).lower()) in terms]
+    matching = {w for w in set(_WORD.findall(lowered)) if _term(w) in terms}
+    if not matching:
+        return []
+    # Those words where they stand as whole tokens of _WORD (not inside "x.word" or "word.x").
+    alternatives = "|".join(re.escape(w) for w in sorted(matching, key=len, reverse=True))
+    return [m.span() for m in re.finditer(rf"(?<!\w)(?<!\w\.)(?:{alternatives})(?!\w)(?!\.\w)", lowered)]
 
 
 def search(index_dir: Path, text: str, limit: int = 10, facets: bool = False) -> SearchResult:
