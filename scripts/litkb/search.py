@@ -571,6 +571,8 @@ class _SetScorer:
             excluded: set[int] = set()
             for sub in negative:
                 excluded |= self._docs(sub, set(found))
+            if negative:  # Whoosh matches NOT x inside an AND with an inverse matcher scoring 1
+                found = {d: score + len(negative) for d, score in found.items()}
             return self._without(found, excluded, q.boost)
         if isinstance(q, query.Or) and not any(isinstance(s, query.Not) for s in q.subqueries) and not q.scale and not q.minmatch:
             found = {}

@@ -1,0 +1,126 @@
+"""The set-at-a-time scorer (litkb.search._SetScorer) against Whoosh's own matchers.
+
+The scorer must give exactly the hits Whoosh's collector gives, in the same order, with the same
+scores: on the fixture index (one segment), on an index updated in place (a second segment and
+deleted documents) and on a synthetic index written by parallel workers (several segments).
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conftest import FIXTURES
+from litkb import search
+from litkb.bench import generate_kb
+from litkb.link import build_kb
+from litkb.search import SearchIndex, update_index
+from litkb.search_results import SearchResult
+
+KB = FIXTURES / "search" / "kb"
+FIXTURE_QUERIES = [
+    "leadership", "distributed leadership", "trust hierarchy", "hybrid", "gronn", "Grönn", "teachers lead",
+    "leadership OR trust", "leadership NOT hybrid", "leadership OR trust NOT gronn", "(kind:author OR kind:concept) gronn",
+    "author:spillane", "author:gronn kind:source", "concept:hybrid-leadership", "concept:hybrid-leadership stance:defines",
+    "kind:claim stance:contests", "year:2009", "year:[2005 TO 2010]", "year:[2005 TO 2010] leadership", "kind:concepts",
+    "torrance2013", "catch 22", "stance:supports OR stance:qualifies", "school AND (trust OR hierarchy)",
+]
+
+
+def ranked(result: SearchResult) -> list[tuple[str, list[tuple[str, float]]]]:
+    return [(g.kind, [(h.id, round(h.score, 9)) for h in g.hits]) for g in result.groups]
+
+
+def both_ways(folder: Path, queries: list[str], monkeypatch: pytest.MonkeyPatch) -> tuple[list[SearchResult], list[SearchResult], int]:
+    """Each query answered by the set scorer and by Whoosh's matchers; and how many queries the
+    set scorer answered itself (the others fall back to Whoosh in both runs)."""
+    answered = 0
+    scores = search._SetScorer.scores
+
+    def counting(self: search._SetScorer, q: object) -> dict[int, float]:
+        nonlocal answered
+        found = scores(self, q)
+        answered += 1
+        return found
+
+    monkeypatch.setattr(search._SetScorer, "scores", counting)
+    with SearchIndex(folder) as ix:
+        fast = [ix.search(q, limit=50) for q in queries]
+
+    def unsupported(self: search._SetScorer, q: object) -> dict[int, float]:
+        raise search._Unsupported
+
+    monkeypatch.setattr(search._SetScorer, "scores", unsupported)
+    with SearchIndex(folder) as ix:
+        whoosh = [ix.search(q, limit=50) for q in queries]
+    return fast, whoosh, answered
+
+
+def assert_same(fast: list[SearchResult], whoosh: list[SearchResult]) -> None:
+    for mine, theirs in zip(fast, whoosh, strict=True):
+        assert ranked(mine) == ranked(theirs), mine.query
+        for a, b in zip(mine.groups, theirs.groups, strict=True):
+            assert b.total is None or a.total == b.total, mine.query  # ours is always exact
+
+
+def test_same_hits_and_scores_as_whoosh_on_the_fixture(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    update_index(build_kb(KB), tmp_path / "index")
+    fast, whoosh, answered = both_ways(tmp_path / "index", FIXTURE_QUERIES, monkeypatch)
+    assert_same(fast, whoosh)
+    assert answered == len(FIXTURE_QUERIES)
+    assert any(g.hits for r in fast for g in r.groups)
+
+
+def test_same_after_an_update_in_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An incremental update adds a segment and deletes the old copies of changed documents."""
+    root = tmp_path / "kb"
+    shutil.copytree(KB, root)
+    update_index(build_kb(root), tmp_path / "index")
+    note = root / "kb" / "sources" / "harris2008.yaml"
+    note.write_text(note.read_text(encoding="utf-8").replace("text: ", "text: Trust and leadership, again: ", 1), encoding="utf-8")
+    update_index(build_kb(root), tmp_path / "index")
+    with SearchIndex(tmp_path / "index") as ix:
+        leaves = ix.searcher.reader().leaf_readers()
+        assert len(leaves) > 1 or any(leaf.has_deletions() for leaf, _ in leaves)
+    fast, whoosh, answered = both_ways(tmp_path / "index", FIXTURE_QUERIES, monkeypatch)
+    assert_same(fast, whoosh)
+    assert answered == len(FIXTURE_QUERIES)
+
+
+def test_same_on_a_synthetic_index_of_several_segments(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    generate_kb(tmp_path / "kb", 900)
+    kb = build_kb(tmp_path / "kb")
+    counts = update_index(kb, tmp_path / "index")
+    assert counts["documents"] >= search.PARALLEL_FROM  # written by worker processes
+    with SearchIndex(tmp_path / "index") as ix:
+        assert len(ix.searcher.reader().leaf_readers()) > 1
+    rng = random.Random(7)
+    words = ["leadership", "school", "teachers", "distributed", "trust", "practice", "role", "staff", "formal", "headteacher"]
+    queries = [rng.choice(words) for _ in range(8)]
+    queries += [f"{rng.choice(words)} {rng.choice(words)}" for _ in range(8)]
+    queries += [f"{rng.choice(words)} OR {rng.choice(words)} NOT {rng.choice(words)}" for _ in range(4)]
+    queries += ["author:spillane", "concept:concept-001 stance:supports", "year:[2000 TO 2010]", "year:[2000 TO 2010] school", "kind:source leadership", "s00042"]
+    fast, whoosh, answered = both_ways(tmp_path / "index", queries, monkeypatch)
+    assert_same(fast, whoosh)
+    assert answered == len(queries)
+
+
+def test_positional_phrases_are_left_to_whoosh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    update_index(build_kb(KB), tmp_path / "index")
+    fast, whoosh, answered = both_ways(tmp_path / "index", ['"hybrid leadership"', '"trust"'], monkeypatch)
+    assert_same(fast, whoosh)
+    assert answered == 1  # the one-word "phrase" is a word search; the two-word one is positional
+
+
+@given(st.lists(st.sampled_from(["school", "Schools", "leadership", "e.g", "x", "3.5", "Grönn", "gronn", "the", "lead", "İ"]), max_size=12),
+       st.lists(st.sampled_from([" ", ".", ". ", ",", "-", "'s "]), min_size=12, max_size=12))
+def test_snippet_spans_are_the_analysed_matches(words: list[str], separators: list[str]) -> None:
+    text = "".join(w + sep for w, sep in zip(words, separators, strict=False))
+    for terms in ({"school", "leadership"}, {"gronn"}, {"3.5", "e.g"}, {"lead"}):
+        expected = [(m.start(), m.end()) for m in search._WORD.finditer(text) if search._term(m.group(0).lower()) in terms]
+        assert search._match_spans(text, terms) == expected
