@@ -72,6 +72,7 @@ byte_to_length: Any = whoosh.util.numeric.byte_to_length
 _formats: Any = whoosh.formats
 _pack_uint: Any = _formats.pack_uint
 _INT_SIZE: int = _formats._INT_SIZE
+_ONE_POSITION = bytes(_pack_uint(1))
 
 # Bump whenever the schema, the analysis or the manifest changes: an index of another version is
 # rebuilt, never read.
@@ -174,6 +175,8 @@ class _Positions(_formats.Positions):  # type: ignore[misc]
     largest single cost of indexing after the postings themselves)."""
 
     def encode(self, poslist: list[int]) -> bytes:
+        if len(poslist) == 1:  # most words occur once in a document: the gap is the position
+            return _ONE_POSITION + array("I", poslist).tobytes()
         gaps = array("I", [b - a for a, b in zip([0, *poslist], poslist, strict=False)])
         return bytes(_pack_uint(len(gaps))) + gaps.tobytes()
 
@@ -181,6 +184,78 @@ class _Positions(_formats.Positions):  # type: ignore[misc]
         gaps = array("I")
         gaps.frombytes(valuestring[_INT_SIZE:])
         return list(accumulate(gaps))
+
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Any:
+        """As Positions.word_values (word, frequency, weight, encoded positions), reading our
+        analyzer's tokens directly: they are never stopped and each weighs 1.0."""
+        if not isinstance(value, str) or not isinstance(analyzer, KbAnalyzer):
+            return super().word_values(value, analyzer, **kwargs)
+        kwargs["positions"] = kwargs["boosts"] = True
+        positions: dict[str, list[int]] = {}
+        for token in analyzer(value, **kwargs):
+            found = positions.get(token.text)
+            if found is None:
+                positions[token.text] = [token.pos]
+            else:
+                found.append(token.pos)
+        boost, encode = self.field_boost, self.encode
+        return [(word, len(poslist), float(len(poslist)) * boost, encode(poslist)) for word, poslist in positions.items()]
+
+
+def _speed_up_indexing() -> None:
+    """Speed, not behaviour: three of Whoosh's per-posting steps, each run ~80 times a document,
+    without their type assertions and repeated lookups (the same values written, ~15% less
+    indexing time).
+
+    1. PostingPool.add: checks two types and recomputes a size, per posting; 2. the whoosh3
+    postings writer's add_posting: four ``isinstance`` assertions per posting; 3. the field
+    length of a posting's document, read through a column reader per posting while a segment
+    is written: decoded once per field into a list.
+    """
+    import whoosh.writing
+
+    pool: Any = whoosh.writing.PostingPool
+
+    def pool_add(self: Any, item: tuple[str, bytes, int, float, bytes | None]) -> None:
+        self.fieldnames.add(item[0])
+        # Whoosh's own estimate of the item's size in memory (decides when a run is saved).
+        self.currentsize += 150 + len(item[0]) + 2 * len(item[1]) + len(item[4] or "")
+        if self.currentsize > self.limit:
+            self.save()
+        self.current.append(item)
+
+    postings_writer: Any = whoosh.codec.whoosh3.W3PostingsWriter
+
+    def add_posting(self: Any, id_: Any, weight: float, vbytes: bytes, length: int | None = None) -> None:
+        if len(self._ids) >= self._blocklimit:
+            self._write_block()
+        self._ids.append(id_)
+        self._weights.append(weight)
+        if weight > self._maxweight:
+            self._maxweight = weight
+        if vbytes:
+            self._values.append(vbytes)
+        if length:
+            if self._minlength is None or length < self._minlength:
+                self._minlength = length
+            if length > self._maxlength:
+                self._maxlength = length
+
+    per_doc_reader: Any = whoosh.codec.whoosh3.W3PerDocReader
+
+    def doc_field_length_reader(self: Any, fieldname: str, default: int = 0) -> Callable[[int], int | None]:
+        column = self._cached_reader(length_field(fieldname), LENGTHS_COLUMN)
+        if column is None:
+            return lambda _docnum: default
+        # As doc_field_length: a zero byte (no length stored) reads as None.
+        return [byte_to_length(b) if b else None for b in column].__getitem__
+
+    pool.add = pool_add
+    postings_writer.add_posting = add_posting
+    per_doc_reader.doc_field_length_reader = doc_field_length_reader
+
+
+_speed_up_indexing()
 
 
 def make_schema(common: frozenset[str] = frozenset()) -> fields.Schema:
