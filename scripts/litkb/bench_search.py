@@ -64,11 +64,12 @@ def _cold_build(root: Path, index_dir: Path) -> list[tuple[str, str]]:
 
 
 class _MemorySampler:
-    """Peak memory of this process's index workers, sampled from /proc (Linux) every 0.5 s.
+    """Peak memory of this process's index workers, sampled from /proc (Linux) every 0.1 s.
 
-    Forked workers share the loaded model's pages with the main process, so their RSS overstates
-    them; their private memory (pages only they hold) and the proportional set size (shared
-    pages split between sharers) of the whole process tree say what the build really costs.
+    Workers may share pages with other processes of the tree (a fork server, the main process),
+    so their RSS overstates them; their private memory (pages only they hold) and the
+    proportional set size (shared pages split between sharers) of the whole process tree, fork
+    server and its workers included, say what the build really costs.
     """
 
     def __init__(self) -> None:
@@ -96,14 +97,25 @@ class _MemorySampler:
     def _run(self) -> None:
         me = os.getpid()
         while not self._stop.is_set():
-            children = [int(p) for p in os.listdir("/proc") if p.isdigit() and _parent_of(int(p)) == me]
+            children = _descendants(me)
             total = self._rollup(me).get("Pss", 0)
             for pid in children:
                 rollup = self._rollup(pid)
                 self.worker_private = max(self.worker_private, rollup.get("Private_Clean", 0) + rollup.get("Private_Dirty", 0))
                 total += rollup.get("Pss", 0)
             self.total_pss = max(self.total_pss, total)
-            time.sleep(0.5)
+            time.sleep(0.1)
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (workers may be grandchildren, e.g. under a fork server)."""
+    parents = {int(p): _parent_of(int(p)) for p in os.listdir("/proc") if p.isdigit()}
+    found, frontier = [], [pid]
+    while frontier:
+        below = [child for child, parent in parents.items() if parent in frontier]
+        found += below
+        frontier = below
+    return found
 
 
 def _parent_of(pid: int) -> int:
