@@ -97,13 +97,19 @@ def generate_kb(dest: Path, n_sources: int, seed: int = 0, n_concepts: int = 60)
 
 def measure(argv: list[str]) -> tuple[float, float, int]:
     """Run a command in a child process. Returns (wall seconds, peak RSS in MB, exit code)."""
+    wall, peak, code, _ = measure_with_output(argv)
+    return wall, peak, code
+
+
+def measure_with_output(argv: list[str]) -> tuple[float, float, int, str]:
+    """As :func:`measure`, also returning what the command printed on stdout."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
-    proc = subprocess.run(argv, capture_output=True, check=False)
+    proc = subprocess.run(argv, capture_output=True, check=False, text=True)
     wall = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     # ru_maxrss of children is the max over all children so far: measure one command per process.
-    return wall, max(peak, before) / 1024, proc.returncode
+    return wall, max(peak, before) / 1024, proc.returncode, proc.stdout
 
 
 def _bench_check(root: Path) -> list[tuple[str, str]]:

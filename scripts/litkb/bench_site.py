@@ -2,13 +2,14 @@
 
 Input: a knowledge-base root (e.g. one written by :func:`litkb.bench.generate_kb`). Output:
 (metric, value) rows: the strict MkDocs build in a child process (wall time, peak memory), the
-generation step alone (load to pages, in this process) and its share of the build, sizes of the
+generation step (load to pages) timed inside that build and its share of it, sizes of the
 site, the explorer JSON and the search index, and, when Chromium is available, how long the
 explorer takes to filter all claims in the browser.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -16,16 +17,40 @@ import tempfile
 import time
 from pathlib import Path
 
-from .bench import measure
+from .bench import measure_with_output
 
-_BUILD = "import sys; from pathlib import Path; from litkb.site.build import build_site; build_site(Path(sys.argv[1]), Path(sys.argv[2]))"
+# The build, with the generation step inside it timed: loading (build_kb) and rendering every
+# page (render_pages), as the MkDocs hook calls them. Prints the two times as JSON.
+_BUILD = """
+import json, sys, time
+from pathlib import Path
+from litkb.site import hooks
+from litkb.site.build import build_site
+
+spent = {"load": 0.0, "render": 0.0}
+
+def timed(name, function):
+    def run(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            spent[name] += time.perf_counter() - start
+    return run
+
+hooks.build_kb = timed("load", hooks.build_kb)
+hooks.render_pages = timed("render", hooks.render_pages)
+build_site(Path(sys.argv[1]), Path(sys.argv[2]))
+print(json.dumps(spent))
+"""
 
 
 def bench_site(root: Path) -> list[tuple[str, str]]:
+    from .cite import format_in_styles
     from .link import build_kb
     from .site import render_pages
     from .site.common import SiteData
-    from .site.source_pages import site_styles
+    from .site.source_pages import PARALLEL_FROM, available_cpus, site_styles
 
     rows: list[tuple[str, str]] = []
     with tempfile.TemporaryDirectory(prefix="kb-bench-site-") as tmp:
@@ -34,30 +59,26 @@ def bench_site(root: Path) -> list[tuple[str, str]]:
         os.environ["NO_MKDOCS_2_WARNING"] = "1"
         try:
             # The child first: RUSAGE_CHILDREN keeps the largest child so far.
-            wall, peak, code = measure([sys.executable, "-c", _BUILD, str(root), str(site)])
+            wall, peak, code, printed = measure_with_output([sys.executable, "-c", _BUILD, str(root), str(site)])
         finally:
             if env_before is None:
                 os.environ.pop("NO_MKDOCS_2_WARNING", None)
         rows += [("site: build wall (s)", f"{wall:.1f}"), ("site: build peak memory (MB)", f"{peak:.0f}"), ("site: build exit", str(code))]
-        start = time.perf_counter()
+        if code == 0:
+            spent = json.loads(printed.strip().splitlines()[-1])
+            generation = spent["load"] + spent["render"]
+            rows += [
+                ("site: generation in the build: load (s)", f"{spent['load']:.2f}"),
+                ("site: generation in the build: render pages (s)", f"{spent['render']:.2f}"),
+                ("site: generation in the build, load to pages (s)", f"{generation:.2f}"),
+                ("site: generation share of the build (%)", f"{100 * generation / wall:.0f}"),
+            ]
         kb = build_kb(root)
-        loaded = time.perf_counter()
-        pages = render_pages(kb)
-        generated = time.perf_counter()
-        rows += [
-            ("site: load (s)", f"{loaded - start:.2f}"),
-            ("site: render pages (s)", f"{generated - loaded:.2f}"),
-            ("site: generation, load to pages (s)", f"{generated - start:.2f}"),
-            ("site: generation share of build (%)", f"{100 * (generated - start) / wall:.0f}" if wall else "?"),
-            ("site: generated pages", str(len(pages))),
-        ]
+        site_data = SiteData.from_kb(kb)
+        rows.append(("site: generated pages", str(len(render_pages(kb)))))
         # Formatting references with litkb.cite (citeproc) is part of rendering; shown apart because
         # it is the largest part of generation (a fresh formatting, as the site does it: the second
         # style in a child process; the site's memo is bypassed).
-        from .cite import format_in_styles
-        from .site.source_pages import PARALLEL_FROM, available_cpus
-
-        site_data = SiteData.from_kb(kb)
         start = time.perf_counter()
         format_in_styles(list(kb.sources.values()), site_styles(site_data), kb=kb, workers=available_cpus() if len(kb.sources) >= PARALLEL_FROM else 1)
         rows.append(("site: of which formatted references, both styles (s)", f"{time.perf_counter() - start:.2f}"))
