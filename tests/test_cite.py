@@ -240,7 +240,8 @@ def test_styles_formatted_by_a_worker_process_match_formatting_here(real_kb: Kno
     assert any("2009b" in text for text in here["apa"])  # suffixes come from the whole library
 
 
-def test_a_failing_worker_falls_back_to_formatting_here(real_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("worker", ["import sys; sys.exit(3)", "print('not a pickle')", "import pickle, sys; sys.stdout.buffer.write(pickle.dumps(['short']))"])
+def test_a_failing_worker_falls_back_to_formatting_here(real_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch, worker: str) -> None:
     sources = list(real_kb.sources.values())[:10]
-    monkeypatch.setattr(cite, "_WORKER", "import sys; sys.exit(3)")
+    monkeypatch.setattr(cite, "_WORKER", worker)
     assert cite.format_in_styles(sources, ["apa", "harvard"], kb=real_kb, workers=2) == cite.format_in_styles(sources, ["apa", "harvard"], kb=real_kb)

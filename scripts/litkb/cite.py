@@ -380,13 +380,19 @@ def format_in_styles(
         for number, style in enumerate(parallel):
             job = Path(tmp) / f"job{number}.pickle"
             job.write_bytes(pickle.dumps((list(kb.sources.values()), [s.key for s in sources], style, output)))
-            children[style] = subprocess.Popen(
-                [sys.executable, "-c", _WORKER, str(job)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_worker_env()
-            )
+            try:
+                children[style] = subprocess.Popen(
+                    [sys.executable, "-c", _WORKER, str(job)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_worker_env()
+                )
+            except OSError:  # no interpreter to start (embedded Python): format it here
+                continue
         formatted = {style: format_references(sources, style, kb=kb, output=output) for style in styles if style not in children}
         for style, child in children.items():
             out, _ = child.communicate()
-            texts = pickle.loads(out) if child.returncode == 0 and out else None  # noqa: S301 - our own child's answer
+            try:
+                texts = pickle.loads(out) if child.returncode == 0 else None  # noqa: S301 - our own child's answer
+            except Exception:  # noqa: BLE001 - whatever the child printed, the style is formatted here instead
+                texts = None
             if not isinstance(texts, list) or len(texts) != len(sources):
                 texts = format_references(sources, style, kb=kb, output=output)
             formatted[style] = texts
