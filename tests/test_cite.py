@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, REPO, check_golden
-from litkb import cite
+from litkb import cite, workers
 from litkb.link import build_kb
 from litkb.model import KnowledgeBase
 
@@ -243,5 +243,5 @@ def test_styles_formatted_by_a_worker_process_match_formatting_here(real_kb: Kno
 @pytest.mark.parametrize("worker", ["import sys; sys.exit(3)", "print('not a pickle')", "import pickle, sys; sys.stdout.buffer.write(pickle.dumps(['short']))"])
 def test_a_failing_worker_falls_back_to_formatting_here(real_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch, worker: str) -> None:
     sources = list(real_kb.sources.values())[:10]
-    monkeypatch.setattr(cite, "_WORKER", worker)
+    monkeypatch.setattr(workers, "_RUN", worker)
     assert cite.format_in_styles(sources, ["apa", "harvard"], kb=real_kb, workers=2) == cite.format_in_styles(sources, ["apa", "harvard"], kb=real_kb)

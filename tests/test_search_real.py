@@ -54,3 +54,16 @@ def test_hybrid_leadership_defined_by_gronn_as_reported_by_torrance(kb: Knowledg
     assert reported and all(h.info["reported"] for h in reported)
     assert reported[0].label == "Gronn (2009b), as reported by Torrance (2013a)"
     assert [g.kind for g in result.groups] == ["claim"]
+
+
+def test_search_labels_are_the_site_labels(kb: KnowledgeBase, ix: SearchIndex) -> None:
+    """A work is labelled in search results as on its site page: the CSL year suffixes of the
+    library ("Harris (2009a)" is the same work everywhere), and "and" between two names."""
+    from litkb.site.common import SiteData
+
+    site = SiteData.from_kb(kb)
+    for key in ("harris2009b", "harris2009c", "leithwood2009book", "torrance2013slm", "spillane_diamond2007", "ncsl2004"):
+        hit = next(h for g in ix.search(f"key:{key} kind:source").groups for h in g.hits)
+        assert (hit.id, hit.label) == (key, site.label(key))
+    reported = next(h for g in ix.search("concept:hybrid-leadership stance:defines").groups for h in g.hits)
+    assert reported.label == f"{site.label('gronn2009b')}, as reported by {site.label('torrance2013catch22')}"

@@ -18,11 +18,11 @@ from click.testing import CliRunner
 from conftest import FIXTURES, REPO, UPDATE_GOLDEN, check_golden
 from litkb import urls
 from litkb.cli import main
+from litkb.labels import author_year_labels
 from litkb.link import build_kb
 from litkb.site import render_pages, source_pages
 from litkb.site.build import SiteError, build_site, write_pages
 from litkb.site.cli_page import cli_page
-from litkb.site.labels import author_year_labels
 from litkb.site.overview_pages import gap_ranking
 
 SITE_FIXTURES = FIXTURES / "site"

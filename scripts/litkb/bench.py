@@ -22,6 +22,13 @@ from .bench_vocabulary import COUNTS
 
 FAMILIES = ["Gr{\\\"o}nn", "Spillane", "Harris", "Leithwood", "MacBeath", "Torrance", "Elmore", "Day", "Timperley", "Hallinger",
             "M{\\\"u}ller", "Garc{\\'\\i}a", "{\\O}stergaard", "Dupr{\\'e}", "Nu{\\~n}ez", "Crowther", "Mascall", "Murphy", "Louis", "Hartley"]
+# Family names: the twenty above (accents written in LaTeX) are each as common as the commonest real
+# surnames; most authors come from a long tail of made-up ones, drawn with falling (Zipf) weights,
+# so works rarely share a first author and a year, as in a real library.
+_SYLLABLES = ["ba", "ker", "lin", "dor", "ma", "son", "ri", "vel", "to", "han", "ne", "gar", "wil", "mo", "ra", "dell", "kin", "sta"]
+TAIL_FAMILIES = [(a + b + c).capitalize() for c in ("", "s", "ton", "ley", "er", "ford", "man", "wood") for a in _SYLLABLES for b in _SYLLABLES]
+# About a fifth of authors bear one of the twenty head names (each ~1%), the rest the tail's.
+_FAMILY_WEIGHTS = list(accumulate([0.06] * len(FAMILIES) + [1 / (rank + 10) for rank in range(len(TAIL_FAMILIES))]))
 GIVEN = ["Peter", "James P.", "Alma", "Kenneth", "John", "Deirdre", "Richard F.", "Christopher", "Helen S.", "Philip", "Ann", "Jos{\\'e}"]
 # Words drawn in proportion to their frequency in the real notes (litkb.bench_vocabulary).
 WORDS = list(COUNTS)
@@ -58,7 +65,7 @@ def generate_kb(dest: Path, n_sources: int, seed: int = 0, n_concepts: int = 60)
     bib = [f"@string{{{k} = {{{v}}}}}\n" for k, v in JOURNALS.items()]
     keys = [f"s{i:05d}" for i in range(n_sources)]
     for i, key in enumerate(keys):
-        authors = " and ".join(f"{rng.choice(FAMILIES)}, {rng.choice(GIVEN)}" for _ in range(rng.randint(1, 4)))
+        authors = " and ".join(f"{family}, {rng.choice(GIVEN)}" for family in rng.choices(FAMILIES + TAIL_FAMILIES, cum_weights=_FAMILY_WEIGHTS, k=rng.randint(1, 4)))
         year = rng.randint(1990, 2024)
         kind = i % 5
         if kind == 0 and i + 1 < n_sources:

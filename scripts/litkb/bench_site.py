@@ -50,7 +50,8 @@ def bench_site(root: Path) -> list[tuple[str, str]]:
     from .link import build_kb
     from .site import render_pages
     from .site.common import SiteData
-    from .site.source_pages import PARALLEL_FROM, available_cpus, site_styles
+    from .site.source_pages import PARALLEL_FROM, site_styles
+    from .workers import available_cpus
 
     rows: list[tuple[str, str]] = []
     with tempfile.TemporaryDirectory(prefix="kb-bench-site-") as tmp:

@@ -361,68 +361,37 @@ def format_in_styles(
     :func:`format_references` with ``kb`` does.
 
     With ``workers`` > 1, up to ``workers - 1`` styles after the first are formatted by child
-    processes while this one formats the first: citeproc is pure Python and a style of a large
-    library takes seconds. A child is a fresh interpreter (``python -c``, not multiprocessing,
-    which would re-run the caller's script or fork ``mkdocs serve``'s threads); if one fails, its
-    style is formatted here instead, so the result never depends on the workers.
+    processes (:class:`litkb.workers.ChildJob`) while this one formats the first: citeproc is
+    pure Python and a style of a large library takes seconds. A failed child's style is
+    formatted here instead, so the result never depends on the workers.
     """
+    from .workers import ChildJob
+
     sources = list(sources)
     parallel = list(styles[1 : max(1, workers)]) if sources else []
-    if not parallel:
-        return {style: format_references(sources, style, kb=kb, output=output) for style in styles}
-    import pickle
-    import subprocess
-    import sys
-    import tempfile
+    library, keys = list(kb.sources.values()), [s.key for s in sources]
 
-    with tempfile.TemporaryDirectory(prefix="kb-cite-") as tmp:
-        children = {}
-        for number, style in enumerate(parallel):
-            job = Path(tmp) / f"job{number}.pickle"
-            job.write_bytes(pickle.dumps((list(kb.sources.values()), [s.key for s in sources], style, output)))
-            try:
-                children[style] = subprocess.Popen(
-                    [sys.executable, "-c", _WORKER, str(job)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_worker_env()
-                )
-            except OSError:  # no interpreter to start (embedded Python): format it here
-                continue
-        formatted = {style: format_references(sources, style, kb=kb, output=output) for style in styles if style not in children}
-        for style, child in children.items():
-            out, _ = child.communicate()
-            try:
-                texts = pickle.loads(out) if child.returncode == 0 else None  # noqa: S301 - our own child's answer
-            except Exception:  # noqa: BLE001 - whatever the child printed, the style is formatted here instead
-                texts = None
-            if not isinstance(texts, list) or len(texts) != len(sources):
-                texts = format_references(sources, style, kb=kb, output=output)
-            formatted[style] = texts
+    def here(style: str) -> list[str]:
+        return format_references(sources, style, kb=kb, output=output)
+
+    def usable(answer: object) -> bool:
+        return isinstance(answer, list) and len(answer) == len(keys)
+
+    jobs = {
+        style: ChildJob("litkb.cite:format_for_library", (library, keys, style, output), functools.partial(here, style), usable)
+        for style in parallel
+    }
+    formatted = {style: here(style) for style in styles if style not in jobs}
+    formatted.update((style, job.result()) for style, job in jobs.items())
     return {style: formatted[style] for style in styles}
 
 
-_WORKER = "import sys; from litkb.cite import _format_job; _format_job(sys.argv[1])"
-
-
-def _worker_env() -> dict[str, str]:
-    """The environment for a worker: this one, with the folder holding ``litkb`` on the path."""
-    import os
-
-    env = dict(os.environ)
-    package_parent = str(Path(__file__).resolve().parents[1])
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_parent, env.get("PYTHONPATH", "")) if p)
-    return env
-
-
-def _format_job(job_path: str) -> None:
-    """Worker process: read (library, keys, style, output) from ``job_path``, write the formatted
-    references to stdout as a pickled list. The year suffixes need only the library's sources,
-    so the rest of the model is not sent."""
-    import pickle
-    import sys
-
-    library, keys, style, output = pickle.loads(Path(job_path).read_bytes())  # noqa: S301 - written by our parent
+def format_for_library(library: list[Source], keys: list[str], style: str, output: str) -> list[str]:
+    """In a child process: the works ``keys`` of ``library`` formatted in ``style`` (the year
+    suffixes need only the library's sources, so the rest of the model is not sent)."""
     by_key = {s.key: s for s in library}
     kb = KnowledgeBase(root=Path(), sources=by_key, notes={}, concepts={}, persons={}, problems=())
-    sys.stdout.buffer.write(pickle.dumps(format_references([by_key[k] for k in keys], style, kb=kb, output=output)))
+    return format_references([by_key[k] for k in keys], style, kb=kb, output=output)
 
 
 def in_text(kb: KnowledgeBase, key: str, style: str = DEFAULT_STYLE, narrative: bool = False, *, output: str = "text") -> str:

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .labels import library_labels
 from .model import Claim, Concept, KnowledgeBase, Note, Person, Source
 
 KINDS = ("source", "claim", "concept", "author")
@@ -65,35 +66,6 @@ def doc_id(uid: str) -> str:
 def _years(*values: str) -> tuple[str, ...]:
     found = [m.group(0) for v in values if v and (m := _YEAR.match(v))]
     return tuple(sorted(set(found)))
-
-
-def short_creators(people: Iterable[Person]) -> str:
-    """"Gronn", "Woods & Gronn", "Spillane et al." (family names, as in an author-date citation)."""
-    names = [p.family for p in people]
-    if not names:
-        return ""
-    if len(names) == 1:
-        return names[0]
-    if len(names) == 2:
-        return f"{names[0]} & {names[1]}"
-    return f"{names[0]} et al."
-
-
-def cite_labels(sources: Mapping[str, Source]) -> dict[str, str]:
-    """Author-date labels for every source: "Gronn (2009a)", "Gronn (2009b)", "Spillane et al. (2001)".
-
-    Works with the same authors and year get letters in key order, as author-date styles do.
-    """
-    groups: dict[str, list[str]] = {}
-    for key, source in sorted(sources.items()):
-        who = short_creators(source.creators) or source.title[:40]
-        groups.setdefault(f"{who} ({source.year or 'n.d.'}", []).append(key)
-    labels = {}
-    for stem, keys in groups.items():
-        for i, key in enumerate(keys):
-            suffix = chr(ord("a") + i) if len(keys) > 1 and i < 26 else ""
-            labels[key] = f"{stem}{suffix})"
-    return labels
 
 
 def _names(people: Iterable[Person]) -> str:
@@ -222,7 +194,7 @@ def author_doc(person: Person, works: tuple[str, ...], sources: Mapping[str, Sou
 
 def documents(kb: KnowledgeBase) -> Iterator[SearchDoc]:
     """Every search document of ``kb``: sources, claims, concepts, authors (stable order)."""
-    labels = cite_labels(kb.sources)
+    labels = library_labels(kb)
     for key, source in kb.sources.items():
         yield source_doc(source, kb.notes.get(key), labels)
     cited = _Cited(kb.sources, labels)
@@ -253,7 +225,7 @@ def unit_digests(kb: KnowledgeBase) -> dict[str, str]:
     "Gronn (2009b)" labels. An update re-indexes only units whose digest changed, without
     building the documents of the others.
     """
-    labels = cite_labels(kb.sources)
+    labels = library_labels(kb)
     cited = _Cited(kb.sources, labels)
     out: dict[str, str] = {}
     for key, s in kb.sources.items():
@@ -273,7 +245,7 @@ def unit_digests(kb: KnowledgeBase) -> dict[str, str]:
 
 def unit_documents(kb: KnowledgeBase, units: Iterable[str]) -> list[SearchDoc]:
     """The search documents of the given units (in unit order)."""
-    labels = cite_labels(kb.sources)
+    labels = library_labels(kb)
     cited = _Cited(kb.sources, labels)
     docs: list[SearchDoc] = []
     for unit in sorted(units):

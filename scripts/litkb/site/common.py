@@ -15,9 +15,9 @@ from functools import lru_cache
 from urllib.parse import quote
 
 from .. import urls
+from ..labels import library_labels
 from ..model import Claim, ConceptLink, KnowledgeBase, Note
 from ..schema import STANCES
-from .labels import author_year_labels
 from .safe import md_text
 
 EXPLORER_PAGE = "explorer.md"
@@ -73,7 +73,7 @@ class SiteData:
         return cls(
             kb=kb,
             claims=claims,
-            labels=author_year_labels(kb, citation_style(kb)),
+            labels=library_labels(kb),
             evidence={k: tuple(v) for k, v in evidence.items()},
             reported_about={k: tuple(v) for k, v in reported.items()},
             claims_about={k: tuple(v) for k, v in about.items()},

@@ -1,41 +1,12 @@
-"""Author-year labels ("Gronn (2009b)", "Spillane and Diamond (2007)", "Day et al. (2007)") and a
-plain reference, computed once for the whole library so a work has the same label on every page.
+"""The plain reference shown when no citation formatter is given (golden tests), and reading the
+year back out of a label. The labels themselves are :mod:`litkb.labels` (shared with search).
 
-Input: the knowledge base's sources. Output: plain text (callers make it Markdown-safe).
+Input: sources and labels. Output: plain text (callers make it Markdown-safe).
 """
 
 from __future__ import annotations
 
-from ..model import KnowledgeBase, Source
-
-
-def name_part(source: Source) -> str:
-    """The author part of a label: ``shortauthor`` if given (NCSL), else one, two or "et al."."""
-    short = source.fields.get("shortauthor", "").strip()
-    if short:
-        return short
-    families = [p.family for p in source.creators]
-    if not families:
-        return "Anon."
-    if len(families) == 1:
-        return families[0]
-    if len(families) == 2:
-        return f"{families[0]} and {families[1]}"
-    return f"{families[0]} et al."
-
-
-def author_year_labels(kb: KnowledgeBase, style: str) -> dict[str, str]:
-    """Every key -> "Name (year)", with the year suffix ("2009b") the citation style gives the work.
-
-    The letters come from :func:`litkb.cite.year_suffixes`, so a label always agrees with the
-    formatted reference and with ``kb cite``. They follow the reference-list order of the whole
-    library, which can differ from the letter a seed text uses for the same work (the seeds cite
-    from shorter reference lists); the source page shows the key, which keeps the seed's letter.
-    """
-    from ..cite import year_suffixes
-
-    suffixes = year_suffixes(kb, style)
-    return {key: f"{name_part(source)} ({source.year or 'n.d.'}{suffixes.get(key, '')})" for key, source in kb.sources.items()}
+from ..model import Source
 
 
 def plain_reference(source: Source, label_year: str) -> str:

@@ -6,8 +6,6 @@ Input: :class:`~litkb.site.common.SiteData`. Output: :class:`GeneratedPage` valu
 
 from __future__ import annotations
 
-import os
-
 from .. import urls
 from ..model import Claim, Note, Source
 from .common import (
@@ -72,6 +70,7 @@ def formatted_references(site: SiteData) -> References | None:
     pin the pages independently of citeproc's output.
     """
     from ..cite import format_in_styles
+    from ..workers import available_cpus
 
     styles = site_styles(site)
     memo_keys = {(key, style): (repr(source), style, site.label(key)) for key, source in site.kb.sources.items() for style in styles}
@@ -88,14 +87,6 @@ def formatted_references(site: SiteData) -> References | None:
 # Entries to format from which a second process pays for its start (~0.5 s against ~1 ms an entry).
 PARALLEL_FROM = 500
 _MEMO_LIMIT = 100_000
-
-
-def available_cpus() -> int:
-    """CPUs this process may run on (a second one lets a second citation style be formatted alongside)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def reference_markdown(site: SiteData, source: Source, references: References | None) -> str:
