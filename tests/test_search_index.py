@@ -17,7 +17,7 @@ from conftest import FIXTURES
 from litkb import search_build, search_store
 from litkb.link import build_kb
 from litkb.search import SearchIndex, update_index
-from litkb.search_store import changed_inputs, current_version, read_file_stamps, read_units, stamp_inputs
+from litkb.search_store import changed_inputs, current_version, read_file_stamps, read_labels, read_units, stamp_inputs
 
 KB = FIXTURES / "search" / "kb"
 NOTE = "kb/sources/harris2008.yaml"
@@ -77,7 +77,8 @@ def test_update_reindexes_only_changed_documents(root: Path, tmp_path: Path) -> 
 
 def test_update_follows_changes_made_elsewhere_in_the_library(root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # A second Gronn 2009 entry renames gronn2009b "Gronn (2009b)": the claim reporting it, in
-    # another file, must be re-indexed with the new label.
+    # another file, must show the new label. Labels live in their own table, made again when the
+    # library changes, so only the new entry and Gronn's author page are (re-)indexed.
     folder = tmp_path / "index"
     update_index(build_kb(root), folder)
     with (root / "references.bib").open("a", encoding="utf-8") as bib:
@@ -85,8 +86,7 @@ def test_update_follows_changes_made_elsewhere_in_the_library(root: Path, tmp_pa
                   "  verification = {verified},\n  verification_note = {fixture},\n}\n")
     monkeypatch.setattr(search_build, "REBUILD_SHARE", 1.0)  # update, however much changed
     counts = update_index(build_kb(root), folder)
-    # New: the entry. Re-indexed: gronn2009b's entry, Gronn's author page, Torrance's 4 claims.
-    assert (counts["added"], counts["changed"], counts["rebuilt"]) == (1, 6, 0)
+    assert (counts["added"], counts["changed"], counts["rebuilt"]) == (1, 1, 0)
     with SearchIndex(folder) as ix:
         (hit,) = ix.search("concept:hybrid-leadership stance:defines").groups[0].hits
         assert hit.label == "Gronn (2009b), as reported by Torrance (2013)"
@@ -246,3 +246,44 @@ def test_concurrent_writers_are_refused(root: Path, tmp_path: Path) -> None:
     finally:
         release.set()
         thread.join()
+
+
+# -- labels ------------------------------------------------------------------------------------------
+def test_labels_are_reused_while_the_library_is_unchanged(root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "index"
+    update_index(build_kb(root), folder)
+    first = read_labels(current_version(folder))  # type: ignore[arg-type]
+    assert first is not None and first[1]["gronn2009b"] == "Gronn (2009)"
+
+    def not_again(*args: object) -> None:
+        raise AssertionError("labels computed again")
+
+    monkeypatch.setattr(search_build, "start_labels", not_again)
+    edit(root, NOTE, "Rigid hierarchies keep leadership", "Rigid bureaucracies keep leadership")  # a note, not the library
+    assert update_index(build_kb(root), folder)["changed"] > 0
+    assert read_labels(current_version(folder)) == first  # type: ignore[arg-type]
+
+
+def test_another_citation_style_relabels_without_reindexing(root: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "index"
+    update_index(build_kb(root), folder)
+    before = read_labels(current_version(folder))  # type: ignore[arg-type]
+    (root / "mkdocs.yml").write_text("extra:\n  kb:\n    citation_style: harvard\n", encoding="utf-8")
+    counts = update_index(build_kb(root), folder)
+    assert (counts["added"], counts["changed"], counts["rebuilt"]) == (0, 0, 0)
+    after = read_labels(current_version(folder))  # type: ignore[arg-type]
+    assert before is not None and after is not None and after[0] != before[0]
+
+
+@pytest.mark.parametrize("child", ["works", "fails"])
+def test_labels_of_a_large_library_come_from_a_child_process(root: Path, monkeypatch: pytest.MonkeyPatch, child: str) -> None:
+    from litkb import labels, workers
+
+    kb = build_kb(root)
+    expected = labels.author_year_labels(kb, "apa")
+    monkeypatch.setattr(labels, "CHILD_FROM", 1)
+    if child == "fails":
+        monkeypatch.setattr(workers, "_RUN", "import sys; sys.exit(1)")
+    job = labels.start_labels(kb, "apa")
+    assert isinstance(job, workers.ChildJob)
+    assert job.result() == expected

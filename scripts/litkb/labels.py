@@ -8,7 +8,10 @@ Markdown- or HTML-safe).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from .model import KnowledgeBase, Source
+from .workers import ChildJob, Ready
 
 
 def name_part(source: Source) -> str:
@@ -46,3 +49,23 @@ def library_labels(kb: KnowledgeBase) -> dict[str, str]:
     from .cite import default_style
 
     return author_year_labels(kb, default_style(kb.root))
+
+
+# Works from which the labels are computed in a child process (citeproc takes ~0.3 ms a work).
+CHILD_FROM = 2000
+
+
+def start_labels(kb: KnowledgeBase, style: str) -> ChildJob[dict[str, str]] | Ready[dict[str, str]]:
+    """:func:`author_year_labels` of ``kb`` in ``style``, started in a child process for a large
+    library (the caller goes on; ``.result()`` waits), computed at once for a small one."""
+    if len(kb.sources) < CHILD_FROM:
+        return Ready(author_year_labels(kb, style))
+    keys = set(kb.sources)
+    return ChildJob("litkb.labels:labels_of_sources", (list(kb.sources.values()), style), lambda: author_year_labels(kb, style),
+                    lambda answer: isinstance(answer, dict) and set(answer) == keys)
+
+
+def labels_of_sources(sources: list[Source], style: str) -> dict[str, str]:
+    """In a child process: the labels of a library given as its sources alone."""
+    kb = KnowledgeBase(root=Path(), sources={s.key: s for s in sources}, notes={}, concepts={}, persons={}, problems=())
+    return author_year_labels(kb, style)

@@ -40,7 +40,7 @@ import whoosh.util.numeric
 
 from . import search_store as store
 from .model import KnowledgeBase
-from .search_docs import KINDS, SearchDoc, concept_names, fold_text
+from .search_docs import KINDS, SearchDoc, concept_names, fold_text, hit_label
 from .search_query import FIELDS, QueryError, alias_spans, check_query, closest_concept, normalise_kind, resolve_concept
 from .search_results import Group, SearchResult, make_hit, make_snippet
 
@@ -76,7 +76,7 @@ _ONE_POSITION = bytes(_pack_uint(1))
 
 # Bump whenever the schema, the analysis or the manifest changes: an index of another version is
 # rebuilt, never read.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Fields a reader may name that are stored as prefixed tokens of the one ``tags`` field
 # ("concept:hybrid-leadership"): one keyword field costs a fraction of eight at indexing time.
 TAG_FIELDS = ("kind", "author", "concept", "stance", "pair", "year", "key", "design")
@@ -806,6 +806,7 @@ class SearchIndex:
         self.names: dict[str, list[str]] = manifest.data.get("concepts", {})
         self._kind_docs: dict[str, set[int]] = {}
         self._kinds: list[int] | None = None
+        self._labels: dict[str, str] | None = None
         self._set_scorer = _SetScorer(self.searcher)
         self._words: dict[str, int] | None = None
 
@@ -856,7 +857,7 @@ class SearchIndex:
                 results, counted = self._search_kind(q, kind, limit)
                 if results.is_empty():
                     continue
-                hits = tuple(make_hit(h["uid"], h.score or 0.0, _snippet(h, terms), h["info"]) for h in results)
+                hits = tuple(self._hit_of(h["uid"], h.score or 0.0, h, terms) for h in results)
                 # Counting every match of a broad query would cost more than ranking it: the total is
                 # known when the kind was counted, when fewer than ``limit`` matched, or from facets.
                 count = len(results) if counted else results.scored_length()
@@ -870,7 +871,14 @@ class SearchIndex:
 
     def _hit(self, docnum: int, score: float, terms: set[str]) -> Any:
         stored = self.searcher.stored_fields(docnum)
-        return make_hit(stored["uid"], score, _snippet(stored, terms), stored["info"])
+        return self._hit_of(stored["uid"], score, stored, terms)
+
+    def _hit_of(self, uid: str, score: float, stored: Any, terms: set[str]) -> Any:
+        """A result from a document's stored fields (a dict, or a Whoosh hit)."""
+        if self._labels is None:
+            found = store.read_labels(self.version)
+            self._labels = found[1] if found else {}
+        return make_hit(uid, score, _snippet(stored, terms), stored["info"], hit_label(uid, stored["info"], self._labels))
 
     def _kind_of(self) -> list[int]:
         """Document number -> index of its kind in KINDS (-1: none), read once per open index."""

@@ -15,8 +15,11 @@ from pathlib import Path
 
 from . import search
 from . import search_store as store
+from .cite import default_style
+from .labels import start_labels
 from .model import KnowledgeBase
-from .search_docs import KINDS, SearchDoc, concept_names, doc_words, documents, fold_counts, unit_digests, unit_documents, unit_of
+from .search_docs import KINDS, SearchDoc, concept_names, doc_words, documents, fold_counts, library_digest, unit_digests, unit_documents, unit_of
+from .workers import ChildJob, Ready
 
 # An update touching more than this share of the documents rebuilds instead (in parallel).
 REBUILD_SHARE = 0.25
@@ -47,15 +50,42 @@ def _update(kb: KnowledgeBase, index_dir: Path, stamps: dict[str, store.FileStam
     current = store.current_version(index_dir)
     manifest = store.read_manifest(current) if current else None
     stored = store.read_units(current) if current and manifest and manifest.schema == search.SCHEMA_VERSION else None
+    # The labels ("Gronn (2009b)") are made again only when the library or the style changed; for
+    # a large library in a child process, while the documents are indexed here.
+    style = default_style(kb.root)
+    labels = _Labels(library_digest(kb, style), store.read_labels(current) if current and stored is not None else None, kb, style)
+    try:
+        return _update_documents(kb, index_dir, stamps, full, procs, current, stored, labels)
+    finally:
+        labels.job.cancel()
+
+
+class _Labels:
+    """The library's labels for a new version: those of the current one when still right, else
+    being computed (:func:`litkb.labels.start_labels`)."""
+
+    def __init__(self, digest: str, current: tuple[str, dict[str, str]] | None, kb: KnowledgeBase, style: str) -> None:
+        self.digest = digest
+        self.changed = current is None or current[0] != digest
+        self.job: ChildJob[dict[str, str]] | Ready[dict[str, str]] = Ready(current[1]) if current is not None and not self.changed else start_labels(kb, style)
+
+    def write(self, version: Path) -> None:
+        store.write_labels(version, self.digest, self.job.result())
+
+
+def _update_documents(kb: KnowledgeBase, index_dir: Path, stamps: dict[str, store.FileStamp], full: bool, procs: int, current: Path | None,
+                      stored: tuple[dict[str, str], list[str]] | None, labels: _Labels) -> dict[str, int]:
     units = unit_digests(kb)
     total = len(kb.sources) + len(kb.claims) + len(kb.concepts) + len(kb.persons)
     if current is None or stored is None or full:
         docs = list(documents(kb))
-        _write_version(kb, index_dir, None, docs, units, [d.uid for d in docs], stamps, procs)
+        _write_version(kb, index_dir, None, docs, units, [d.uid for d in docs], stamps, procs, labels)
         return {"documents": len(docs), "added": len(docs), "changed": 0, "removed": 0, "rebuilt": 1}
     old_units, old_uids = stored
     touched = {u for u, d in units.items() if old_units.get(u) != d} | (set(old_units) - set(units))
     if not touched:
+        if labels.changed:  # e.g. another citation style: the documents stay, the labels change
+            labels.write(current)
         store.write_json(current / store.FILES, stamps)  # same content; only file stamps moved
         return {"documents": total, "added": 0, "changed": 0, "removed": 0, "rebuilt": 0}
     fresh = unit_documents(kb, touched & set(units))
@@ -64,15 +94,15 @@ def _update(kb: KnowledgeBase, index_dir: Path, stamps: dict[str, store.FileStam
     counts = {"documents": total, "added": len(new - before), "changed": len(new & before), "removed": len(before - new), "rebuilt": 0}
     if len(fresh) + len(before - new) > REBUILD_SHARE * total:
         docs = list(documents(kb))
-        _write_version(kb, index_dir, None, docs, units, [d.uid for d in docs], stamps, procs)
+        _write_version(kb, index_dir, None, docs, units, [d.uid for d in docs], stamps, procs, labels)
         return {"documents": len(docs), "added": len(docs), "changed": 0, "removed": 0, "rebuilt": 1}
     uids = sorted((set(old_uids) - before) | new)
-    _write_version(kb, index_dir, current, fresh, units, uids, stamps, procs, delete=tuple(sorted(before)))
+    _write_version(kb, index_dir, current, fresh, units, uids, stamps, procs, labels, delete=tuple(sorted(before)))
     return counts
 
 
 def _write_version(kb: KnowledgeBase, index_dir: Path, base: Path | None, fresh: list[SearchDoc], units: dict[str, str], uids: list[str],
-                   stamps: dict[str, store.FileStamp], procs: int, delete: tuple[str, ...] = ()) -> None:
+                   stamps: dict[str, store.FileStamp], procs: int, labels: _Labels, delete: tuple[str, ...] = ()) -> None:
     """Write a new version folder (from scratch, or a copy of ``base`` plus changes), then switch.
 
     Whatever fails or is killed before the switch leaves CURRENT on the previous version; the
@@ -92,6 +122,7 @@ def _write_version(kb: KnowledgeBase, index_dir: Path, base: Path | None, fresh:
             search.write_update(version, delete, fresh, count, lambda: _before_commit(version))
         store.write_words(version, fold_counts(found, Counter(store.read_words(base)) if base else None))
         store.write_units(version, units, uids)
+        labels.write(version)
         store.write_json(version / store.FILES, stamps)
         kinds = Counter(uid.split(":", 1)[0] for uid in uids)
         data = {"aliases": search.alias_table(kb), "concepts": concept_names(kb)}

@@ -16,7 +16,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .labels import library_labels
 from .model import Claim, Concept, KnowledgeBase, Note, Person, Source
 
 KINDS = ("source", "claim", "concept", "author")
@@ -72,7 +71,7 @@ def _names(people: Iterable[Person]) -> str:
     return "; ".join(p.display for p in people)
 
 
-def source_doc(source: Source, note: Note | None, labels: Mapping[str, str]) -> SearchDoc:
+def source_doc(source: Source, note: Note | None) -> SearchDoc:
     """A BibTeX entry, with its note's summary, design and setting when annotated."""
     body = [source.container]
     concepts: tuple[str, ...] = ()
@@ -83,7 +82,6 @@ def source_doc(source: Source, note: Note | None, labels: Mapping[str, str]) -> 
         concepts = tuple(sorted({link.concept for claim in note.claims for link in claim.concepts}))
         design = note.design
     info = {
-        "label": labels.get(source.key, source.key),
         "title": source.title,
         "year": source.year,
         "creators": [p.sort_name for p in source.creators],
@@ -107,13 +105,9 @@ def source_doc(source: Source, note: Note | None, labels: Mapping[str, str]) -> 
 class _Cited:
     """Per-source facts that every claim about the source repeats, computed once per source."""
 
-    def __init__(self, sources: Mapping[str, Source], labels: Mapping[str, str]) -> None:
+    def __init__(self, sources: Mapping[str, Source]) -> None:
         self.sources = sources
-        self.labels = labels
         self._names: dict[str, tuple[str, ...]] = {}
-
-    def label(self, key: str) -> str:
-        return self.labels.get(key, key)
 
     def names(self, key: str) -> tuple[str, ...]:
         if key not in self._names:
@@ -130,12 +124,8 @@ def claim_doc(claim: Claim, cited: _Cited) -> SearchDoc:
     """A claim of a note; a reported claim is also found under the reported work's authors and year."""
     reported = claim.reported
     links = [(link.concept, link.stance) for link in claim.concepts]
-    label = cited.label(claim.note_key)
-    if reported:
-        label = f"{cited.label(claim.about)}, as reported by {label}"
     names = cited.names(claim.note_key) + (cited.names(claim.about) if reported else ())
     info = {
-        "label": label,
         "note": claim.note_key,
         "claim": claim.id,
         "about": claim.about,
@@ -194,10 +184,9 @@ def author_doc(person: Person, works: tuple[str, ...], sources: Mapping[str, Sou
 
 def documents(kb: KnowledgeBase) -> Iterator[SearchDoc]:
     """Every search document of ``kb``: sources, claims, concepts, authors (stable order)."""
-    labels = library_labels(kb)
     for key, source in kb.sources.items():
-        yield source_doc(source, kb.notes.get(key), labels)
-    cited = _Cited(kb.sources, labels)
+        yield source_doc(source, kb.notes.get(key))
+    cited = _Cited(kb.sources)
     for note in kb.notes.values():
         for claim in (*note.claims, *note.reported):
             yield claim_doc(claim, cited)
@@ -221,20 +210,20 @@ def unit_digests(kb: KnowledgeBase) -> dict[str, str]:
     """A digest per unit (entry, note, concept, author) of everything its documents are made of.
 
     Built from the files' digests (Source.digest, Note.digest, Concept.digest) plus the values
-    that come from elsewhere in the library: inherited crossref fields, merged author names,
-    "Gronn (2009b)" labels. An update re-indexes only units whose digest changed, without
+    that come from elsewhere in the library: inherited crossref fields, merged author names.
+    (The "Gronn (2009b)" labels are not in the documents but in a table of their own: see
+    :func:`library_digest`.) An update re-indexes only units whose digest changed, without
     building the documents of the others.
     """
-    labels = library_labels(kb)
-    cited = _Cited(kb.sources, labels)
+    cited = _Cited(kb.sources)
     out: dict[str, str] = {}
     for key, s in kb.sources.items():
         note = kb.notes.get(key)
         people = [(p.display, p.sort_name) for p in s.creators]
-        out[f"source:{key}"] = _hash(s.digest, s.title, s.year, s.container, people, labels.get(key), note.digest if note else "")
+        out[f"source:{key}"] = _hash(s.digest, s.title, s.year, s.container, people, note.digest if note else "")
     for key, note in kb.notes.items():
         about = sorted({key, *(c.about for c in note.reported)})
-        out[f"note:{key}"] = _hash(note.digest, [(k, cited.label(k), cited.names(k), cited.year(k)) for k in about])
+        out[f"note:{key}"] = _hash(note.digest, [(k, cited.names(k), cited.year(k)) for k in about])
     for cid, concept in kb.concepts.items():
         out[f"concept:{cid}"] = _hash(concept.digest)
     for pid, person in kb.persons.items():
@@ -245,13 +234,12 @@ def unit_digests(kb: KnowledgeBase) -> dict[str, str]:
 
 def unit_documents(kb: KnowledgeBase, units: Iterable[str]) -> list[SearchDoc]:
     """The search documents of the given units (in unit order)."""
-    labels = library_labels(kb)
-    cited = _Cited(kb.sources, labels)
+    cited = _Cited(kb.sources)
     docs: list[SearchDoc] = []
     for unit in sorted(units):
         kind, ident = unit.split(":", 1)
         if kind == "source" and ident in kb.sources:
-            docs.append(source_doc(kb.sources[ident], kb.notes.get(ident), labels))
+            docs.append(source_doc(kb.sources[ident], kb.notes.get(ident)))
         elif kind == "note" and ident in kb.notes:
             docs += [claim_doc(c, cited) for c in (*kb.notes[ident].claims, *kb.notes[ident].reported)]
         elif kind == "concept" and ident in kb.concepts:
@@ -259,6 +247,29 @@ def unit_documents(kb: KnowledgeBase, units: Iterable[str]) -> list[SearchDoc]:
         elif kind == "author" and ident in kb.persons:
             docs.append(author_doc(kb.persons[ident], kb.works_of.get(ident, ()), kb.sources))
     return docs
+
+
+def library_digest(kb: KnowledgeBase, style: str) -> str:
+    """What the "Gronn (2009b)" labels of the library are made of: every entry (a crossref
+    parent's fields are in its own entry) and the citation style. Labels are computed again
+    only when this changes."""
+    return _hash(style, [(key, s.digest) for key, s in sorted(kb.sources.items())])
+
+
+def hit_label(uid: str, info: Mapping[str, Any], labels: Mapping[str, str]) -> str:
+    """The label a result shows: a work's "Gronn (2009b)" (a claim's, "Gronn (2009b), as reported
+    by Torrance (2013a)" when reported) from ``labels``; a concept's or person's name."""
+    kind, ident = uid.split(":", 1)
+    if kind == "source":
+        return labels.get(ident, ident)
+    if kind == "claim":
+        note = str(info.get("note", ""))
+        label = labels.get(note, note)
+        if info.get("reported"):
+            about = str(info.get("about", ""))
+            return f"{labels.get(about, about)}, as reported by {label}"
+        return label
+    return str(info.get("label", ""))
 
 
 def doc_words(doc: SearchDoc) -> list[str]:

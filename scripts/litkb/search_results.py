@@ -76,9 +76,9 @@ def page_url(uid: str) -> str:
     return urls.author_url(ident)
 
 
-def make_hit(uid: str, score: float, snippet: str, info: Mapping[str, Any]) -> Hit:
+def make_hit(uid: str, score: float, snippet: str, info: Mapping[str, Any], label: str) -> Hit:
     kind = uid.split(":", 1)[0]
-    return Hit(kind, doc_id(uid), str(info.get("label", "")), snippet, page_url(uid), score, info)
+    return Hit(kind, doc_id(uid), label, snippet, page_url(uid), score, info)
 
 
 def make_snippet(text: str, spans: list[tuple[int, int]], width: int = 220) -> str:
@@ -128,7 +128,7 @@ def _word_end(text: str, pos: int) -> int:
 def _describe(hit: Hit) -> str:
     info = hit.info
     if hit.kind == "source":
-        return f"{info.get('label', '')}: {info.get('title', '')}"
+        return f"{hit.label}: {info.get('title', '')}"
     if hit.kind == "claim":
         links = ", ".join(f"{c} ({s})" for c, s in info.get("concepts", []))
         return f"{hit.label}" + (f"  [{links}]" if links else "")

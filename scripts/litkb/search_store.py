@@ -3,7 +3,8 @@
 Layout of the index folder (default ``<root>/.kb-index/``, git-ignored)::
 
     CURRENT        the name of the version readers use, e.g. "v000012" (replaced with os.replace)
-    v000012/       one complete Whoosh index + manifest.json, files.json, docs.json, words.txt
+    v000012/       one complete Whoosh index + manifest.json, files.json, docs.json, words.txt,
+                   labels.json (the works' "Gronn (2009b)" labels, shown with results)
     v000011/       the previous version, kept for readers that opened it just before the switch
     .lock          held (flock) by the one process writing a new version
 
@@ -35,7 +36,8 @@ MANIFEST = "manifest.json"
 FILES = "files.json"
 DOCS = "docs.json"
 WORDS = "words.txt"
-OWN_FILES = (MANIFEST, FILES, DOCS, WORDS)
+LABELS = "labels.json"
+OWN_FILES = (MANIFEST, FILES, DOCS, WORDS, LABELS)
 _VERSION = re.compile(r"^v(\d{6,})$")
 DEFAULT_DIR = ".kb-index"
 
@@ -225,6 +227,20 @@ def read_units(version: Path) -> tuple[dict[str, str], list[str]] | None:
 
 def write_units(version: Path, units: Mapping[str, str], uids: list[str]) -> None:
     write_json(version / DOCS, {"units": dict(units), "uids": sorted(uids)})
+
+
+def write_labels(version: Path, digest: str, labels: Mapping[str, str]) -> None:
+    """The library's "Gronn (2009b)" labels by key, with the digest of what they were made from."""
+    write_json(version / LABELS, {"library": digest, "labels": dict(sorted(labels.items()))})
+
+
+def read_labels(version: Path) -> tuple[str, dict[str, str]] | None:
+    """(digest, labels) written by :func:`write_labels`, or None."""
+    try:
+        data = json.loads((version / LABELS).read_text(encoding="utf-8"))
+        return str(data["library"]), {str(k): str(v) for k, v in data["labels"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
 
 
 def write_words(version: Path, counts: Mapping[str, int]) -> None:

@@ -84,3 +84,16 @@ class ChildJob(Generic[T]):
             self._child.kill()
             self._child.wait()
         self._tmp.cleanup()
+
+
+class Ready(Generic[T]):
+    """A result already at hand, with the interface of :class:`ChildJob`."""
+
+    def __init__(self, value: T) -> None:
+        self._value = value
+
+    def result(self) -> T:
+        return self._value
+
+    def cancel(self) -> None:
+        """Nothing to stop."""
