@@ -81,7 +81,7 @@ SCHEMA_VERSION = 3
 # ("concept:hybrid-leadership"): one keyword field costs a fraction of eight at indexing time.
 TAG_FIELDS = ("kind", "author", "concept", "stance", "pair", "year", "key", "design")
 PARALLEL_FROM = 5000  # documents; below this one process is faster than starting workers
-ROUND_DOCS = 10_000  # documents per indexing round (bounds the memory of each worker)
+ROUND_DOCS = 7_500  # documents per indexing round (bounds the memory of each worker)
 START_METHOD = "forkserver"  # how index workers start (see write_new)
 POOL_MB = 256  # per writer process; a round's postings fit, so no sorted runs spill to disk
 # Uncompressed posting blocks: 13% faster to write (and faster to read), twice the size. Segments
