@@ -124,13 +124,29 @@ def _bench_check(root: Path) -> list[tuple[str, str]]:
     return [("kb check wall (s)", f"{wall:.2f}"), ("kb check peak memory (MB)", f"{mem:.0f}"), ("kb check exit", str(code))]
 
 
+def reference_workload() -> float:
+    """Seconds this machine takes for a fixed piece of pure-Python work (dicts, strings, sorting:
+    what kb does). On a shared host the same build can take a third longer at a busy hour; this
+    row, measured beside the others, tells a slow machine from a slow build."""
+    start = time.perf_counter()
+    rng = random.Random(0)
+    for _ in range(3):
+        words = [f"w{rng.randrange(50_000)}" for _ in range(200_000)]
+        counts: dict[str, int] = {}
+        for word in words:
+            counts[word] = counts.get(word, 0) + 1
+        sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return time.perf_counter() - start
+
+
 def _one_size(n: int, areas: list[str]) -> list[tuple[str, str]]:
     """Generate a KB of n sources in a temp dir and run each area's benchmark in a fresh process."""
     with tempfile.TemporaryDirectory(prefix=f"kb-bench-{n}-") as tmp:
         root = Path(tmp)
+        rows = [("machine: reference workload, before (s)", f"{reference_workload():.2f}")]
         start = time.perf_counter()
         generate_kb(root, n)
-        rows = [("generate (s)", f"{time.perf_counter() - start:.1f}")]
+        rows.append(("generate (s)", f"{time.perf_counter() - start:.1f}"))
         for area in areas:
             # A fresh interpreter per area keeps RUSAGE_CHILDREN peaks separate.
             out = subprocess.run([sys.executable, "-m", "litkb.bench", "--area", area, "--root", str(root)], capture_output=True, text=True, check=False)
@@ -138,6 +154,7 @@ def _one_size(n: int, areas: list[str]) -> list[tuple[str, str]]:
                 rows.append((f"{area}: failed", out.stderr.strip().splitlines()[-1] if out.stderr.strip() else "?"))
                 continue
             rows += [(str(name), str(value)) for name, value in json.loads(out.stdout)]
+        rows.append(("machine: reference workload, after (s)", f"{reference_workload():.2f}"))
         return rows
 
 
