@@ -29,6 +29,7 @@ FIXTURE_QUERIES = [
     "author:spillane", "author:gronn kind:source", "concept:hybrid-leadership", "concept:hybrid-leadership stance:defines",
     "kind:claim stance:contests", "year:2009", "year:[2005 TO 2010]", "year:[2005 TO 2010] leadership", "kind:concepts",
     "torrance2013", "catch 22", "stance:supports OR stance:qualifies", "school AND (trust OR hierarchy)",
+    '"hybrid leadership"', '"teachers lead"', '"leadership hybrid"', '"distributed leadership" trust', '"hierarchies keep leadership"',
 ]
 
 
@@ -105,16 +106,24 @@ def test_same_on_a_synthetic_index_of_several_segments(tmp_path: Path, monkeypat
     queries += [f"{rng.choice(words)} {rng.choice(words)}" for _ in range(8)]
     queries += [f"{rng.choice(words)} OR {rng.choice(words)} NOT {rng.choice(words)}" for _ in range(4)]
     queries += ["author:spillane", "concept:concept-001 stance:supports", "year:[2000 TO 2010]", "year:[2000 TO 2010] school", "kind:source leadership", "s00042"]
+    claims = list(kb.claims)
+    for claim in rng.sample(claims, 8):  # phrases of two and three words taken from claims (rarer words: positional)
+        words = [w for w in claim.text.rstrip(".").split() if w.isalpha()]
+        start = rng.randrange(max(1, len(words) - 3))
+        queries.append('"' + " ".join(words[start:start + rng.choice((2, 3))]) + '"')
     fast, whoosh, answered = both_ways(tmp_path / "index", queries, monkeypatch)
     assert_same(fast, whoosh)
     assert answered == len(queries)
 
 
-def test_positional_phrases_are_left_to_whoosh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_positional_phrases_match_whoosh_and_need_adjacent_words(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     update_index(build_kb(KB), tmp_path / "index")
-    fast, whoosh, answered = both_ways(tmp_path / "index", ['"hybrid leadership"', '"trust"'], monkeypatch)
+    queries = ['"hybrid leadership"', '"leadership hybrid"', '"trust"', '"hierarchies keep leadership"', '"keep hierarchies"']
+    fast, whoosh, answered = both_ways(tmp_path / "index", queries, monkeypatch)
     assert_same(fast, whoosh)
-    assert answered == 1  # the one-word "phrase" is a word search; the two-word one is positional
+    assert answered == len(queries)
+    assert any(g.hits for g in fast[3].groups)  # the words in this order, next to each other
+    assert not any(g.hits for g in fast[4].groups)  # both words are there, not in this order
 
 
 @given(st.lists(st.sampled_from(["school", "Schools", "leadership", "e.g", "x", "3.5", "Grönn", "gronn", "the", "lead", "İ"]), max_size=12),

@@ -618,9 +618,9 @@ class _SetScorer:
     score of each match is Whoosh's own: the same scorer objects (idf, average field length, B,
     K1), the same ``bm25`` function and the same stored field lengths, so the ranking is the one
     Whoosh would give (up to the order in which three or more scores are added). All kinds come
-    out of one pass. Handles words and tags (Term), And, Or, AndNot, NOT inside an And, and tag
-    ranges; anything else (positional phrases, a bare NOT, prefixes) raises :class:`_Unsupported`
-    and is searched by Whoosh.
+    out of one pass. Handles words and tags (Term), And, Or, AndNot, NOT inside an And, tag
+    ranges and positional phrases; anything else (a bare NOT, prefixes, wildcards) raises
+    :class:`_Unsupported` and is searched by Whoosh.
     """
 
     def __init__(self, searcher: Any) -> None:
@@ -668,7 +668,38 @@ class _SetScorer:
                 for d, score in self._eval(sub, within).items():
                     found[d] = found[d] + score if d in found else score
             return self._boosted(found, q.boost)
+        if isinstance(q, query.Phrase) and q.slop == 1 and q.words:
+            return self._phrase(q, within)
         raise _Unsupported
+
+    def _phrase(self, q: Any, within: set[int] | None) -> dict[int, float]:
+        """A positional phrase, as Whoosh's (SpanNear2, slop 1): documents holding the words at
+        consecutive positions, scored as the AND of the words (the sum of their scores)."""
+        reader = self.searcher.reader()
+        if any((q.fieldname, w) not in reader for w in q.words):
+            return {}
+        found = self._eval(query.And([query.Term(q.fieldname, w) for w in q.words]), within)
+        if len(q.words) > 1 and found:
+            adjacent = self._adjacent(q.fieldname, q.words, sorted(found))
+            found = {d: score for d, score in found.items() if d in adjacent}
+        return self._boosted(found, q.boost)
+
+    def _adjacent(self, fieldname: str, words: list[str], docs: list[int]) -> set[int]:
+        """Those of ``docs`` (sorted, all holding every word) where the words stand one after another."""
+        kept: set[int] = set()
+        for sub, offset in self.leaves:
+            reader = sub.reader()
+            local = [d - offset for d in docs if offset <= d < offset + reader.doc_count_all()]
+            if not local:
+                continue
+            positions = [_positions_in(reader, fieldname, w, local) for w in words]
+            for d in local:
+                starts = set(positions[0].get(d, ()))
+                for i, word_positions in enumerate(positions[1:], 1):
+                    starts &= {p - i for p in word_positions.get(d, ())}
+                if starts:
+                    kept.add(d + offset)
+        return kept
 
     def _docs(self, q: Any, within: set[int]) -> set[int]:
         return set(self._eval(q, within))
@@ -730,6 +761,22 @@ class _SetScorer:
                 buckets[kind].append(d)
         # nlargest keeps the input order among equal keys: the lower document number first.
         return {KINDS[k]: (len(docs), [(d, scores[d]) for d in nlargest(limit, docs, key=scores.__getitem__)]) for k, docs in enumerate(buckets) if docs}
+
+
+def _positions_in(reader: Any, fieldname: str, text: str, docs: list[int]) -> dict[int, list[int]]:
+    """The word's positions in each of the sorted segment-local ``docs`` that hold it."""
+    matcher = reader.postings(fieldname, text)
+    found: dict[int, list[int]] = {}
+    for d in docs:
+        if not matcher.is_active():
+            break
+        if matcher.id() < d:
+            matcher.skip_to(d)
+            if not matcher.is_active():
+                break
+        if matcher.id() == d:
+            found[d] = matcher.value_as("positions")
+    return found
 
 
 def _seek_postings(reader: Any, fieldname: str, text: str, candidates: list[int]) -> tuple[list[int], list[float]]:
