@@ -245,3 +245,17 @@ def test_a_failing_worker_falls_back_to_formatting_here(real_kb: KnowledgeBase, 
     sources = list(real_kb.sources.values())[:10]
     monkeypatch.setattr(workers, "_RUN", worker)
     assert cite.format_in_styles(sources, ["apa", "harvard"], kb=real_kb, workers=2) == cite.format_in_styles(sources, ["apa", "harvard"], kb=real_kb)
+
+
+def test_field_text_is_escaped_not_interpreted(kb: KnowledgeBase) -> None:
+    """"&", "<" and ">" in the data are text: escaped in HTML (never a tag), themselves in text."""
+    from dataclasses import replace
+
+    source = next(iter(kb.sources.values()))
+    title = "<script>alert(1)</script> R&D &lt; 3 > 2"
+    odd = replace(source, title=title, fields={**source.fields, "title": title})
+    rendered = cite.format_reference(odd, "apa")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; R&amp;D &amp;lt; 3 &gt; 2" in rendered
+    assert "<script" not in rendered
+    assert title in cite.format_reference(odd, "apa", output="text")
+    assert r"\<script\>alert(1)\</script\> R&D &lt; 3 \> 2" in cite.format_reference(odd, "apa", output="markdown")

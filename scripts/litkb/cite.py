@@ -129,6 +129,7 @@ def _render(items: list[dict[str, Any]], style: str, *, bibliography: bool, sort
     from citeproc.source.json import CiteProcJSON
 
     keys = [str(item["id"]).lower() for item in items]
+    items = [{k: v if k == "id" else _shield(v) for k, v in item.items()} for item in items]
     bib = CitationStylesBibliography(_style(style_path(style)), CiteProcJSON(items), formatter.html)
     citations = [Citation([CitationItem(key)]) for key in keys]
     for citation in citations:
@@ -140,6 +141,26 @@ def _render(items: list[dict[str, Any]], style: str, *, bibliography: bool, sort
         return [_tidy(str(entry)) for entry in bib.bibliography()]
     by_key = {str(item.reference.key): _tidy(str(entry)) for item, entry in zip(bib.items, bib.bibliography(), strict=True)}
     return [by_key[key] for key in keys]
+
+
+# citeproc-py HTML-escapes the style's own text but not the data's: "&", "<" and ">" in a field
+# travel through it as private-use characters (no case, untouched by any style) and come out
+# escaped for HTML, or as themselves for text and Markdown.
+_SHIELD = {"&": "\ue000", "<": "\ue001", ">": "\ue002"}
+_SHIELD_TABLE = str.maketrans(_SHIELD)
+_SHIELDED_HTML = {"\ue000": "&amp;", "\ue001": "&lt;", "\ue002": "&gt;"}
+_UNSHIELD_TABLE = str.maketrans({v: k for k, v in _SHIELD.items()})
+
+
+def _shield(value: Any) -> Any:
+    """A CSL value with its data's "&", "<", ">" replaced (strings inside lists and dicts too)."""
+    if isinstance(value, str):
+        return value.translate(_SHIELD_TABLE)
+    if isinstance(value, list):
+        return [_shield(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _shield(v) for k, v in value.items()}
+    return value
 
 
 _DOUBLED_STOP = re.compile(r"([?!.])((?:</?i>)*)\.(?!\.)")
@@ -298,7 +319,7 @@ def _convert(rendered: str, output: str) -> str:
             if part.startswith("<"):
                 out.append(part if part in ("<i>", "</i>") else "")
             else:
-                out.append(_link_urls("".join(_MD_SPECIAL_ENTITIES.get(c, c) for c in part)))
+                out.append(_link_urls("".join(_MD_SPECIAL_ENTITIES.get(c) or _SHIELDED_HTML.get(c, c) for c in part)))
         return "".join(out)
     text_parts: list[str] = []
     for part in parts:
@@ -306,7 +327,7 @@ def _convert(rendered: str, output: str) -> str:
             if output == "markdown" and part in ("<i>", "</i>"):
                 text_parts.append("*")
             continue
-        text = html.unescape(part)
+        text = html.unescape(part).translate(_UNSHIELD_TABLE)
         text_parts.append(_MD_SPECIAL.sub(r"\\\1", text) if output == "markdown" else text)
     return "".join(text_parts)
 
