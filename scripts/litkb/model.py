@@ -176,3 +176,9 @@ class KnowledgeBase:
             for link in claim.concepts:
                 found.setdefault(link.concept, []).append((claim, link))
         return {concept_id: tuple(pairs) for concept_id, pairs in found.items()}
+
+
+def library_of(sources: list[Source]) -> KnowledgeBase:
+    """A knowledge base of these sources alone (no notes, concepts or people): enough for what
+    depends only on the library, such as year suffixes, in a worker process."""
+    return KnowledgeBase(root=Path(), sources={s.key: s for s in sources}, notes={}, concepts={}, persons={}, problems=())
