@@ -765,37 +765,28 @@ class _SetScorer:
 
 def _positions_in(reader: Any, fieldname: str, text: str, docs: list[int]) -> dict[int, list[int]]:
     """The word's positions in each of the sorted segment-local ``docs`` that hold it."""
-    matcher = reader.postings(fieldname, text)
-    found: dict[int, list[int]] = {}
-    for d in docs:
-        if not matcher.is_active():
-            break
-        if matcher.id() < d:
-            matcher.skip_to(d)
-            if not matcher.is_active():
-                break
-        if matcher.id() == d:
-            found[d] = matcher.value_as("positions")
-    return found
+    return {d: matcher.value_as("positions") for d, matcher in _seek(reader, fieldname, text, docs)}
 
 
 def _seek_postings(reader: Any, fieldname: str, text: str, candidates: list[int]) -> tuple[list[int], list[float]]:
-    """Documents and weights of the sorted segment-local ``candidates`` found in a posting list,
-    skipping to each (Whoosh skips whole blocks by their last id)."""
+    """Documents and weights of the sorted segment-local ``candidates`` found in a posting list."""
+    found = [(d, matcher.weight()) for d, matcher in _seek(reader, fieldname, text, candidates)]
+    return [d for d, _ in found], [w for _, w in found]
+
+
+def _seek(reader: Any, fieldname: str, text: str, docs: list[int]) -> Iterator[tuple[int, Any]]:
+    """(document, matcher standing on it) for each of the sorted segment-local ``docs`` in the
+    posting list, skipping to each (Whoosh skips whole blocks by their last id)."""
     matcher = reader.postings(fieldname, text)
-    ids: list[int] = []
-    weights: list[float] = []
-    for d in candidates:
+    for d in docs:
         if not matcher.is_active():
-            break
+            return
         if matcher.id() < d:
             matcher.skip_to(d)
             if not matcher.is_active():
-                break
+                return
         if matcher.id() == d:
-            ids.append(d)
-            weights.append(matcher.weight())
-    return ids, weights
+            yield d, matcher
 
 
 def _read_postings(reader: Any, fieldname: str, text: str) -> tuple[list[int], list[float]]:
