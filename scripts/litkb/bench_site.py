@@ -20,20 +20,24 @@ from pathlib import Path
 from .bench import measure_with_output
 
 # The build, with the generation step inside it timed: loading (build_kb) and rendering every
-# page (render_pages), as the MkDocs hook calls them. Prints the two times as JSON.
+# page (render_pages), as the MkDocs hook calls them. Prints the two times and the number of
+# generated pages as JSON.
 _BUILD = """
 import json, sys, time
 from pathlib import Path
 from litkb.site import hooks
 from litkb.site.build import build_site
 
-spent = {"load": 0.0, "render": 0.0}
+spent = {"load": 0.0, "render": 0.0, "pages": 0}
 
 def timed(name, function):
     def run(*args, **kwargs):
         start = time.perf_counter()
         try:
-            return function(*args, **kwargs)
+            result = function(*args, **kwargs)
+            if name == "render":
+                spent["pages"] = len(result)
+            return result
         finally:
             spent[name] += time.perf_counter() - start
     return run
@@ -48,7 +52,6 @@ print(json.dumps(spent))
 def bench_site(root: Path) -> list[tuple[str, str]]:
     from .cite import format_in_styles
     from .link import build_kb
-    from .site import render_pages
     from .site.common import SiteData
     from .site.source_pages import PARALLEL_FROM, site_styles
     from .workers import available_cpus
@@ -73,10 +76,10 @@ def bench_site(root: Path) -> list[tuple[str, str]]:
                 ("site: generation in the build: render pages (s)", f"{spent['render']:.2f}"),
                 ("site: generation in the build, load to pages (s)", f"{generation:.2f}"),
                 ("site: generation share of the build (%)", f"{100 * generation / wall:.0f}"),
+                ("site: generated pages", str(spent["pages"])),
             ]
         kb = build_kb(root)
         site_data = SiteData.from_kb(kb)
-        rows.append(("site: generated pages", str(len(render_pages(kb)))))
         # Formatting references with litkb.cite (citeproc) is part of rendering; shown apart because
         # it is the largest part of generation (a fresh formatting, as the site does it: the second
         # style in a child process; the site's memo is bypassed).
