@@ -28,11 +28,6 @@ def kb() -> KnowledgeBase:
     return built
 
 
-@pytest.fixture(scope="module")
-def real_kb() -> KnowledgeBase:
-    return build_kb(REPO)
-
-
 def _golden_text(kb: KnowledgeBase, style: str) -> str:
     """Every fixture entry: reference (text and HTML) and both in-text forms."""
     blocks = []

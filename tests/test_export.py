@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
-from conftest import FIXTURES, REPO, UPDATE_GOLDEN
+from conftest import FIXTURES, UPDATE_GOLDEN
 from litkb import exports
 from litkb.bibtex import parse_bibtex
 from litkb.cli import main
@@ -34,11 +34,6 @@ def kb() -> KnowledgeBase:
     built = build_kb(FIXTURE_KB)
     assert not built.problems, built.problems
     return built
-
-
-@pytest.fixture(scope="module")
-def real_kb() -> KnowledgeBase:
-    return build_kb(REPO)
 
 
 def check_golden_bytes(path: Path, actual: str) -> None:

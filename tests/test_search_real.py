@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import REPO
 from litkb.latex import fold
-from litkb.link import build_kb
 from litkb.model import KnowledgeBase
 from litkb.search import SearchIndex, update_index
 
 
 @pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    return build_kb(REPO)
+def kb(real_kb: KnowledgeBase) -> KnowledgeBase:
+    return real_kb
 
 
 @pytest.fixture(scope="module")
