@@ -141,8 +141,16 @@ def test_site_search_finds_catch_22(real_page: tuple[Any, PageWatch, str]) -> No
     page.locator("input.md-search__input").press_sequentially("catch 22", delay=30)  # typed, as a reader would
     results = page.locator(".md-search-result__item a")
     expect(results.first).to_be_visible(timeout=15_000)
-    hrefs = [results.nth(i).get_attribute("href") or "" for i in range(results.count())]
-    assert any(urls.concept_url("catch-22") in h or urls.source_url("torrance2013catch22") in h for h in hrefs), hrefs
+    wanted = (urls.concept_url("catch-22"), urls.source_url("torrance2013catch22"))
+    # Material re-renders the list as each letter is searched: read it whole in one step (item by
+    # item, an item can vanish between counting and reading), until the full query's list is in.
+    hrefs: list[str] = []
+    for _ in range(30):
+        hrefs = results.evaluate_all("links => links.map(link => link.getAttribute('href') || '')")
+        if any(w in h for w in wanted for h in hrefs):
+            break
+        page.wait_for_timeout(500)
+    assert any(w in h for w in wanted for h in hrefs), hrefs
 
 
 def test_author_page_lists_all_works(real_page: tuple[Any, PageWatch, str]) -> None:
