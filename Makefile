@@ -46,11 +46,11 @@ test: setup-test lint
 
 ## Benchmark table on synthetic knowledge bases of 1,000 and 10,000 sources.
 bench: $(TEST_STAMP)
-	$(BIN)/python -m litkb.bench --sizes 1000,10000
+	PYTHONPATH=scripts $(BIN)/python -m bench.bench --sizes 1000,10000
 
 ## Refresh the generated problem-code table in CONTRIBUTING.md.
 docs: $(STAMP)
-	$(BIN)/python -m litkb.contrib_docs
+	$(BIN)/python -m litkb.contrib.docs
 
 clean:
 	rm -rf site .kb-index $(VENV)

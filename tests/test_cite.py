@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, REPO, check_golden
-from litkb import cite, workers
-from litkb.link import build_kb
-from litkb.model import KnowledgeBase
+from litkb.core import workers
+from litkb.core.model import KnowledgeBase
+from litkb.emit.cite import format as cite
+from litkb.rules.link import build_kb
 
 CITE = FIXTURES / "cite"
 PUBLISHED = json.loads((CITE / "published.json").read_text(encoding="utf-8"))
@@ -194,9 +195,9 @@ def test_harvard_matches_a_published_cite_them_right_book_example() -> None:
     # Harvard (Cite Them Right)" (lincolncollege-uk.libguides.com/citethemright/references):
     # "Hedley, C. and Shaw, N. (2023) Plant medicine: a collection of the teachings of herbalists
     # Christopher Hedley & Non Shaw. London: Aeon Books." (title in italics)
-    from litkb.bibtex import parse_bibtex
-    from litkb.cite import format_reference
-    from litkb.link import _link_sources
+    from litkb.emit.cite.format import format_reference
+    from litkb.load.bibtex import parse_bibtex
+    from litkb.rules.link import _link_sources
 
     library, problems = parse_bibtex(
         "@book{hedley2023,\n  author = {Hedley, Christopher and Shaw, Non},\n"

@@ -13,8 +13,8 @@ import pytest
 import yaml
 
 from conftest import REPO
-from litkb.cli import main as cli_main
-from litkb.contrib_docs import (
+from litkb.cli.main import main as cli_main
+from litkb.contrib.docs import (
     BEGIN,
     END,
     iter_commands,
@@ -24,8 +24,8 @@ from litkb.contrib_docs import (
     render_problem_table,
     update_contributing,
 )
-from litkb.link import build_kb
-from litkb.problems import CODES, Code
+from litkb.core.problems import CODES, Code
+from litkb.rules.link import build_kb
 
 CONTRIBUTING = REPO / "CONTRIBUTING.md"
 
@@ -36,7 +36,7 @@ def _squash(text: str) -> str:
 
 def test_contributing_is_up_to_date() -> None:
     text = CONTRIBUTING.read_text(encoding="utf-8")
-    assert update_contributing(text) == text, "run: .venv/bin/python -m litkb.contrib_docs"
+    assert update_contributing(text) == text, "run: .venv/bin/python -m litkb.contrib.docs"
     assert main(["--check"]) == 0
 
 
@@ -146,7 +146,7 @@ def test_example_note_is_valid_and_its_quotes_are_real(tmp_path: Path) -> None:
 
 
 def test_every_stance_and_kind_is_explained() -> None:
-    from litkb.schema import KINDS, STANCES
+    from litkb.rules.schema import KINDS, STANCES
 
     text = CONTRIBUTING.read_text(encoding="utf-8")
     for stance in STANCES:

@@ -13,11 +13,11 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import FIXTURES, UPDATE_GOLDEN
-from litkb import exports
-from litkb.bibtex import parse_bibtex
-from litkb.cli import main
-from litkb.link import build_kb
-from litkb.model import KnowledgeBase
+from litkb.cli.main import main
+from litkb.core.model import KnowledgeBase
+from litkb.emit.exports import packs as exports
+from litkb.load.bibtex import parse_bibtex
+from litkb.rules.link import build_kb
 
 CITE = FIXTURES / "cite"
 FIXTURE_KB = CITE / "kb"

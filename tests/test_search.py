@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES
-from litkb import search
-from litkb.link import build_kb
-from litkb.search import SearchIndex, update_index
-from litkb.search_query import QueryError
-from litkb.search_results import SearchResult, render_text, to_json
+from litkb.emit.search.query import QueryError
+from litkb.emit.search.results import SearchResult, render_text, to_json
+from litkb.emit.search.whoosh import searcher as search
+from litkb.emit.search.whoosh.searcher import SearchIndex, update_index
+from litkb.rules.link import build_kb
 
 KB = FIXTURES / "search" / "kb"
 

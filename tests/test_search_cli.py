@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import FIXTURES, REPO
-from litkb import cmd_search
-from litkb.cli import main
+from litkb.cli import search as cmd_search
+from litkb.cli.main import main
 
 KB = FIXTURES / "search" / "kb"
 

@@ -15,12 +15,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bench.bench import generate_kb
 from conftest import FIXTURES
-from litkb import search
-from litkb.bench import generate_kb
-from litkb.link import build_kb
-from litkb.search import SearchIndex, update_index
-from litkb.search_results import SearchResult
+from litkb.emit.search.results import SearchResult
+from litkb.emit.search.whoosh import searcher as search
+from litkb.emit.search.whoosh.searcher import SearchIndex, update_index
+from litkb.rules.link import build_kb
 
 KB = FIXTURES / "search" / "kb"
 FIXTURE_QUERIES = [

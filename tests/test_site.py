@@ -16,14 +16,14 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import FIXTURES, REPO, UPDATE_GOLDEN, check_golden
-from litkb import urls
-from litkb.cli import main
-from litkb.labels import author_year_labels
-from litkb.link import build_kb
-from litkb.site import render_pages, source_pages
+from litkb.cli.main import main
+from litkb.core import urls
+from litkb.emit.labels import author_year_labels
+from litkb.emit.pages import render_pages, source_pages
+from litkb.emit.pages.cli_page import cli_page
+from litkb.emit.pages.overview_pages import gap_ranking
+from litkb.rules.link import build_kb
 from litkb.site.build import SiteError, build_site, write_pages
-from litkb.site.cli_page import cli_page
-from litkb.site.overview_pages import gap_ranking
 
 SITE_FIXTURES = FIXTURES / "site"
 FIXTURE_ROOT = SITE_FIXTURES / "root"
@@ -123,7 +123,7 @@ def test_explorer_json_holds_every_claim(fixture_pages: dict[str, str | bytes]) 
 
 
 def test_gaps_rank_cited_works_without_notes() -> None:
-    from litkb.site.common import SiteData
+    from litkb.emit.pages.common import SiteData
 
     ranking = gap_ranking(SiteData.from_kb(build_kb(FIXTURE_ROOT)))
     assert [(key, times) for key, times, _, _ in ranking] == [("harris2008", 3), ("gronn2009a", 2), ("gronn2009b", 2), ("ncsl2004", 2)]
@@ -141,7 +141,7 @@ def test_labels_take_the_style_year_suffixes() -> None:
 
 
 def test_source_pages_show_both_citation_styles_from_litkb_cite() -> None:
-    from litkb.cite import format_reference
+    from litkb.emit.cite.format import format_reference
 
     kb = build_kb(FIXTURE_ROOT)
     page = str({page.path: page.content for page in render_pages(kb, with_cli=False)}[urls.source_path("torrance2013")])
@@ -274,7 +274,7 @@ def test_kb_build_builds_and_swaps_in_the_site(tmp_path: Path) -> None:
 
 
 def test_write_pages_replaces_its_own_output(tmp_path: Path) -> None:
-    from litkb.site import GeneratedPage
+    from litkb.emit.pages import GeneratedPage
 
     out = tmp_path / "out"
     write_pages([GeneratedPage("a.md", "# A\n"), GeneratedPage("d/b.json", b"{}")], out)

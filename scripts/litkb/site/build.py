@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from .common import GeneratedPage
+from ..emit.pages.common import GeneratedPage
 from .hooks import ROOT_ENV
 
 SITE_MARKER = ".kb-site"

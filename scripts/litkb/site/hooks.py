@@ -18,9 +18,9 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from ..link import build_kb
-from .render import render_pages
-from .safe import find_unsafe_html
+from ..emit.pages.render import render_pages
+from ..emit.pages.safe import find_unsafe_html
+from ..rules.link import build_kb
 
 ROOT_ENV = "KB_ROOT"
 log = logging.getLogger("mkdocs.plugins.litkb")

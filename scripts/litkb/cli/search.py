@@ -1,0 +1,175 @@
+"""``kb index`` and ``kb search``: a thin layer over :mod:`litkb.search`.
+
+Heavy modules are imported inside the commands: ``kb search`` must start, check the index and
+answer within a second, so it loads the knowledge base only when the index has to be (re)built.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import click
+
+# A stale index is refreshed before searching when the inputs are this small (the real knowledge
+# base loads in a fraction of a second); a larger one only gets a notice to run `kb index`.
+AUTO_REFRESH_BYTES = 2_000_000
+
+
+class QueryProblem(click.ClickException):
+    """A malformed query: one line on stderr, exit status 2."""
+
+    exit_code = 2
+
+
+def _index_dir(root: Path, given: Path | None) -> Path:
+    from ..emit.search.store import default_index_dir
+
+    if given is None:
+        return default_index_dir(root)
+    return given if given.is_absolute() else root / given
+
+
+def _knowledge_base_root(obj: Any) -> Path:
+    root: Path = obj.root.resolve()
+    if not (root / "references.bib").is_file() and not (root / "kb").is_dir():
+        raise click.ClickException(f"no knowledge base in {root} (no references.bib, no kb/); run kb in one, or pass --root DIR")
+    return root
+
+
+def _rebuild(root: Path, folder: Path, full: bool = False) -> tuple[dict[str, int], int]:
+    """Load the knowledge base and update its index. Returns (counts, number of errors in the KB)."""
+    from ..emit.search.store import IndexBusy, stamp_inputs
+    from ..emit.search.whoosh.searcher import update_index
+    from ..rules.link import build_kb
+
+    stamps = stamp_inputs(root)  # before loading: an edit made meanwhile shows as stale later
+    kb = build_kb(root)
+    try:
+        counts = update_index(kb, folder, stamps=stamps, full=full)
+    except IndexBusy as err:
+        raise click.ClickException(f"{err}; try again when it has finished") from err
+    except OSError as err:
+        raise click.ClickException(f"cannot write the search index in {folder}: {err.strerror or err}") from err
+    return counts, len(kb.errors)
+
+
+_INDEX_DIR_OPTION = click.option("--index-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+                                 help="Index folder (default: .kb-index under --root).")
+
+
+@click.command("index")
+@click.option("--full", is_flag=True, help="Rebuild from scratch instead of re-indexing what changed.")
+@_INDEX_DIR_OPTION
+@click.pass_obj
+def index_command(obj: Any, full: bool, index_dir: Path | None) -> None:
+    """Build or update the search index (git-ignored .kb-index/).
+
+    Only notes, entries and concepts whose content changed are re-indexed. The new index is
+    written beside the old one and swapped in at the end, so an interrupted run leaves the
+    previous index answering. Exit 0 when the index is up to date, 1 when it could not be written.
+    """
+    root = _knowledge_base_root(obj)
+    folder = _index_dir(root, index_dir)
+    if not full and _changed_since_built(root, folder) == []:
+        click.echo(f"index up to date in {folder} (no file changed since it was built)")
+        return
+    counts, errors = _rebuild(root, folder, full)
+    if counts["rebuilt"]:
+        click.echo(f"indexed {counts['documents']} documents into {folder}")
+    elif counts["added"] or counts["changed"] or counts["removed"]:
+        click.echo(f"index updated in {folder}: {counts['added']} added, {counts['changed']} changed, "
+                   f"{counts['removed']} removed ({counts['documents']} documents)")
+    else:
+        click.echo(f"index up to date in {folder} ({counts['documents']} documents)")
+    if errors:
+        click.echo(f"note: the knowledge base has {errors} error(s); what could be read was indexed (see kb check)", err=True)
+
+
+def _changed_since_built(root: Path, folder: Path) -> list[str] | None:
+    """Input files changed since the current index was built ([] when none), or None when there
+    is no usable index. Cheap: no loading, only file sizes and times (hashes when they moved)."""
+    from ..emit.search.store import changed_inputs, current_version, read_file_stamps, read_manifest
+    from ..emit.search.whoosh.searcher import SCHEMA_VERSION
+
+    version = current_version(folder)
+    manifest = read_manifest(version) if version else None
+    if version is None or manifest is None or manifest.schema != SCHEMA_VERSION:
+        return None
+    return changed_inputs(root, read_file_stamps(version))
+
+
+def _fresh_index(root: Path, folder: Path, refresh: bool | None) -> list[str]:
+    """Make sure an index exists; refresh it when stale and small (or asked). Returns notices."""
+    from ..emit.search.store import input_files
+
+    changed = _changed_since_built(root, folder)
+    if changed is None:
+        click.echo(f"building the search index in {folder} (first search; `kb index` does this ahead of time)", err=True)
+        _rebuild(root, folder)
+        return []
+    if refresh is False or not changed:
+        return []
+    size = sum(st.st_size for st in input_files(root).values())
+    what = f"{len(changed)} file(s) changed since the index was built, e.g. {changed[0]}"
+    if refresh or size <= AUTO_REFRESH_BYTES:
+        try:
+            _rebuild(root, folder)
+        except click.ClickException as err:
+            return [f"search index not refreshed ({err.message}); results may be out of date"]
+        return [f"search index refreshed: {what}"]
+    return [f"search index is stale: {what}; run `kb index` (results may be out of date)"]
+
+
+@click.command("search")
+@click.argument("query", nargs=-1, required=True)
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True, help="Hits shown per kind (source, claim, concept, author).")
+@click.option("--json", "as_json", is_flag=True, help="Print results as JSON (stable field names).")
+@click.option("--facets", is_flag=True, help="Also count matches per kind, concept, stance and year.")
+@click.option("--refresh/--no-refresh", default=None, help="Refresh a stale index first (default: only when the knowledge base is small).")
+@_INDEX_DIR_OPTION
+@click.pass_obj
+def search_command(obj: Any, query: tuple[str, ...], limit: int, as_json: bool, facets: bool, refresh: bool | None, index_dir: Path | None) -> None:
+    """Search sources, claims, concepts and authors.
+
+    \b
+    QUERY is words and "phrases" (quote them for the shell: '"catch 22"'), with fields:
+      author:spillane   concept:hybrid-leadership   stance:contests   kind:claim
+      year:2009   year:[2005 TO 2010]   key:gronn2009b   design:case-study
+    combined with AND, OR, NOT and parentheses (words are ANDed by default).
+    Concept names and aliases in the words also find the claims tagged with the concept.
+
+    Exit 0 with or without hits; 2 for a malformed query.
+    """
+    from ..emit.search.query import QueryError, check_query
+    from ..emit.search.results import render_text, to_json
+    from ..emit.search.whoosh.searcher import IndexMissing, SearchIndex
+
+    text = " ".join(query)
+    try:
+        check_query(text)  # before any index work: a typo in the query should fail fast
+    except QueryError as err:
+        raise QueryProblem(f"bad query: {err}") from err
+    root = _knowledge_base_root(obj)
+    folder = _index_dir(root, index_dir)
+    notices = _fresh_index(root, folder, refresh)
+    try:
+        with SearchIndex(folder) as ix:
+            result = ix.search(text, limit=limit, facets=facets)
+    except QueryError as err:
+        raise QueryProblem(f"bad query: {err}") from err
+    except IndexMissing as err:
+        raise click.ClickException(f"{err}; run `kb index`") from err
+    result = replace(result, notices=tuple(notices))
+    if as_json:
+        click.echo(json.dumps(to_json(result), ensure_ascii=False, indent=2))
+        return
+    for notice in result.notices:
+        click.echo(notice, err=True)
+    click.echo(render_text(result, tty=sys.stdout.isatty()), nl=False)
+
+
+COMMANDS = [index_command, search_command]
