@@ -146,12 +146,12 @@ def test_example_note_is_valid_and_its_quotes_are_real(tmp_path: Path) -> None:
 
 
 def test_every_stance_and_kind_is_explained() -> None:
-    from litkb.rules.schema import KINDS, STANCES
+    from litkb.core.vocabulary import STANCES, WORK_KINDS
 
     text = CONTRIBUTING.read_text(encoding="utf-8")
     for stance in STANCES:
         assert f"| `{stance}` |" in text
-    for kind in KINDS:
+    for kind in WORK_KINDS:
         assert f"`{kind}`" in text
     for command in ("kb new source", "kb new concept", "kb import", "kb diff", "kb verify-quotes", "kb check", "kb serve"):
         assert command in text

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from litkb.core.model import KnowledgeBase
+from litkb.core.text import fold
 from litkb.emit.search.whoosh.searcher import SearchIndex, update_index
-from litkb.load.latex import fold
 
 
 @pytest.fixture(scope="module")

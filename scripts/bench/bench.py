@@ -18,6 +18,8 @@ import time
 from itertools import accumulate
 from pathlib import Path
 
+from litkb.core.vocabulary import STANCES
+
 from .bench_vocabulary import COUNTS
 
 FAMILIES = ["Gr{\\\"o}nn", "Spillane", "Harris", "Leithwood", "MacBeath", "Torrance", "Elmore", "Day", "Timperley", "Hallinger",
@@ -35,7 +37,6 @@ WORDS = list(COUNTS)
 _CUMULATIVE = list(accumulate(COUNTS.values()))
 JOURNALS = {"edmal": "Educational Management Administration \\& Leadership", "slm": "School Leadership \\& Management",
             "jea": "Journal of Educational Administration", "lpis": "Leadership and Policy in Schools"}
-STANCES = ("defines", "supports", "qualifies", "contests")
 DESIGNS = ("case-study", "interview", "questionnaire", "survey", "observation", "literature-review")
 
 

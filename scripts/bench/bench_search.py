@@ -199,12 +199,12 @@ def _reindex_one_note(root: Path, kb: KnowledgeBase, index_dir: Path) -> list[tu
 
 def mixed_queries(kb: KnowledgeBase, n: int, seed: int = 0) -> list[str]:
     """``n`` queries of the kinds readers type, drawn from the knowledge base (deterministic)."""
-    from litkb.emit.search.documents import fold_text
+    from litkb.core.text import fold
 
     rng = random.Random(seed)
     claims = list(kb.claims)
-    words = sorted({w for c in rng.sample(claims, min(len(claims), 500)) for w in fold_text(c.text).split() if w.isalpha() and len(w) > 3})
-    families = sorted({fold_text(p.family).split()[-1] for p in kb.persons.values() if not p.corporate and p.family})
+    words = sorted({w for c in rng.sample(claims, min(len(claims), 500)) for w in fold(c.text).split() if w.isalpha() and len(w) > 3})
+    families = sorted({fold(p.family).split()[-1] for p in kb.persons.values() if not p.corporate and p.family})
     concepts = sorted(kb.concepts)
     names = sorted({n for c in kb.concepts.values() for n in (c.label, *c.aliases)})
     keys = sorted(kb.sources)

@@ -21,8 +21,9 @@ import bibtexparser.entrypoint
 from bibtexparser import model as bibmodel
 
 from ..core.problems import Problem
+from ..core.text import fold
+from ..core.vocabulary import PROVENANCE_FIELDS, is_safe_key
 from ..load.bibtex import MONTH_MACROS, BibEntry, parse_bibtex, resolve_value
-from ..load.latex import fold
 
 # The field order of references.bib (scripts/make_references_from_tsv.py), extended with the fields
 # reference managers export; a field not listed goes after ``note``, alphabetically, and the
@@ -33,7 +34,8 @@ FIELD_ORDER = (
     "pages", "publisher", "address", "location", "institution", "school", "organization",
     "howpublished", "type", "month", "year", "date", "doi", "isbn", "issn", "url", "urldate", "note",
 )
-PROVENANCE_FIELDS = ("verification", "verification_note", "unconfirmed", "doubt", "cited_context")
+# Fields that go last, in this order: the provenance fields, then why the seed texts cite the work.
+LAST_FIELDS = (*PROVENANCE_FIELDS, "cited_context")
 # Fields that describe the exporter's own copy (local file paths, reading status, personal tags) or
 # are long and copyrighted (abstracts): they do not belong in a shared library and are dropped.
 DROPPED_FIELDS = frozenset({
@@ -42,7 +44,6 @@ DROPPED_FIELDS = frozenset({
     "qualityassured", "ranking", "readstatus", "relevance", "timestamp",
 })
 _ORDER_INDEX = {name: i for i, name in enumerate(FIELD_ORDER)}
-_SAFE_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:+-]*$")
 # Problems of the export that make an entry unusable (kb check would fail on it).
 _REFUSING_CODES = {"KB103", "KB104", "KB105", "KB110"}
 
@@ -109,8 +110,8 @@ def read_raw(text: str) -> tuple[str, list[RawEntry]]:
 def _ordered(fields: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
     def rank(item: tuple[str, str]) -> tuple[int, str]:
         name = item[0]
-        if name in PROVENANCE_FIELDS:
-            return len(FIELD_ORDER) + 1 + PROVENANCE_FIELDS.index(name), ""
+        if name in LAST_FIELDS:
+            return len(FIELD_ORDER) + 1 + LAST_FIELDS.index(name), ""
         return _ORDER_INDEX.get(name, len(FIELD_ORDER)), name
 
     return sorted(fields, key=rank)
@@ -274,7 +275,7 @@ class _Importer:
 
     def decide(self, raw: RawEntry, entry: BibEntry | None) -> Outcome:
         """The outcome of one exported entry; an added entry goes to ``self.new``."""
-        if entry is None or not _SAFE_KEY.match(raw.key) or ".." in raw.key:
+        if entry is None or not is_safe_key(raw.key):
             return Outcome(raw.key, raw.line, "refused", "key has characters unsafe in a file name or URL (use letters, digits, _ - . : only)")
         own = [p for p in self.problems if raw.line <= p.line <= raw.end_line and p.code in _REFUSING_CODES]
         if own:
@@ -311,7 +312,7 @@ class _Importer:
 def _same_entry(previous: RawEntry, fields: tuple[tuple[str, str], ...]) -> bool:
     """Same bibliographic fields (provenance aside), compared as rendered."""
     def bib(items: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
-        return sorted((n, " ".join(v.split())) for n, v in items if n not in PROVENANCE_FIELDS)
+        return sorted((n, " ".join(v.split())) for n, v in items if n not in LAST_FIELDS)
 
     return bib(previous.fields) == bib(fields)
 

@@ -15,8 +15,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..core.model import Claim, Concept, KnowledgeBase, Note
+from ..core.vocabulary import STANCES
 from ..rules.link import BIB_NAME, CONCEPTS_DIR, SOURCES_DIR, build_kb
-from ..rules.schema import STANCES
 
 STANCE_WORDS = {"defines": "defining", "supports": "supporting", "qualifies": "qualifying", "contests": "contesting"}
 NO_CONCEPT = ""  # the bucket of claims linked to no concept (e.g. a reported claim about method)

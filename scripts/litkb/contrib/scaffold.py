@@ -20,8 +20,8 @@ import textwrap
 from pathlib import Path
 
 from ..core.model import KnowledgeBase, Source
+from ..core.vocabulary import DESIGNS, ID_PATTERN, SECTORS, STANCES, WORK_KINDS, is_safe_key
 from ..rules.link import CONCEPTS_DIR, SOURCES_DIR
-from ..rules.schema import DESIGNS, ID_PATTERN, KEY_PATTERN, KINDS, SECTORS, STANCES
 
 NOTE_SCHEMA_LINE = "# yaml-language-server: $schema=../../schemas/note.schema.json"
 CONCEPT_SCHEMA_LINE = "# yaml-language-server: $schema=../../schemas/concept.schema.json"
@@ -83,7 +83,7 @@ def scaffold_source(kb: KnowledgeBase, key: str) -> str:
         "# What the source is and does, in your own words (a few sentences).",
         'summary: ""',
         "",
-        *_comment_list("One of", KINDS),
+        *_comment_list("One of", WORK_KINDS),
         'kind: ""',
         "",
         "# Study design: any of the controlled list below, e.g. [case-study, interview]; [] if none applies.",
@@ -155,7 +155,7 @@ def new_source(kb: KnowledgeBase, key: str) -> Path:
     if key not in kb.sources:
         hint = _did_you_mean(key, list(kb.sources))
         raise ScaffoldError(f"unknown key '{key}': not in references.bib ({hint or 'add the entry first with kb import FILE.bib'})")
-    if not re.match(KEY_PATTERN, key) or ".." in key:
+    if not is_safe_key(key):
         raise ScaffoldError(f"key '{key}' has characters unsafe in a file name")
     path = kb.root / SOURCES_DIR / f"{key}.yaml"
     if path.exists() or key in kb.notes:

@@ -19,17 +19,14 @@ from bibtexparser.middlewares.names import parse_single_name_into_parts, split_m
 
 from ..core.files import read_text
 from ..core.problems import Problem, problem
+from ..core.vocabulary import VERBATIM_FIELDS, VERIFICATION_VALUES, is_safe_key
 from .latex import decode_latex
 
 # bibtexparser logs each failed block itself; we report them as problems instead.
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 
 PERSON_FIELDS = ("author", "editor")
-VERIFICATION_VALUES = ("verified", "partial", "unverified", "unknown")
 MONTH_MACROS = {m: str(i) for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
-_SAFE_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:+-]*$")
-# Fields kept verbatim (no LaTeX decoding): identifiers and URLs, where a backslash or % is literal.
-VERBATIM_FIELDS = {"doi", "url", "isbn", "issn", "eprint", "file", "verification_note", "crossref", "xref", "related", "pages"}
 # In verbatim fields only the escaped specials are undone (a '~' in a URL stays a tilde).
 _ESCAPED_SPECIAL = re.compile(r"\\([&%_#$])")
 # biblatex inheritance: fields a child takes from its crossref parent under another name.
@@ -89,7 +86,7 @@ def parse_bibtex(text: str, shown: str, problems: list[Problem] | None = None) -
     raw_entries: dict[str, tuple[bibmodel.Entry, dict[str, str], dict[str, int]]] = {}
     for entry in library.entries:
         line = (entry.start_line or 0) + 1
-        if not _SAFE_KEY.match(entry.key) or ".." in entry.key:
+        if not is_safe_key(entry.key):
             problems.append(problem(shown, line, 1, "KB107", f"key '{entry.key}' has characters unsafe in a file name or URL", "use letters, digits, _ - . : only"))
             continue
         values: dict[str, str] = {}

@@ -95,8 +95,3 @@ def _converter(cls: type) -> object:
     )
     return cls(latex_context=context, math_mode="verbatim", strict_latex_spaces=True)
 
-
-def fold(text: str) -> str:
-    """Lower-case, accents removed: the form used to compare names and titles."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()

@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 from ..core.model import Person
+from ..core.text import fold, slugify
 from ..load.bibtex import PersonName
-from ..load.latex import fold
-
-_NON_SLUG = re.compile(r"[^a-z0-9]+")
-
-
-def slugify(text: str) -> str:
-    """"Grönn, P." -> "gronn-p" (accents folded, lower case, hyphens)."""
-    return _NON_SLUG.sub("-", fold(text)).strip("-")
 
 
 def person_from_name(name: PersonName) -> Person:

@@ -16,20 +16,8 @@ import yaml
 
 from ..core.located import LList, LMap, LStr
 from ..core.problems import Problem, problem
+from ..core.vocabulary import DESIGNS, ID_PATTERN, KEY_PATTERN, SECTORS, STANCES, WORK_KINDS
 from ..load.yamlload import STANDARD_TAGS, implicit_type
-
-STANCES = ("defines", "supports", "qualifies", "contests")
-KINDS = ("empirical", "review", "conceptual", "policy", "methods")
-DESIGNS = (
-    "case-study", "interview", "questionnaire", "survey", "sociometric-analysis", "shadowing",
-    "workshop", "literature-review", "document-analysis", "observation", "focus-group",
-    "narrative-inquiry", "grounded-theory", "mixed-methods", "longitudinal", "action-research",
-    "conceptual-analysis", "policy-analysis",
-)
-SECTORS = ("nursery", "primary", "secondary", "special", "all-through", "further", "higher", "system")
-ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-# BibTeX keys: also used as file names and URL parts, so no spaces, slashes or '..'.
-KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:+-]*$"
 
 
 @dataclass(frozen=True)
@@ -110,7 +98,7 @@ NOTE = Mapping(
     (
         Field("key", Text("BibTeX key of the source; the file is named <key>.yaml.", pattern=KEY_PATTERN), True),
         Field("summary", Text("What the source is and does, in the contributor's words."), True),
-        Field("kind", Text("Kind of work.", choices=KINDS), True),
+        Field("kind", Text("Kind of work.", choices=WORK_KINDS), True),
         Field("design", ListOf(Text("Study design.", choices=DESIGNS), "Study design (controlled list).")),
         Field("setting", SETTING),
         Field("claims", ListOf(CLAIM, "Claims the source itself makes.")),

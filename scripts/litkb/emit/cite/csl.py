@@ -16,7 +16,7 @@ import re
 from typing import Any
 
 from ...core.model import Person, Source
-from ...load.bibtex import VERBATIM_FIELDS as LOADER_VERBATIM_FIELDS
+from ...core.vocabulary import PROVENANCE_FIELDS, VERBATIM_FIELDS
 
 # BibTeX/biblatex entry type -> CSL item type (CSL 1.0.2 types).
 CSL_TYPES = {
@@ -71,8 +71,6 @@ _SIMPLE = (
     ("language", "language"),
 )
 _ORDINAL = re.compile(r"^(\d+)(st|nd|rd|th)?$", re.IGNORECASE)
-# Fields that say how an entry's metadata was checked, in the order they go into the note.
-PROVENANCE_FIELDS = ("verification", "verification_note", "unconfirmed", "doubt")
 
 
 def person_to_csl(person: Person) -> dict[str, str]:
@@ -252,10 +250,6 @@ def _bibtex_name(name: dict[str, Any]) -> str:
     return f"{family}, {given}" if given else family
 
 
-# Fields the loader keeps verbatim (identifiers, URLs, pages, the verification note): only the
-# escaped specials are undone there, so only those are escaped here. Shared with the loader so the
-# two cannot drift apart.
-_VERBATIM = LOADER_VERBATIM_FIELDS
 _LATEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", **{c: "\\" + c for c in "&%$#_"}}
 
 
@@ -278,7 +272,8 @@ def csl_to_bibtex(items: list[dict[str, Any]]) -> str:
 
 
 def _bibtex_value(name: str, value: str) -> str:
-    if name in _VERBATIM:
+    # The loader keeps these verbatim, undoing only the escaped specials: only those are escaped.
+    if name in VERBATIM_FIELDS:
         return re.sub(r"([&%$#_])", r"\\\1", value)
     return "".join(_LATEX_SPECIAL.get(c, c) for c in value)
 

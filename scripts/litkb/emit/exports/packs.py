@@ -25,8 +25,8 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from ...core.model import Claim, ConceptLink, KnowledgeBase, Source
-from ...load.latex import fold
-from ...rules.schema import STANCES
+from ...core.text import fold
+from ...core.vocabulary import STANCES
 from ..cite.csl import CSL_TYPES, provenance_note, source_to_csl
 
 FORMATS = ("bibtex", "csl-json", "ris")

@@ -10,9 +10,9 @@ from collections import Counter, defaultdict
 
 from ...core import urls
 from ...core.model import Person
+from ...core.vocabulary import STANCES
 from .common import (
     AUTHORS_INDEX,
-    STANCE_ORDER,
     GeneratedPage,
     SiteData,
     concept_link,
@@ -103,11 +103,11 @@ def _concepts(site: SiteData, person: Person, works: list[str], here: str) -> li
         "",
         '<div data-search-exclude markdown>',
         "",
-        "| Concept | " + " | ".join(STANCE_ORDER) + " |",
-        "| --- |" + " --- |" * len(STANCE_ORDER),
+        "| Concept | " + " | ".join(STANCES) + " |",
+        "| --- |" + " --- |" * len(STANCES),
     ]
     for cid in sorted(counts, key=lambda c: site.kb.concepts[c].label.lower()):
-        cells = [table_cell(concept_link(site, here, cid))] + [str(counts[cid][s]) if counts[cid][s] else "" for s in STANCE_ORDER]
+        cells = [table_cell(concept_link(site, here, cid))] + [str(counts[cid][s]) if counts[cid][s] else "" for s in STANCES]
         lines.append("| " + " | ".join(cells) + " |")
     lines += ["", "</div>", ""]
     return lines

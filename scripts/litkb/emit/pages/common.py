@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from ...core import urls
 from ...core.model import Claim, ConceptLink, KnowledgeBase, Note
-from ...rules.schema import STANCES
+from ...core.vocabulary import STANCES
 from ..labels import library_labels
 from .safe import md_text
 
@@ -28,7 +28,6 @@ CLI_PAGE = "cli.md"
 CONCEPTS_INDEX = "concepts/index.md"
 SOURCES_INDEX = "sources/index.md"
 AUTHORS_INDEX = "authors/index.md"
-STANCE_ORDER = STANCES  # defines, supports, qualifies, contests: the order of a concept page
 
 
 @dataclass(frozen=True)
@@ -174,7 +173,7 @@ def explorer_query(from_path: str, **facets: str) -> str:
 
 
 def stance_counts(pairs: tuple[tuple[Claim, ConceptLink], ...]) -> dict[str, int]:
-    counts = dict.fromkeys(STANCE_ORDER, 0)
+    counts = dict.fromkeys(STANCES, 0)
     for _, link in pairs:
         counts[link.stance] = counts.get(link.stance, 0) + 1
     return counts

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from ...core import urls
 from ...core.model import Claim, Concept
+from ...core.vocabulary import STANCES
 from .common import (
     CONCEPTS_INDEX,
-    STANCE_ORDER,
     GeneratedPage,
     SiteData,
     concept_link,
@@ -147,7 +147,7 @@ def _definition(site: SiteData, concept: Concept, here: str) -> list[str]:
 def _evidence(site: SiteData, concept: Concept, here: str) -> list[str]:
     pairs = site.evidence.get(concept.id, ())
     counts = stance_counts(pairs)
-    summary = " · ".join(f"{counts[s]} {s}" for s in STANCE_ORDER)
+    summary = " · ".join(f"{counts[s]} {s}" for s in STANCES)
     lines = [
         "## Evidence",
         "",
@@ -155,7 +155,7 @@ def _evidence(site: SiteData, concept: Concept, here: str) -> list[str]:
         f"[filter this evidence in the explorer]({explorer_query(here, concept=concept.id)}).",
         "",
     ]
-    for stance in STANCE_ORDER:
+    for stance in STANCES:
         rows = sorted((pair for pair in pairs if pair[1].stance == stance), key=lambda p: site.sort_key(p[0]))
         lines += [f"### {STANCE_HEADINGS[stance]} ({len(rows)})", ""]
         if not rows:

@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 
 from ...core.model import Claim, Note
-from ...rules.schema import DESIGNS, SECTORS
+from ...core.vocabulary import DESIGNS, SECTORS
 from .common import (
     EVIDENCE_MAP_PAGE,
     EXPLORER_PAGE,

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from ...core import urls
 from ...core.model import Claim, Note, Source
+from ...core.vocabulary import STANCES
 from .common import (
     GAPS_PAGE,
     SOURCES_INDEX,
-    STANCE_ORDER,
     GeneratedPage,
     SiteData,
     citation_style,
@@ -199,7 +199,7 @@ def _concept_overview(site: SiteData, note: Note, here: str) -> str:
     counts: dict[str, dict[str, int]] = {}
     for claim in note.claims:
         for link in claim.concepts:
-            stances = counts.setdefault(link.concept, dict.fromkeys(STANCE_ORDER, 0))
+            stances = counts.setdefault(link.concept, dict.fromkeys(STANCES, 0))
             stances[link.stance] = stances.get(link.stance, 0) + 1
     parts = []
     for cid in sorted(counts, key=lambda c: site.kb.concepts[c].label.lower() if c in site.kb.concepts else c):

@@ -14,11 +14,12 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ...core.model import KnowledgeBase
+from ...core.vocabulary import DOC_KINDS
 from ...core.workers import ChildJob, Ready
 from ..cite.format import default_style
 from ..labels import start_labels
 from . import store as store
-from .documents import KINDS, SearchDoc, concept_names, doc_words, documents, fold_counts, library_digest, unit_digests, unit_documents, unit_of
+from .documents import SearchDoc, concept_names, doc_words, documents, fold_counts, library_digest, unit_digests, unit_documents, unit_of
 from .whoosh import searcher as search
 
 # An update touching more than this share of the documents rebuilds instead (in parallel).
@@ -127,7 +128,7 @@ def _write_version(kb: KnowledgeBase, index_dir: Path, base: Path | None, fresh:
         kinds = Counter(uid.split(":", 1)[0] for uid in uids)
         data = {"aliases": search.alias_table(kb), "concepts": concept_names(kb)}
         # The manifest is written last: a version folder without one is never used.
-        store.write_manifest(version, store.Manifest(search.SCHEMA_VERSION, {k: kinds.get(k, 0) for k in KINDS}, data))
+        store.write_manifest(version, store.Manifest(search.SCHEMA_VERSION, {k: kinds.get(k, 0) for k in DOC_KINDS}, data))
         store.switch_to(index_dir, version)
     except BaseException:
         shutil.rmtree(version, ignore_errors=True)

@@ -10,28 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ...core.model import Claim, Concept, KnowledgeBase, Note, Person, Source
+from ...core.text import fold
 
-KINDS = ("source", "claim", "concept", "author")
-STANCES = ("defines", "supports", "qualifies", "contests")
 _YEAR = re.compile(r"\d{4}")
 _WORD = re.compile(r"[^\W\d_]{3,}")  # words for spelling suggestions: letters only, 3+
-# Letters that Unicode does not decompose but readers expect to match their base letter.
-_EXTRA_FOLD = str.maketrans({"ø": "o", "Ø": "o", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ß": "ss", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "þ": "th", "ı": "i"})
-
-
-def fold_text(text: str) -> str:
-    """Lower case, accents removed ("Grönn" -> "gronn", "Østergaard" -> "ostergaard")."""
-    if text.isascii():
-        return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.translate(_EXTRA_FOLD))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 @dataclass(frozen=True)
@@ -281,7 +269,7 @@ def fold_counts(found: Mapping[str, int], into: Counter[str] | None = None) -> C
     """Word counts with accents folded (each distinct word folded once), added to ``into``."""
     counts: Counter[str] = into if into is not None else Counter()
     for word, n in found.items():
-        counts[word if word.isascii() else fold_text(word)] += n
+        counts[word if word.isascii() else fold(word)] += n
     return counts
 
 

@@ -14,7 +14,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from .documents import KINDS, STANCES, fold_text
+from ...core.text import fold
+from ...core.vocabulary import DOC_KINDS, STANCES
 
 # Field names a reader may type -> the index field they search.
 FIELDS = {
@@ -164,7 +165,7 @@ def _scan_value(query: str, pos: int, field: str | None, tokens: list[_Token]) -
 def _check_value(field: str, value: str) -> None:
     target = FIELDS[field]
     if target == "kind" and normalise_kind(value) is None:
-        raise QueryError(f"kind:{value} is not a kind; use one of {', '.join(KINDS)}")
+        raise QueryError(f"kind:{value} is not a kind; use one of {', '.join(DOC_KINDS)}")
     if target == "stance" and value.lower() not in STANCES and not value.endswith("*"):
         near = difflib.get_close_matches(value.lower(), STANCES, n=1)
         hint = f" (did you mean stance:{near[0]}?)" if near else ""
@@ -176,9 +177,9 @@ def _check_value(field: str, value: str) -> None:
 def normalise_kind(value: str) -> str | None:
     """"claims" / "Claim" -> "claim"; None for anything that is not a kind."""
     value = value.lower()
-    if value in KINDS:
+    if value in DOC_KINDS:
         return value
-    if value.endswith("s") and value[:-1] in KINDS:
+    if value.endswith("s") and value[:-1] in DOC_KINDS:
         return value[:-1]
     return None
 
@@ -186,7 +187,7 @@ def normalise_kind(value: str) -> str | None:
 # -- concept names -------------------------------------------------------------------------------
 def name_key(text: str) -> str:
     """How concept names are compared when typed after ``concept:``: folded words joined by '-'."""
-    return "-".join(re.findall(r"\w+", fold_text(text)))
+    return "-".join(re.findall(r"\w+", fold(text)))
 
 
 def resolve_concept(value: str, names: Mapping[str, Sequence[str]]) -> str | None:

@@ -39,8 +39,10 @@ import whoosh.support.levenshtein
 import whoosh.util.numeric
 
 from ....core.model import KnowledgeBase
+from ....core.text import fold
+from ....core.vocabulary import DOC_KINDS
 from .. import store as store
-from ..documents import KINDS, SearchDoc, concept_names, fold_text, hit_label
+from ..documents import SearchDoc, concept_names, hit_label
 from ..query import FIELDS, QueryError, alias_spans, check_query, closest_concept, normalise_kind, resolve_concept
 from ..results import Group, SearchResult, make_hit, make_snippet
 
@@ -105,7 +107,7 @@ def _stem(word: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def _fold_word(word: str) -> str:
-    return fold_text(unicodedata.normalize("NFC", word))
+    return fold(unicodedata.normalize("NFC", word))
 
 
 @lru_cache(maxsize=200_000)
@@ -282,7 +284,7 @@ def make_schema(common: frozenset[str] = frozenset()) -> fields.Schema:
 
 def name_words(names: str) -> list[str]:
     """Words of personal names as ``author:`` tags: lower case, accents folded, not stemmed."""
-    return sorted({fold_text(w) for w in _WORD.findall(names.lower())})
+    return sorted({fold(w) for w in _WORD.findall(names.lower())})
 
 
 def _fields(doc: SearchDoc) -> dict[str, Any]:
@@ -506,7 +508,7 @@ class _ExpandPlugin(Plugin):  # type: ignore[misc]
                 nodes = [_tag_node(name, w, node) for w in words]
                 return nodes[0] if len(nodes) == 1 else syntax.AndGroup(nodes)
             return _tag_node(name, value.lower(), node)
-        node.text = f"{name}:{fold_text(value)}"
+        node.text = f"{name}:{fold(value)}"
         node.set_fieldname("tags", override=True)
         return node
 
@@ -754,14 +756,14 @@ class _SetScorer:
 
     def top(self, scores: dict[int, float], kind_of: list[int], limit: int) -> dict[str, tuple[int, list[tuple[int, float]]]]:
         """Kind -> (number of matches, best ``limit`` (document, score)), ties by document number
-        (as Whoosh's collector breaks them); ``kind_of`` gives each document's index in KINDS."""
-        buckets: list[list[int]] = [[] for _ in KINDS]
+        (as Whoosh's collector breaks them); ``kind_of`` gives each document's index in DOC_KINDS."""
+        buckets: list[list[int]] = [[] for _ in DOC_KINDS]
         for d in sorted(scores):
             kind = kind_of[d]
             if kind >= 0:
                 buckets[kind].append(d)
         # nlargest keeps the input order among equal keys: the lower document number first.
-        return {KINDS[k]: (len(docs), [(d, scores[d]) for d in nlargest(limit, docs, key=scores.__getitem__)]) for k, docs in enumerate(buckets) if docs}
+        return {DOC_KINDS[k]: (len(docs), [(d, scores[d]) for d in nlargest(limit, docs, key=scores.__getitem__)]) for k, docs in enumerate(buckets) if docs}
 
 
 def _positions_in(reader: Any, fieldname: str, text: str, docs: list[int]) -> dict[int, list[int]]:
@@ -886,7 +888,7 @@ class SearchIndex:
         terms = {w for f, t in found if f == "text" for w in t.split()}  # words, and the words of pairs
         groups = []
         required = _kinds_required(q)
-        kinds = KINDS if required is None else [k for k in KINDS if k in required]
+        kinds = DOC_KINDS if required is None else [k for k in DOC_KINDS if k in required]
         try:
             scores: dict[int, float] | None = self._set_scorer.scores(q)
         except _Unsupported:
@@ -911,7 +913,7 @@ class SearchIndex:
         if facet_counts is not None:  # counting facets finds every match: totals become exact
             totals = dict(facet_counts["kind"])
             groups = [Group(g.kind, totals.get(g.kind, g.total), g.hits) for g in groups]
-        groups.sort(key=lambda g: (-g.hits[0].score, KINDS.index(g.kind)))
+        groups.sort(key=lambda g: (-g.hits[0].score, DOC_KINDS.index(g.kind)))
         return SearchResult(text, tuple(groups), self._did_you_mean(text, q, expander), facet_counts)
 
     def _hit(self, docnum: int, score: float, terms: set[str]) -> Any:
@@ -926,10 +928,10 @@ class SearchIndex:
         return make_hit(uid, score, _snippet(stored, terms), stored["info"], hit_label(uid, stored["info"], self._labels))
 
     def _kind_of(self) -> list[int]:
-        """Document number -> index of its kind in KINDS (-1: none), read once per open index."""
+        """Document number -> index of its kind in DOC_KINDS (-1: none), read once per open index."""
         if self._kinds is None:
             self._kinds = [-1] * self.searcher.doc_count_all()
-            for number, kind in enumerate(KINDS):
+            for number, kind in enumerate(DOC_KINDS):
                 for d in query.Term("tags", f"kind:{kind}").docs(self.searcher):
                     self._kinds[d] = number
         return self._kinds
@@ -990,7 +992,7 @@ class SearchIndex:
     def _suggest(self, word: str, fieldname: str) -> str | None:
         """The known word nearest to ``word`` (edit distance, then frequency) that finds something
         in ``fieldname`` ("text", or "author" for the author names)."""
-        folded = fold_text(word)
+        folded = fold(word)
         if not folded.isalpha() or len(folded) < 3:
             return None
         if self._words is None:
@@ -1018,7 +1020,7 @@ class SearchIndex:
                 if n:
                     counts.append((term[len(name) + 1:], n))
             if name == "kind":
-                counts.sort(key=lambda c: KINDS.index(c[0]))
+                counts.sort(key=lambda c: DOC_KINDS.index(c[0]))
             elif name == "year":
                 counts.sort()
             else:
