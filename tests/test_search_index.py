@@ -16,8 +16,9 @@ import pytest
 from conftest import FIXTURES
 from litkb.emit.search import build as search_build
 from litkb.emit.search import store as search_store
+from litkb.emit.search.build import update_index
 from litkb.emit.search.store import changed_inputs, current_version, read_file_stamps, read_labels, read_units, stamp_inputs
-from litkb.emit.search.whoosh.searcher import SearchIndex, update_index
+from litkb.emit.search.whoosh.searcher import SearchIndex
 from litkb.rules.link import build_kb
 
 KB = FIXTURES / "search" / "kb"
@@ -270,8 +271,7 @@ def test_another_citation_style_relabels_without_reindexing(root: Path, tmp_path
     folder = tmp_path / "index"
     update_index(build_kb(root), folder)
     before = read_labels(current_version(folder))  # type: ignore[arg-type]
-    (root / "mkdocs.yml").write_text("extra:\n  kb:\n    citation_style: harvard\n", encoding="utf-8")
-    counts = update_index(build_kb(root), folder)
+    counts = update_index(build_kb(root), folder, style="harvard")
     assert (counts["added"], counts["changed"], counts["rebuilt"]) == (0, 0, 0)
     after = read_labels(current_version(folder))  # type: ignore[arg-type]
     assert before is not None and after is not None and after[0] != before[0]

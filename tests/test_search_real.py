@@ -6,7 +6,8 @@ import pytest
 
 from litkb.core.model import KnowledgeBase
 from litkb.core.text import fold
-from litkb.emit.search.whoosh.searcher import SearchIndex, update_index
+from litkb.emit.search.build import update_index
+from litkb.emit.search.whoosh.searcher import SearchIndex
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,8 @@ import pytest
 
 from litkb.core import urls
 from litkb.core.text import fold, slugify
-from litkb.emit.search.whoosh.searcher import SearchIndex, update_index
+from litkb.emit.search.build import update_index
+from litkb.emit.search.whoosh.searcher import SearchIndex
 from litkb.rules.link import build_kb
 
 LETTERS = {"Ø": "o", "ø": "o", "Ł": "l", "ł": "l", "ß": "ss", "Æ": "ae", "æ": "ae", "Đ": "d", "đ": "d",

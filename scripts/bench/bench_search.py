@@ -127,8 +127,8 @@ def _parent_of(pid: int) -> int:
 
 def _child_build(root: Path, index_dir: Path) -> None:
     """Child-process side of :func:`_cold_build`: prints timings and peak memory as JSON."""
+    from litkb.emit.search.build import update_index
     from litkb.emit.search.store import stamp_inputs
-    from litkb.emit.search.whoosh.searcher import update_index
     from litkb.rules.link import build_kb
 
     start = time.perf_counter()
@@ -171,8 +171,8 @@ def _kb_index(root: Path, index_dir: Path) -> float | None:
 
 
 def _reindex_one_note(root: Path, kb: KnowledgeBase, index_dir: Path) -> list[tuple[str, str]]:
+    from litkb.emit.search.build import update_index
     from litkb.emit.search.store import stamp_inputs
-    from litkb.emit.search.whoosh.searcher import update_index
     from litkb.rules.link import build_kb
 
     edited = _edit_one_note(root)

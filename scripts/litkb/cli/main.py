@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ..core.problems import format_problems, summary_line
+from ..core.versions import UnsupportedVersion
 
 
 class _Context:
@@ -15,7 +16,18 @@ class _Context:
         self.root = root
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """The ``kb`` group: a library installed in a version litkb's patches do not support is one
+    line ("Error: ..."), exit 1, whichever command met it."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except UnsupportedVersion as err:
+            raise click.ClickException(str(err)) from err
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True, help="Knowledge base folder (with references.bib and kb/).")
 @click.version_option(package_name="litkb")
 @click.pass_context

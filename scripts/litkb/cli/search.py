@@ -1,4 +1,4 @@
-"""``kb index`` and ``kb search``: a thin layer over :mod:`litkb.search`.
+"""``kb index`` and ``kb search``: a thin layer over :mod:`litkb.emit.search`.
 
 Heavy modules are imported inside the commands: ``kb search`` must start, check the index and
 answer within a second, so it loads the knowledge base only when the index has to be (re)built.
@@ -13,10 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-
-# A stale index is refreshed before searching when the inputs are this small (the real knowledge
-# base loads in a fraction of a second); a larger one only gets a notice to run `kb index`.
-AUTO_REFRESH_BYTES = 2_000_000
 
 
 class QueryProblem(click.ClickException):
@@ -41,19 +37,20 @@ def _knowledge_base_root(obj: Any) -> Path:
 
 
 def _rebuild(root: Path, folder: Path, full: bool = False) -> tuple[dict[str, int], int]:
-    """Load the knowledge base and update its index. Returns (counts, number of errors in the KB)."""
+    """Load the knowledge base and update its index. Returns (counts, number of errors in the KB).
+    Raises IndexNotWritten (one line) when the index cannot be written."""
+    from ..emit.cite.format import default_style
+    from ..emit.search.build import update_index
+    from ..emit.search.freshness import index_error
     from ..emit.search.store import IndexBusy, stamp_inputs
-    from ..emit.search.whoosh.searcher import update_index
     from ..rules.link import build_kb
 
     stamps = stamp_inputs(root)  # before loading: an edit made meanwhile shows as stale later
     kb = build_kb(root)
     try:
-        counts = update_index(kb, folder, stamps=stamps, full=full)
-    except IndexBusy as err:
-        raise click.ClickException(f"{err}; try again when it has finished") from err
-    except OSError as err:
-        raise click.ClickException(f"cannot write the search index in {folder}: {err.strerror or err}") from err
+        counts = update_index(kb, folder, stamps=stamps, full=full, style=default_style(root))
+    except (IndexBusy, OSError) as err:
+        raise index_error(err, folder) from err
     return counts, len(kb.errors)
 
 
@@ -72,12 +69,17 @@ def index_command(obj: Any, full: bool, index_dir: Path | None) -> None:
     written beside the old one and swapped in at the end, so an interrupted run leaves the
     previous index answering. Exit 0 when the index is up to date, 1 when it could not be written.
     """
+    from ..emit.search.freshness import IndexNotWritten, changed_since_built
+
     root = _knowledge_base_root(obj)
     folder = _index_dir(root, index_dir)
-    if not full and _changed_since_built(root, folder) == []:
+    if not full and changed_since_built(root, folder) == []:
         click.echo(f"index up to date in {folder} (no file changed since it was built)")
         return
-    counts, errors = _rebuild(root, folder, full)
+    try:
+        counts, errors = _rebuild(root, folder, full)
+    except IndexNotWritten as err:
+        raise click.ClickException(str(err)) from err
     if counts["rebuilt"]:
         click.echo(f"indexed {counts['documents']} documents into {folder}")
     elif counts["added"] or counts["changed"] or counts["removed"]:
@@ -87,41 +89,6 @@ def index_command(obj: Any, full: bool, index_dir: Path | None) -> None:
         click.echo(f"index up to date in {folder} ({counts['documents']} documents)")
     if errors:
         click.echo(f"note: the knowledge base has {errors} error(s); what could be read was indexed (see kb check)", err=True)
-
-
-def _changed_since_built(root: Path, folder: Path) -> list[str] | None:
-    """Input files changed since the current index was built ([] when none), or None when there
-    is no usable index. Cheap: no loading, only file sizes and times (hashes when they moved)."""
-    from ..emit.search.store import changed_inputs, current_version, read_file_stamps, read_manifest
-    from ..emit.search.whoosh.searcher import SCHEMA_VERSION
-
-    version = current_version(folder)
-    manifest = read_manifest(version) if version else None
-    if version is None or manifest is None or manifest.schema != SCHEMA_VERSION:
-        return None
-    return changed_inputs(root, read_file_stamps(version))
-
-
-def _fresh_index(root: Path, folder: Path, refresh: bool | None) -> list[str]:
-    """Make sure an index exists; refresh it when stale and small (or asked). Returns notices."""
-    from ..emit.search.store import input_files
-
-    changed = _changed_since_built(root, folder)
-    if changed is None:
-        click.echo(f"building the search index in {folder} (first search; `kb index` does this ahead of time)", err=True)
-        _rebuild(root, folder)
-        return []
-    if refresh is False or not changed:
-        return []
-    size = sum(st.st_size for st in input_files(root).values())
-    what = f"{len(changed)} file(s) changed since the index was built, e.g. {changed[0]}"
-    if refresh or size <= AUTO_REFRESH_BYTES:
-        try:
-            _rebuild(root, folder)
-        except click.ClickException as err:
-            return [f"search index not refreshed ({err.message}); results may be out of date"]
-        return [f"search index refreshed: {what}"]
-    return [f"search index is stale: {what}; run `kb index` (results may be out of date)"]
 
 
 @click.command("search")
@@ -144,6 +111,7 @@ def search_command(obj: Any, query: tuple[str, ...], limit: int, as_json: bool, 
 
     Exit 0 with or without hits; 2 for a malformed query.
     """
+    from ..emit.search.freshness import IndexNotWritten, ensure_fresh
     from ..emit.search.query import QueryError, check_query
     from ..emit.search.results import render_text, to_json
     from ..emit.search.whoosh.searcher import IndexMissing, SearchIndex
@@ -155,7 +123,10 @@ def search_command(obj: Any, query: tuple[str, ...], limit: int, as_json: bool, 
         raise QueryProblem(f"bad query: {err}") from err
     root = _knowledge_base_root(obj)
     folder = _index_dir(root, index_dir)
-    notices = _fresh_index(root, folder, refresh)
+    try:
+        notices = ensure_fresh(root, folder, refresh, lambda: _rebuild(root, folder), lambda text: click.echo(text, err=True))
+    except IndexNotWritten as err:
+        raise click.ClickException(str(err)) from err
     try:
         with SearchIndex(folder) as ix:
             result = ix.search(text, limit=limit, facets=facets)

@@ -75,25 +75,14 @@ def build(obj: Any, site_dir: Path | None) -> None:
 
 
 def _update_search_index(kb: Any, root: Path) -> None:
-    """``litkb.search.update_index(kb, root / ".kb-index")`` when the search module provides it."""
-    import contextlib
-    import importlib
+    """Update the search index of ``kb`` in ``root/.kb-index`` (labels in the site's style)."""
+    from ..emit.cite.format import default_style
+    from ..emit.search.build import update_index
+    from ..emit.search.store import IndexBusy
 
     try:
-        search = importlib.import_module("litkb.emit.search.whoosh.searcher")
-    except ModuleNotFoundError as err:
-        if err.name != "litkb.emit.search.whoosh.searcher":
-            raise
-        return
-    update = getattr(search, "update_index", None)
-    if not callable(update):
-        return
-    busy: tuple[type[BaseException], ...] = (OSError,)
-    with contextlib.suppress(ModuleNotFoundError, AttributeError):
-        busy += (importlib.import_module("litkb.emit.search.store").IndexBusy,)  # another writer holds the lock
-    try:
-        update(kb, root / ".kb-index")
-    except busy as err:
+        update_index(kb, root / ".kb-index", style=default_style(root))
+    except (IndexBusy, OSError) as err:  # IndexBusy: another writer holds the lock
         raise click.ClickException(f"search index not updated: {err}") from err
     click.echo(f"updated the search index in {root / '.kb-index'}")
 

@@ -1,8 +1,8 @@
 """Building and updating the search index: which documents to (re)write, and the version swap.
 
 Input: a :class:`~litkb.model.KnowledgeBase` and an index folder. Output: a new complete version
-folder that CURRENT points to (layout: :mod:`litkb.search_store`). Whoosh itself is driven through
-:mod:`litkb.search` (the one module that imports it); this module decides what to write.
+folder that CURRENT points to (layout: :mod:`.store`). Whoosh itself is driven through
+:mod:`.whoosh.writing` (Whoosh is imported only under :mod:`.whoosh`); this module decides what to write.
 """
 
 from __future__ import annotations
@@ -16,44 +16,46 @@ from pathlib import Path
 from ...core.model import KnowledgeBase
 from ...core.vocabulary import DOC_KINDS
 from ...core.workers import ChildJob, Ready
-from ..cite.format import default_style
+from ..cite.format import DEFAULT_STYLE
 from ..labels import start_labels
-from . import store as store
+from . import store
 from .documents import SearchDoc, concept_names, doc_words, documents, fold_counts, library_digest, unit_digests, unit_documents, unit_of
-from .whoosh import searcher as search
+from .whoosh import writing
 
 # An update touching more than this share of the documents rebuilds instead (in parallel).
 REBUILD_SHARE = 0.25
 
 
 def update_index(kb: KnowledgeBase, index_dir: Path, stamps: Mapping[str, store.FileStamp] | None = None,
-                 full: bool = False, procs: int = 2) -> dict[str, int]:
+                 full: bool = False, procs: int = 2, style: str = DEFAULT_STYLE) -> dict[str, int]:
     """Build or incrementally update the index of ``kb`` in ``index_dir``; atomic either way.
 
     Only the documents of units (entry, note, concept, author) whose digest changed are
-    re-indexed, into a copy of the current version; readers switch when CURRENT is replaced. ``stamps`` are the input files' stamps
-    taken *before* ``kb`` was loaded (an edit made during the build then shows as stale later);
-    by default they are taken now. Returns counts: documents, added, changed, removed, rebuilt.
-    Raises :class:`~litkb.search_store.IndexBusy` if another process holds the writer lock.
+    re-indexed, into a copy of the current version; readers switch when CURRENT is replaced.
+    ``stamps`` are the input files' stamps taken *before* ``kb`` was loaded (an edit made during the build then shows as stale later);
+    by default they are taken now. ``style`` is the citation style of the works' labels ("Gronn
+    (2009b)"): the site's (:func:`litkb.site.config.citation_style`), so results match the pages.
+    Returns counts: documents, added, changed, removed, rebuilt. Raises
+    :class:`~litkb.emit.search.store.IndexBusy` if another process holds the writer lock, and
+    :class:`~litkb.core.versions.UnsupportedVersion` for another whoosh3 than the pinned one.
     """
     stamps = dict(stamps) if stamps is not None else store.stamp_inputs(kb.root)
     was_enabled = gc.isenabled()
     gc.disable()  # millions of short-lived acyclic objects: the cyclic GC would only cost time
     try:
         with store.writer_lock(index_dir, wait=False):
-            return _update(kb, index_dir, stamps, full, procs)
+            return _update(kb, index_dir, stamps, full, procs, style)
     finally:
         if was_enabled:
             gc.enable()
 
 
-def _update(kb: KnowledgeBase, index_dir: Path, stamps: dict[str, store.FileStamp], full: bool, procs: int) -> dict[str, int]:
+def _update(kb: KnowledgeBase, index_dir: Path, stamps: dict[str, store.FileStamp], full: bool, procs: int, style: str) -> dict[str, int]:
     current = store.current_version(index_dir)
     manifest = store.read_manifest(current) if current else None
-    stored = store.read_units(current) if current and manifest and manifest.schema == search.SCHEMA_VERSION else None
+    stored = store.read_units(current) if current and manifest and manifest.schema == store.SCHEMA_VERSION else None
     # The labels ("Gronn (2009b)") are made again only when the library or the style changed; for
     # a large library in a child process, while the documents are indexed here.
-    style = default_style(kb.root)
     labels = _Labels(library_digest(kb, style), store.read_labels(current) if current and stored is not None else None, kb, style)
     try:
         return _update_documents(kb, index_dir, stamps, full, procs, current, stored, labels)
@@ -117,18 +119,18 @@ def _write_version(kb: KnowledgeBase, index_dir: Path, base: Path | None, fresh:
             found.update(doc_words(doc))
 
         if base is None:
-            search.write_new(version, fresh, procs, count, lambda: _before_commit(version))
+            writing.write_new(version, fresh, procs, count, lambda: _before_commit(version))
         else:
             store.clone_version(base, version)
-            search.write_update(version, delete, fresh, count, lambda: _before_commit(version))
+            writing.write_update(version, delete, fresh, count, lambda: _before_commit(version))
         store.write_words(version, fold_counts(found, Counter(store.read_words(base)) if base else None))
         store.write_units(version, units, uids)
         labels.write(version)
         store.write_json(version / store.FILES, stamps)
         kinds = Counter(uid.split(":", 1)[0] for uid in uids)
-        data = {"aliases": search.alias_table(kb), "concepts": concept_names(kb)}
+        data = {"aliases": writing.alias_table(kb), "concepts": concept_names(kb)}
         # The manifest is written last: a version folder without one is never used.
-        store.write_manifest(version, store.Manifest(search.SCHEMA_VERSION, {k: kinds.get(k, 0) for k in DOC_KINDS}, data))
+        store.write_manifest(version, store.Manifest(store.SCHEMA_VERSION, {k: kinds.get(k, 0) for k in DOC_KINDS}, data))
         store.switch_to(index_dir, version)
     except BaseException:
         shutil.rmtree(version, ignore_errors=True)

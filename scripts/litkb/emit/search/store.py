@@ -30,6 +30,13 @@ from typing import Any
 
 from ...core.files import atomic_write_text
 
+# The format of an index version. Bump it whenever the Whoosh schema or analysis (:mod:`.whoosh`),
+# the folding of words (:func:`litkb.core.text.fold`) or the manifest changes, or when a class
+# pickled into the index's schema moves (Whoosh stores its module path): an index of another
+# version is rebuilt, never read. 4: the analyzer moved out of litkb.search; 5: one folding
+# function (casefold, more letters folded) and the analyzer in litkb.emit.search.whoosh.analysis.
+SCHEMA_VERSION = 5
+
 POINTER = "CURRENT"
 LOCK = ".lock"
 MANIFEST = "manifest.json"
