@@ -60,7 +60,7 @@ def test_search_labels_are_the_site_labels(kb: KnowledgeBase, ix: SearchIndex) -
     library ("Harris (2009a)" is the same work everywhere), and "and" between two names."""
     from litkb.emit.pages.common import SiteData
 
-    site = SiteData.from_kb(kb)
+    site = SiteData.from_kb(kb, "apa")
     for key in ("harris2009b", "harris2009c", "leithwood2009book", "torrance2013slm", "spillane_diamond2007", "ncsl2004"):
         hit = next(h for g in ix.search(f"key:{key} kind:source").groups for h in g.hits)
         assert (hit.id, hit.label) == (key, site.label(key))

@@ -23,7 +23,8 @@ from litkb.emit.pages import render_pages, source_pages
 from litkb.emit.pages.cli_page import cli_page
 from litkb.emit.pages.overview_pages import gap_ranking
 from litkb.rules.link import build_kb
-from litkb.site.build import SiteError, build_site, write_pages
+from litkb.site.build import build_site, write_pages
+from litkb.site.config import SiteError
 
 SITE_FIXTURES = FIXTURES / "site"
 FIXTURE_ROOT = SITE_FIXTURES / "root"
@@ -36,7 +37,7 @@ def _fallback_pages(root: Path) -> dict[str, str | bytes]:
     litkb.cite's styles (its use is tested separately)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(source_pages, "formatted_references", lambda site: None)
-        return {page.path: page.content for page in render_pages(build_kb(root), with_cli=False)}
+        return {page.path: page.content for page in render_pages(build_kb(root), style="apa", with_cli=False)}
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +75,7 @@ def test_page_set_follows_urls(fixture_pages: dict[str, str | bytes]) -> None:
 
 def test_edit_paths_point_at_yaml_notes() -> None:
     kb = build_kb(FIXTURE_ROOT)
-    edit = {page.path: page.edit_path for page in render_pages(kb, with_cli=False)}
+    edit = {page.path: page.edit_path for page in render_pages(kb, style="apa", with_cli=False)}
     assert edit[urls.concept_path("hybrid-leadership")] == "kb/concepts/hybrid-leadership.yaml"
     assert edit[urls.source_path("torrance2013")] == "kb/sources/torrance2013.yaml"
     assert edit[urls.source_path("harris2008")] is None  # no note yet
@@ -125,7 +126,7 @@ def test_explorer_json_holds_every_claim(fixture_pages: dict[str, str | bytes]) 
 def test_gaps_rank_cited_works_without_notes() -> None:
     from litkb.emit.pages.common import SiteData
 
-    ranking = gap_ranking(SiteData.from_kb(build_kb(FIXTURE_ROOT)))
+    ranking = gap_ranking(SiteData.from_kb(build_kb(FIXTURE_ROOT), "apa"))
     assert [(key, times) for key, times, _, _ in ranking] == [("harris2008", 3), ("gronn2009a", 2), ("gronn2009b", 2), ("ncsl2004", 2)]
 
 
@@ -144,7 +145,7 @@ def test_source_pages_show_both_citation_styles_from_litkb_cite() -> None:
     from litkb.emit.cite.format import format_reference
 
     kb = build_kb(FIXTURE_ROOT)
-    page = str({page.path: page.content for page in render_pages(kb, with_cli=False)}[urls.source_path("torrance2013")])
+    page = str({page.path: page.content for page in render_pages(kb, style="apa", with_cli=False)}[urls.source_path("torrance2013")])
     source = kb.sources["torrance2013"]
     apa, harvard = format_reference(source, "apa", kb=kb), format_reference(source, "harvard", kb=kb)
     assert apa != harvard
@@ -203,7 +204,7 @@ def test_fixture_site_builds_strict_and_inert(fixture_site: Path) -> None:
 
 def test_no_generated_files_in_docs() -> None:
     kb = build_kb(REPO)
-    generated = {page.path for page in render_pages(kb)}
+    generated = {page.path for page in render_pages(kb, style="apa")}
     hand_written = {p.relative_to(REPO / "docs").as_posix() for p in (REPO / "docs").rglob("*") if p.is_file()}
     assert not generated & hand_written
     assert "index.md" in hand_written
@@ -234,7 +235,7 @@ def test_kb_pages_writes_the_same_pages(tmp_path: Path) -> None:
     out = tmp_path / "pages"
     result = CliRunner().invoke(main, ["--root", str(FIXTURE_ROOT), "pages", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    for page in render_pages(build_kb(FIXTURE_ROOT), with_cli=False):
+    for page in render_pages(build_kb(FIXTURE_ROOT), style="apa", with_cli=False):
         path, content = page.path, page.content
         data = content.encode("utf-8") if isinstance(content, str) else content
         assert (out / path).read_bytes() == data

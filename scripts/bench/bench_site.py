@@ -55,6 +55,7 @@ def bench_site(root: Path) -> list[tuple[str, str]]:
     from litkb.emit.pages.common import SiteData
     from litkb.emit.pages.source_pages import PARALLEL_FROM, site_styles
     from litkb.rules.link import build_kb
+    from litkb.site.config import citation_style
 
     rows: list[tuple[str, str]] = []
     with tempfile.TemporaryDirectory(prefix="kb-bench-site-") as tmp:
@@ -79,7 +80,7 @@ def bench_site(root: Path) -> list[tuple[str, str]]:
                 ("site: generated pages", str(spent["pages"])),
             ]
         kb = build_kb(root)
-        site_data = SiteData.from_kb(kb)
+        site_data = SiteData.from_kb(kb, citation_style(root))
         # Formatting references with litkb.cite (citeproc) is part of rendering; shown apart because
         # it is the largest part of generation (a fresh formatting, as the site does it: the second
         # style in a child process; the site's memo is bypassed).

@@ -30,25 +30,28 @@ def cite_command(obj: object, keys: tuple[str, ...], style: str | None, output: 
     Year suffixes (2009a, 2009b) are those of the whole library, so they match the site.
     Example: kb cite gronn2009b ncsl2004 --style harvard
     """
-    from ..emit.cite import format as cite
+    from ..emit.cite.format import Citations
+    from ..emit.cite.styles import StyleError
     from ..rules.link import build_kb
+    from ..site.config import citation_style
 
     root: Path = obj.root  # type: ignore[attr-defined]
-    chosen = style or cite.default_style(root)
+    chosen = style or citation_style(root)
     kb = build_kb(root)
     wanted = _split_keys(keys)
     unknown = [k for k in wanted if k not in kb.sources]
     if unknown:
         raise click.ClickException(f"unknown key{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)} (see references.bib)")
+    citations = Citations(kb)  # the library's year suffixes, computed once for all the keys
     try:
         if in_text:
             for key in dict.fromkeys(wanted):
-                click.echo(f"{key}\t{cite.in_text(kb, key, chosen, output=output)}\t{cite.in_text(kb, key, chosen, narrative=True, output=output)}")
+                click.echo(f"{key}\t{citations.in_text(key, chosen, output=output)}\t{citations.in_text(key, chosen, narrative=True, output=output)}")
             return
         sources = [kb.sources[k] for k in dict.fromkeys(wanted)]
-        for reference in cite.format_references(sources, chosen, kb=kb, output=output, sort=True):
+        for reference in citations.references(sources, chosen, output=output, sort=True):
             click.echo(reference)
-    except cite.StyleError as err:
+    except StyleError as err:
         raise click.ClickException(str(err)) from err
 
 

@@ -39,16 +39,16 @@ def _knowledge_base_root(obj: Any) -> Path:
 def _rebuild(root: Path, folder: Path, full: bool = False) -> tuple[dict[str, int], int]:
     """Load the knowledge base and update its index. Returns (counts, number of errors in the KB).
     Raises IndexNotWritten (one line) when the index cannot be written."""
-    from ..emit.cite.format import default_style
     from ..emit.search.build import update_index
     from ..emit.search.freshness import index_error
     from ..emit.search.store import IndexBusy, stamp_inputs
     from ..rules.link import build_kb
+    from ..site.config import citation_style
 
     stamps = stamp_inputs(root)  # before loading: an edit made meanwhile shows as stale later
     kb = build_kb(root)
     try:
-        counts = update_index(kb, folder, stamps=stamps, full=full, style=default_style(root))
+        counts = update_index(kb, folder, stamps=stamps, full=full, style=citation_style(root))
     except (IndexBusy, OSError) as err:
         raise index_error(err, folder) from err
     return counts, len(kb.errors)

@@ -40,10 +40,11 @@ def pages(obj: Any, out: Path) -> None:
     Exit 1 when the knowledge base has errors.
     """
     from ..emit.pages import render_pages
-    from ..site.build import SiteError, write_pages
+    from ..site.build import write_pages
+    from ..site.config import SiteError, citation_style
 
     kb = _load_checked(obj.root, strict=False)
-    generated = render_pages(kb)
+    generated = render_pages(kb, style=citation_style(obj.root))
     try:
         write_pages(generated, out)
     except (SiteError, OSError) as err:
@@ -60,7 +61,8 @@ def build(obj: Any, site_dir: Path | None) -> None:
     Any problem stops the build (the site build is strict, so warnings would fail it too).
     The site is built in a temporary folder and swapped into site/. Exit 0 built, 1 failed.
     """
-    from ..site.build import SiteError, build_site
+    from ..site.build import build_site
+    from ..site.config import SiteError
 
     root: Path = obj.root
     kb = _load_checked(root, strict=True)
@@ -76,12 +78,12 @@ def build(obj: Any, site_dir: Path | None) -> None:
 
 def _update_search_index(kb: Any, root: Path) -> None:
     """Update the search index of ``kb`` in ``root/.kb-index`` (labels in the site's style)."""
-    from ..emit.cite.format import default_style
     from ..emit.search.build import update_index
     from ..emit.search.store import IndexBusy
+    from ..site.config import citation_style
 
     try:
-        update_index(kb, root / ".kb-index", style=default_style(root))
+        update_index(kb, root / ".kb-index", style=citation_style(root))
     except (IndexBusy, OSError) as err:  # IndexBusy: another writer holds the lock
         raise click.ClickException(f"search index not updated: {err}") from err
     click.echo(f"updated the search index in {root / '.kb-index'}")
@@ -99,7 +101,8 @@ def serve(obj: Any, dev_addr: str, open_browser: bool) -> None:
     from mkdocs.commands.serve import serve as mkdocs_serve
     from mkdocs.exceptions import MkDocsException
 
-    from ..site.build import SiteError, find_config, kb_root_env
+    from ..site.build import kb_root_env
+    from ..site.config import SiteError, find_config
 
     root: Path = obj.root
     try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ..core.model import KnowledgeBase, Source, library_of
 from ..core.workers import ChildJob, Ready
+from .cite.format import Citations
 
 
 def name_part(source: Source) -> str:
@@ -27,26 +28,17 @@ def name_part(source: Source) -> str:
     return f"{families[0]} et al."
 
 
-def author_year_labels(kb: KnowledgeBase, style: str) -> dict[str, str]:
+def author_year_labels(kb: KnowledgeBase, style: str, citations: Citations | None = None) -> dict[str, str]:
     """Every key -> "Name (year)", with the year suffix ("2009b") the citation style gives the work.
 
-    The letters come from :func:`litkb.cite.year_suffixes`, so a label always agrees with the
+    The letters come from :func:`litkb.emit.cite.format.year_suffixes` (through ``citations``, the
+    caller's when it formats references too, so they are computed once), so a label always agrees with the
     formatted reference and with ``kb cite``. They follow the reference-list order of the whole
     library, which can differ from the letter a seed text uses for the same work (the seeds cite
     from shorter reference lists); the source page shows the key, which keeps the seed's letter.
     """
-    from .cite.format import year_suffixes
-
-    suffixes = year_suffixes(kb, style)
+    suffixes = (citations or Citations(kb)).suffixes(style)
     return {key: f"{name_part(source)} ({source.year or 'n.d.'}{suffixes.get(key, '')})" for key, source in kb.sources.items()}
-
-
-def library_labels(kb: KnowledgeBase) -> dict[str, str]:
-    """:func:`author_year_labels` in the library's citation style (``extra.kb.citation_style`` of
-    the knowledge base's mkdocs.yml, else APA): the labels of the site and of search results."""
-    from .cite.format import default_style
-
-    return author_year_labels(kb, default_style(kb.root))
 
 
 # Works from which the labels are computed in a child process (citeproc takes ~0.3 ms a work).

@@ -16,25 +16,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..emit.pages.common import GeneratedPage
+from .config import SiteError, find_config
 from .hooks import ROOT_ENV
 
 SITE_MARKER = ".kb-site"
 PAGES_MARKER = ".kb-pages"
-# The project's mkdocs.yml (scripts/litkb/site/build.py -> repository root), used for a
-# knowledge base that has none of its own (fixtures, benchmarks).
-PROJECT_CONFIG = Path(__file__).resolve().parents[3] / "mkdocs.yml"
-
-
-class SiteError(Exception):
-    """A build that cannot start or did not finish; the message is one line for the user."""
-
-
-def find_config(root: Path) -> Path:
-    """``<root>/mkdocs.yml``, else the project's own."""
-    for candidate in (root / "mkdocs.yml", PROJECT_CONFIG):
-        if candidate.is_file():
-            return candidate.resolve()
-    raise SiteError(f"no mkdocs.yml in {root} (nor {PROJECT_CONFIG})")
 
 
 @contextlib.contextmanager

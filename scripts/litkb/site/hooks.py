@@ -21,6 +21,7 @@ from mkdocs.structure.pages import Page
 from ..emit.pages.render import render_pages
 from ..emit.pages.safe import find_unsafe_html
 from ..rules.link import build_kb
+from .config import citation_style
 
 ROOT_ENV = "KB_ROOT"
 log = logging.getLogger("mkdocs.plugins.litkb")
@@ -44,11 +45,12 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for file in files:
         if file.generated_by is None:
             file.edit_uri = f"{docs_prefix}/{file.src_uri}" if docs_prefix != "." else file.src_uri
-    kb = build_kb(kb_root(config))
+    root = kb_root(config)
+    kb = build_kb(root)
     for problem in kb.problems:
         log.warning(problem.text())
     _generated.clear()
-    for page in render_pages(kb):
+    for page in render_pages(kb, style=citation_style(root)):
         existing = files.get_file_from_path(page.path)
         if existing is not None:
             log.warning(f"docs/{page.path} is replaced by a generated page of the same name: rename or remove it")

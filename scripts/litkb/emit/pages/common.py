@@ -17,7 +17,8 @@ from urllib.parse import quote
 from ...core import urls
 from ...core.model import Claim, ConceptLink, KnowledgeBase, Note
 from ...core.vocabulary import STANCES
-from ..labels import library_labels
+from ..cite.format import Citations
+from ..labels import author_year_labels
 from .safe import md_text
 
 EXPLORER_PAGE = "explorer.md"
@@ -45,6 +46,8 @@ class SiteData:
     """The knowledge base plus the indexes that several pages need."""
 
     kb: KnowledgeBase
+    style: str  # the site's citation style: labels and the first tab of each reference
+    citations: Citations  # formats against this library (its year suffixes computed once)
     claims: tuple[Claim, ...]  # kb.claims, computed once (the property rebuilds it each time)
     labels: Mapping[str, str]
     evidence: Mapping[str, tuple[tuple[Claim, ConceptLink], ...]]  # concept id -> (claim, link)
@@ -53,8 +56,9 @@ class SiteData:
     alternatives: Mapping[str, tuple[str, ...]]  # concept id -> concepts offered as alternatives to it
 
     @classmethod
-    def from_kb(cls, kb: KnowledgeBase) -> SiteData:
+    def from_kb(cls, kb: KnowledgeBase, style: str) -> SiteData:
         claims = kb.claims
+        citations = Citations(kb)
         evidence: dict[str, list[tuple[Claim, ConceptLink]]] = defaultdict(list)
         reported: dict[str, list[Claim]] = defaultdict(list)
         about: dict[str, list[Claim]] = defaultdict(list)
@@ -71,8 +75,10 @@ class SiteData:
                 alternatives[other].add(concept.id)
         return cls(
             kb=kb,
+            style=style,
+            citations=citations,
             claims=claims,
-            labels=library_labels(kb),
+            labels=author_year_labels(kb, style, citations),
             evidence={k: tuple(v) for k, v in evidence.items()},
             reported_about={k: tuple(v) for k, v in reported.items()},
             claims_about={k: tuple(v) for k, v in about.items()},
@@ -90,13 +96,6 @@ class SiteData:
         """Claims ordered by the year and label of the work they are about, then note order."""
         source = self.kb.sources.get(claim.about)
         return (source.year if source else "", self.label(claim.about), claim.note_key, claim.line)
-
-
-def citation_style(kb: KnowledgeBase) -> str:
-    """The site's default citation style (``extra.kb.citation_style`` in mkdocs.yml, else APA)."""
-    from ..cite.format import default_style
-
-    return default_style(kb.root)
 
 
 def rel(from_path: str, to_path: str, anchor: str = "") -> str:

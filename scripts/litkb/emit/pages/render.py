@@ -24,10 +24,10 @@ def contributing_page() -> GeneratedPage:
     return GeneratedPage("contributing.md", render_contributing_page(), "CONTRIBUTING.md")
 
 
-def render_pages(kb: KnowledgeBase, *, with_cli: bool = True) -> list[GeneratedPage]:
+def render_pages(kb: KnowledgeBase, *, style: str, with_cli: bool = True) -> list[GeneratedPage]:
     """Every generated page of the site. ``with_cli=False`` leaves out the CLI reference and the
     contributing guide, which come from the tooling rather than the knowledge base (golden tests)."""
-    site = SiteData.from_kb(kb)
+    site = SiteData.from_kb(kb, style)
     pages = [*concept_pages(site), *source_pages(site), *author_pages(site), *overview_pages(site), *explorer_pages(site)]
     if with_cli:
         pages += [cli_page(), contributing_page()]

@@ -14,7 +14,6 @@ from .common import (
     SOURCES_INDEX,
     GeneratedPage,
     SiteData,
-    citation_style,
     concept_link,
     design_text,
     md_link,
@@ -56,7 +55,7 @@ _REFERENCE_MEMO: dict[tuple[str, str, str], str] = {}
 
 def site_styles(site: SiteData) -> list[str]:
     """The styles a source page shows, the site's default first."""
-    default = citation_style(site.kb)
+    default = site.style
     return [default] + [s for s in STYLES if s != default]
 
 
@@ -78,7 +77,7 @@ def formatted_references(site: SiteData) -> References | None:
         _REFERENCE_MEMO.clear()
     missing = [source for key, source in site.kb.sources.items() if any(memo_keys[key, style] not in _REFERENCE_MEMO for style in styles)]
     workers = available_cpus() if len(missing) >= PARALLEL_FROM else 1
-    for style, texts in format_in_styles(missing, styles, kb=site.kb, workers=workers).items():
+    for style, texts in format_in_styles(missing, styles, kb=site.kb, workers=workers, citations=site.citations).items():
         for source, text in zip(missing, texts, strict=True):
             _REFERENCE_MEMO[memo_keys[source.key, style]] = text
     return {style: {key: _REFERENCE_MEMO[memo_keys[key, style]] for key in site.kb.sources} for style in styles}

@@ -16,7 +16,7 @@ from pathlib import Path
 from ...core.model import KnowledgeBase
 from ...core.vocabulary import DOC_KINDS
 from ...core.workers import ChildJob, Ready
-from ..cite.format import DEFAULT_STYLE
+from ..cite.styles import DEFAULT_STYLE
 from ..labels import start_labels
 from . import store
 from .documents import SearchDoc, concept_names, doc_words, documents, fold_counts, library_digest, unit_digests, unit_documents, unit_of
