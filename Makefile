@@ -48,9 +48,11 @@ test: setup-test lint
 bench: $(TEST_STAMP)
 	PYTHONPATH=scripts $(BIN)/python -m bench.bench --sizes 1000,10000
 
-## Refresh the generated problem-code table in CONTRIBUTING.md.
+## Refresh the generated parts of the documentation: the problem-code table in CONTRIBUTING.md
+## and the command reference docs/cli.md.
 docs: $(STAMP)
 	$(BIN)/python -m litkb.contrib.docs
+	$(BIN)/python -m litkb.cli.reference
 
 clean:
 	rm -rf site .kb-index $(VENV)

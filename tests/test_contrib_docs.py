@@ -14,17 +14,10 @@ import yaml
 
 from conftest import REPO
 from litkb.cli.main import main as cli_main
-from litkb.contrib.docs import (
-    BEGIN,
-    END,
-    iter_commands,
-    main,
-    render_cli_reference,
-    render_contributing_page,
-    render_problem_table,
-    update_contributing,
-)
+from litkb.cli.reference import iter_commands, render_cli_reference
+from litkb.contrib.docs import main
 from litkb.core.problems import CODES, Code
+from litkb.emit.pages.contributing import BEGIN, END, contributing_page, render_problem_table, update_contributing
 from litkb.rules.link import build_kb
 
 CONTRIBUTING = REPO / "CONTRIBUTING.md"
@@ -107,16 +100,17 @@ def test_cli_reference_is_deterministic_and_nested() -> None:
 
 
 def test_contributing_page_for_the_site() -> None:
-    page = render_contributing_page()
+    page = contributing_page(CONTRIBUTING.read_text(encoding="utf-8")).content
+    assert isinstance(page, str)
     assert page == CONTRIBUTING.read_text(encoding="utf-8")
     # No relative links: the page is built by MkDocs --strict, where a link to a repository file breaks.
     links = re.findall(r"\]\(([^)]+)\)", page)
     assert all(link.startswith(("#", "http://", "https://")) for link in links), links
 
 
-def test_contributing_page_without_the_file(tmp_path: Path) -> None:
-    page = render_contributing_page(tmp_path / "missing.md")
-    assert page.startswith("# How to contribute")
+def test_contributing_page_without_the_file() -> None:
+    page = contributing_page(None).content
+    assert isinstance(page, str) and page.startswith("# How to contribute")
     assert all(code in page for code in CODES)
 
 

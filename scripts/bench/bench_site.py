@@ -20,12 +20,12 @@ from pathlib import Path
 from .bench import measure_with_output
 
 # The build, with the generation step inside it timed: loading (build_kb) and rendering every
-# page (render_pages), as the MkDocs hook calls them. Prints the two times and the number of
+# page (render_pages), as the MkDocs adapter calls them. Prints the two times and the number of
 # generated pages as JSON.
 _BUILD = """
 import json, sys, time
 from pathlib import Path
-from litkb.site import hooks
+from litkb.site import hooks, pages
 from litkb.site.build import build_site
 
 spent = {"load": 0.0, "render": 0.0, "pages": 0}
@@ -43,7 +43,7 @@ def timed(name, function):
     return run
 
 hooks.build_kb = timed("load", hooks.build_kb)
-hooks.render_pages = timed("render", hooks.render_pages)
+pages.render_pages = timed("render", pages.render_pages)
 build_site(Path(sys.argv[1]), Path(sys.argv[2]))
 print(json.dumps(spent))
 """
@@ -53,7 +53,7 @@ def bench_site(root: Path) -> list[tuple[str, str]]:
     from litkb.core.workers import available_cpus
     from litkb.emit.cite.format import format_in_styles
     from litkb.emit.pages.common import SiteData
-    from litkb.emit.pages.source_pages import PARALLEL_FROM, site_styles
+    from litkb.emit.pages.references import PARALLEL_FROM, site_styles
     from litkb.rules.link import build_kb
     from litkb.site.config import citation_style
 

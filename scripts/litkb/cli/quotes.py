@@ -7,29 +7,30 @@ from pathlib import Path
 
 import click
 
+from .common import Context, load
+
 
 @click.command("verify-quotes")
 @click.option("--fulltext", "folder", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path), help="Folder of plain-text full texts, named <key>.txt or mapped by --map.")
 @click.option("--map", "mapping", type=click.Path(dir_okay=False, path_type=Path), help="YAML file 'key: file name' for texts not named by key (default: fulltext.yaml in the knowledge base, if present).")
 @click.pass_obj
-def verify_quotes_command(obj: object, folder: Path, mapping: Path | None) -> None:
+def verify_quotes_command(obj: Context, folder: Path, mapping: Path | None) -> None:
     """Check that every quote occurs verbatim in its source's full text.
 
     Whitespace, line breaks, hyphenation at line ends and the form of quote marks are ignored.
     Each mismatch is printed with the note's file:line and the closest passage found. Exit 1 on any
     mismatch.
     """
-    from ..rules.link import build_kb
     from ..rules.quotes import load_fulltexts, verify_quotes
 
-    root: Path = obj.root  # type: ignore[attr-defined]
+    root = obj.root
     if mapping is None and (root / "fulltext.yaml").is_file():
         mapping = root / "fulltext.yaml"
     try:
         texts = load_fulltexts(folder, mapping)
     except (OSError, ValueError) as err:
         raise click.ClickException(str(err)) from err
-    kb = build_kb(root)
+    kb = load(root)
     checks = verify_quotes(kb, texts)
     bad = [c for c in checks if not c.found]
     for c in sorted(bad, key=lambda c: (c.path, c.line)):
@@ -40,4 +41,4 @@ def verify_quotes_command(obj: object, folder: Path, mapping: Path | None) -> No
     sys.exit(1 if bad else 0)
 
 
-COMMANDS = [verify_quotes_command]
+COMMANDS: list[click.Command] = [verify_quotes_command]

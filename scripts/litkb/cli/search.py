@@ -10,9 +10,10 @@ import json
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import click
+
+from .common import Context, load, update_search_index
 
 
 class QueryProblem(click.ClickException):
@@ -29,7 +30,7 @@ def _index_dir(root: Path, given: Path | None) -> Path:
     return given if given.is_absolute() else root / given
 
 
-def _knowledge_base_root(obj: Any) -> Path:
+def _knowledge_base_root(obj: Context) -> Path:
     root: Path = obj.root.resolve()
     if not (root / "references.bib").is_file() and not (root / "kb").is_dir():
         raise click.ClickException(f"no knowledge base in {root} (no references.bib, no kb/); run kb in one, or pass --root DIR")
@@ -39,16 +40,13 @@ def _knowledge_base_root(obj: Any) -> Path:
 def _rebuild(root: Path, folder: Path, full: bool = False) -> tuple[dict[str, int], int]:
     """Load the knowledge base and update its index. Returns (counts, number of errors in the KB).
     Raises IndexNotWritten (one line) when the index cannot be written."""
-    from ..emit.search.build import update_index
     from ..emit.search.freshness import index_error
     from ..emit.search.store import IndexBusy, stamp_inputs
-    from ..rules.link import build_kb
-    from ..site.config import citation_style
 
     stamps = stamp_inputs(root)  # before loading: an edit made meanwhile shows as stale later
-    kb = build_kb(root)
+    kb = load(root)
     try:
-        counts = update_index(kb, folder, stamps=stamps, full=full, style=citation_style(root))
+        counts = update_search_index(kb, folder, stamps=stamps, full=full)
     except (IndexBusy, OSError) as err:
         raise index_error(err, folder) from err
     return counts, len(kb.errors)
@@ -62,7 +60,7 @@ _INDEX_DIR_OPTION = click.option("--index-dir", type=click.Path(file_okay=False,
 @click.option("--full", is_flag=True, help="Rebuild from scratch instead of re-indexing what changed.")
 @_INDEX_DIR_OPTION
 @click.pass_obj
-def index_command(obj: Any, full: bool, index_dir: Path | None) -> None:
+def index_command(obj: Context, full: bool, index_dir: Path | None) -> None:
     """Build or update the search index (git-ignored .kb-index/).
 
     Only notes, entries and concepts whose content changed are re-indexed. The new index is
@@ -99,7 +97,7 @@ def index_command(obj: Any, full: bool, index_dir: Path | None) -> None:
 @click.option("--refresh/--no-refresh", default=None, help="Refresh a stale index first (default: only when the knowledge base is small).")
 @_INDEX_DIR_OPTION
 @click.pass_obj
-def search_command(obj: Any, query: tuple[str, ...], limit: int, as_json: bool, facets: bool, refresh: bool | None, index_dir: Path | None) -> None:
+def search_command(obj: Context, query: tuple[str, ...], limit: int, as_json: bool, facets: bool, refresh: bool | None, index_dir: Path | None) -> None:
     """Search sources, claims, concepts and authors.
 
     \b
@@ -143,4 +141,4 @@ def search_command(obj: Any, query: tuple[str, ...], limit: int, as_json: bool, 
     click.echo(render_text(result, tty=sys.stdout.isatty()), nl=False)
 
 
-COMMANDS = [index_command, search_command]
+COMMANDS: list[click.Command] = [index_command, search_command]

@@ -1,6 +1,6 @@
 """Building the site and writing the generated pages, atomically.
 
-Input: a knowledge-base root. Output: a site folder (``build_site``, MkDocs in-process with
+Input: a knowledge-base root (and, for a build, the knowledge base when the caller loaded it). Output: a site folder (``build_site``, MkDocs in-process with
 ``--strict``) or a folder of generated Markdown (``write_pages``). Both are made in a temporary
 folder next to the target and swapped in, so an interrupted run never leaves half a site.
 """
@@ -15,9 +15,10 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..emit.pages.common import GeneratedPage
+from ..core.model import KnowledgeBase
+from ..emit.pages import GeneratedPage
+from . import hooks
 from .config import SiteError, find_config
-from .hooks import ROOT_ENV
 
 SITE_MARKER = ".kb-site"
 PAGES_MARKER = ".kb-pages"
@@ -26,19 +27,22 @@ PAGES_MARKER = ".kb-pages"
 @contextlib.contextmanager
 def kb_root_env(root: Path) -> Iterator[None]:
     """Point the MkDocs hook at ``root`` for the duration of a build."""
-    old = os.environ.get(ROOT_ENV)
-    os.environ[ROOT_ENV] = str(root.resolve())
+    old = os.environ.get(hooks.ROOT_ENV)
+    os.environ[hooks.ROOT_ENV] = str(root.resolve())
     try:
         yield
     finally:
         if old is None:
-            os.environ.pop(ROOT_ENV, None)
+            os.environ.pop(hooks.ROOT_ENV, None)
         else:
-            os.environ[ROOT_ENV] = old
+            os.environ[hooks.ROOT_ENV] = old
 
 
-def build_site(root: Path, site_dir: Path, *, config_file: Path | None = None, strict: bool = True) -> None:
+def build_site(root: Path, site_dir: Path, *, kb: KnowledgeBase | None = None, config_file: Path | None = None, strict: bool = True) -> None:
     """Run ``mkdocs build`` (strict) for the knowledge base at ``root`` into ``site_dir``.
+
+    ``kb``: the knowledge base at ``root`` when the caller has loaded it already (it is then
+    not loaded again by the hook).
 
     Raises :class:`SiteError` when MkDocs aborts (e.g. warnings in strict mode); the previous
     site is then left untouched.
@@ -53,7 +57,7 @@ def build_site(root: Path, site_dir: Path, *, config_file: Path | None = None, s
     _check_replaceable(site_dir, SITE_MARKER, "index.html")
     tmp = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-build-", dir=site_dir.parent))
     try:
-        with kb_root_env(root), _quiet_info():
+        with kb_root_env(root), _quiet_info(), (hooks.preloaded(kb) if kb is not None else contextlib.nullcontext()):
             config = load_config(str(config_path), site_dir=str(tmp), strict=strict)
             build(config)
         (tmp / SITE_MARKER).write_text("built by kb build; this folder is replaced on each build\n", encoding="utf-8")

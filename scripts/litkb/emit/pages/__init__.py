@@ -1,13 +1,14 @@
-"""The static site: generated pages for MkDocs Material (see DESIGN.md, "The site").
+"""The static site's pages: generated Markdown for MkDocs Material (see DESIGN.md, "The site").
 
-``render_pages(kb)`` is the pure stage; :mod:`litkb.site.hooks` adapts it to MkDocs and
-:mod:`litkb.site.build` builds or writes the site for the ``kb`` command.
+:func:`render_pages` is the pure stage (one module per page type, registered in :mod:`.render`);
+the MkDocs adapter, :mod:`litkb.site`, hands its pages to MkDocs or writes them to disk.
 """
 
 from __future__ import annotations
 
 from .common import GeneratedPage
-from .concept_pages import evidence_pack_links
+from .contributing import contributing_page
+from .references import ReferenceFormatter
 from .render import render_pages
 
-__all__ = ["GeneratedPage", "evidence_pack_links", "render_pages"]
+__all__ = ["GeneratedPage", "ReferenceFormatter", "contributing_page", "render_pages"]

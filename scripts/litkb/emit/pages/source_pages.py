@@ -22,7 +22,7 @@ from .common import (
     source_link,
     table_cell,
 )
-from .references import plain_reference, year_of_label
+from .references import STYLES, References, plain_reference, year_of_label
 from .safe import fence, html_text, md_cell, md_text
 
 VERIFICATION = {
@@ -34,58 +34,14 @@ VERIFICATION = {
 }
 
 
-def source_pages(site: SiteData) -> list[GeneratedPage]:
-    references = formatted_references(site)
+def source_pages(site: SiteData, references: References | None) -> list[GeneratedPage]:
+    """The sources index and one page per work; ``references``: the formatted references of every
+    work (:class:`~.references.ReferenceFormatter`), or None for the plain fallback."""
     pages = [GeneratedPage(SOURCES_INDEX, sources_index(site))]
     for source in site.kb.sources.values():
         note = site.kb.notes.get(source.key)
         pages.append(GeneratedPage(urls.source_path(source.key), source_page(site, source, references), note.path if note else None))
     return pages
-
-
-# The two styles every source page offers: the site's default first, the other one click away.
-STYLES = {"apa": "APA 7", "harvard": "Harvard (Cite Them Right)"}
-# Formatted references: style -> key -> Markdown-safe HTML.
-References = dict[str, dict[str, str]]
-
-# Formatted references by (source, style, label): citeproc takes about a millisecond an entry and
-# ``mkdocs serve`` re-renders every page on each save, so unchanged entries are not formatted again.
-_REFERENCE_MEMO: dict[tuple[str, str, str], str] = {}
-
-
-def site_styles(site: SiteData) -> list[str]:
-    """The styles a source page shows, the site's default first."""
-    default = site.style
-    return [default] + [s for s in STYLES if s != default]
-
-
-def formatted_references(site: SiteData) -> References | None:
-    """Every source formatted by ``litkb.cite`` in each of :func:`site_styles`, with the year
-    suffixes of this library (so references match the labels).
-
-    Entries already in the memo are not formatted again; the rest are formatted as one batch per
-    style (cheaper than an entry at a time), the styles in parallel processes when there are
-    enough entries to repay starting one. Golden tests replace this by ``lambda site: None`` to
-    pin the pages independently of citeproc's output.
-    """
-    from ...core.workers import available_cpus
-    from ..cite.format import format_in_styles
-
-    styles = site_styles(site)
-    memo_keys = {(key, style): (repr(source), style, site.label(key)) for key, source in site.kb.sources.items() for style in styles}
-    if len(_REFERENCE_MEMO) + len(memo_keys) > _MEMO_LIMIT:
-        _REFERENCE_MEMO.clear()
-    missing = [source for key, source in site.kb.sources.items() if any(memo_keys[key, style] not in _REFERENCE_MEMO for style in styles)]
-    workers = available_cpus() if len(missing) >= PARALLEL_FROM else 1
-    for style, texts in format_in_styles(missing, styles, kb=site.kb, workers=workers, citations=site.citations).items():
-        for source, text in zip(missing, texts, strict=True):
-            _REFERENCE_MEMO[memo_keys[source.key, style]] = text
-    return {style: {key: _REFERENCE_MEMO[memo_keys[key, style]] for key in site.kb.sources} for style in styles}
-
-
-# Entries to format from which a second process pays for its start (~0.5 s against ~1 ms an entry).
-PARALLEL_FROM = 500
-_MEMO_LIMIT = 100_000
 
 
 def reference_markdown(site: SiteData, source: Source, references: References | None) -> str:
