@@ -21,6 +21,7 @@ from pathlib import Path
 import yaml
 
 from .model import KnowledgeBase
+from .problems import visible
 from .yamlload import compose_yaml
 
 # A full text is a paper or a book as plain text (a long book: ~2 MB); the bound keeps a mistaken
@@ -116,7 +117,7 @@ def load_fulltexts(folder: Path, mapping_file: Path | None, shown: str | None = 
         for key, value, line, column in _read_mapping(mapping_file, name):
             refusal = _refusal(base, folder / value, value)
             if refusal:
-                raise FullTextError(f"{name}:{line}:{column}: {key}: '{value}' {refusal}")
+                raise FullTextError(f"{name}:{line}:{column}: {visible(key)}: '{visible(value)}' {refusal}")
             found[key] = (folder / value).resolve()
     return found
 
