@@ -41,7 +41,16 @@ import whoosh.util.numeric
 from . import search_store as store
 from .model import KnowledgeBase
 from .search_docs import KINDS, SearchDoc, concept_names, fold_text, hit_label
-from .search_query import FIELDS, QueryError, alias_spans, check_query, closest_concept, normalise_kind, resolve_concept
+from .search_query import (
+    FIELDS,
+    SUGGEST_MAX_CHARS,
+    QueryError,
+    alias_spans,
+    check_query,
+    closest_concept,
+    normalise_kind,
+    resolve_concept,
+)
 from .search_results import Group, SearchResult, make_hit, make_snippet
 
 # Whoosh's annotations are partial (untyped functions, implicit re-exports), so it is used as
@@ -990,7 +999,8 @@ class SearchIndex:
         """The known word nearest to ``word`` (edit distance, then frequency) that finds something
         in ``fieldname`` ("text", or "author" for the author names)."""
         folded = fold_text(word)
-        if not folded.isalpha() or len(folded) < 3:
+        # A long word is near no indexed word, and comparing it with each costs its length squared.
+        if not folded.isalpha() or not 3 <= len(folded) <= SUGGEST_MAX_CHARS:
             return None
         if self._words is None:
             self._words = store.read_words(self.version)
