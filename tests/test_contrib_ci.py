@@ -50,7 +50,12 @@ def test_pull_request_workflow() -> None:
 def test_pages_workflow() -> None:
     pages = load("pages.yml")
     assert pages["on"]["push"]["branches"] == ["main"]
-    assert pages["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    # Only the deploy job, which runs none of the repository's code, may change Pages.
+    assert pages["permissions"] == {"contents": "read"}
+    assert pages["jobs"]["build"]["permissions"] == {"contents": "read"}
+    assert pages["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    assert [s["uses"].split("@")[0] for s in pages["jobs"]["deploy"]["steps"]] == ["actions/configure-pages", "actions/deploy-pages"]
+    assert "${{" not in runs(pages)
     uses = [s.get("uses", "") for s in steps(pages)]
     assert any(u.startswith("actions/setup-python@") for u in uses)
     assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
@@ -84,3 +89,13 @@ def test_pre_commit_hooks() -> None:
         assert pattern.search(changed), changed
     for unrelated in ("README.md", "scripts/litkb/cli/main.py", "tests/fixtures/contrib/kb/references.bib", "docs/index.md"):
         assert not pattern.search(unrelated), unrelated
+
+
+def test_actions_are_pinned_by_commit() -> None:
+    """A tag can be moved to other code; a commit cannot. Each `uses:` names a full commit SHA
+    and, in a comment, the tag it stands for."""
+    lines = [line for name in ("pr.yml", "pages.yml") for line in (WORKFLOWS / name).read_text(encoding="utf-8").splitlines()]
+    uses = [line for line in lines if re.match(r"^\s*(?:- )?uses:", line)]
+    assert len(uses) == 6
+    for line in uses:
+        assert re.fullmatch(r"\s*(?:- )?uses: [\w.-]+/[\w.-]+@[0-9a-f]{40}  # v\d+ \(v\d+\.\d+\.\d+\)", line), line

@@ -1,5 +1,5 @@
 """Contributors' commands: `kb new source|concept`, `kb import`, `kb diff` (thin layers over
-:mod:`litkb.scaffold`, :mod:`litkb.bibimport` and :mod:`litkb.evidence_diff`)."""
+:mod:`litkb.scaffold`, :mod:`litkb.bibimport`, :mod:`litkb.evidence_diff` and :mod:`litkb.revision`)."""
 
 from __future__ import annotations
 
@@ -108,7 +108,8 @@ def diff(obj: Context, base: str, head: str | None, fmt: str) -> None:
     changed, and claims added, removed or changed per concept and stance ("adds 2 contesting
     claims to distributed-leadership"). The working tree is never touched.
     """
-    from ..contrib.evidence_diff import DiffError, diff_revisions, render_json, render_markdown, render_text
+    from ..contrib.evidence_diff import diff_revisions, render_json, render_markdown, render_text
+    from ..contrib.revision import DiffError
 
     try:
         result = diff_revisions(obj.root, base, head)

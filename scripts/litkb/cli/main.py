@@ -7,6 +7,9 @@ listed below), a few lines over the library.
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -43,6 +46,46 @@ for _module in (check, quotes, search, site, contrib, library):
         main.add_command(_command)
 
 
-def run() -> None:
-    """Entry point (``kb``): click exits with the command's status."""
-    main()
+# Exit status of a command stopped by Ctrl-C (128 + SIGINT), as shells report it.
+INTERRUPTED = 130
+DEBUG_VARIABLE = "KB_DEBUG"
+_MESSAGE_LIMIT = 300
+
+
+def run(args: Sequence[str] | None = None) -> None:
+    """Entry point (``kb``): the CLI with a last-resort guard, so that nobody sees a traceback.
+
+    Input: the command line (``sys.argv[1:]`` when None). Output: the process exits with the
+    command's status. Bad data is reported by the commands themselves (one located line each);
+    what still escapes is a bug in kb, printed as one line asking for a report (exit 1), with the
+    traceback only when ``KB_DEBUG=1`` is set. Ctrl-C exits 130 without a message; click's own
+    errors and exits (usage errors, ``--help``, ``sys.exit``) pass through unchanged.
+    """
+    try:
+        status = main.main(args=args, prog_name="kb", standalone_mode=False)
+    except click.ClickException as err:
+        err.show()
+        sys.exit(err.exit_code)
+    except click.Abort as err:
+        if isinstance(err.__cause__, KeyboardInterrupt | EOFError):
+            sys.exit(INTERRUPTED)
+        click.echo("Aborted!", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        sys.exit(INTERRUPTED)
+    except Exception as err:  # the last resort: a bug, never bad data
+        if os.environ.get(DEBUG_VARIABLE):
+            raise
+        click.echo(internal_error_line(err), err=True)
+        sys.exit(1)
+    sys.exit(status if isinstance(status, int) else 0)
+
+
+def internal_error_line(err: BaseException) -> str:
+    """The one line printed for an unexpected exception: its type and message (on one line,
+    shortened), and what to do about it."""
+    message = " ".join(str(err).split())
+    if len(message) > _MESSAGE_LIMIT:
+        message = message[: _MESSAGE_LIMIT - 3] + "..."
+    detail = f"{type(err).__name__}: {message}" if message else type(err).__name__
+    return f"kb: internal error: {detail} (please report it; run with {DEBUG_VARIABLE}=1 for the traceback)"

@@ -18,20 +18,21 @@ def verify_quotes_command(obj: Context, folder: Path, mapping: Path | None) -> N
     """Check that every quote occurs verbatim in its source's full text.
 
     Whitespace, line breaks, hyphenation at line ends and the form of quote marks are ignored.
-    Each mismatch is printed with the note's file:line and the closest passage found. Exit 1 on any
+    Full texts must be regular files inside the folder (a mapped name leading outside it is
+    refused with the mapping file's line). Each mismatch is printed with the note's file:line and the closest passage found. Exit 1 on any
     mismatch.
     """
-    from ..rules.quotes import load_fulltexts, verify_quotes
+    from ..rules.quotes import FullTextError, load_fulltexts, verify_quotes
 
     root = obj.root
+    shown = str(mapping) if mapping is not None else None
     if mapping is None and (root / "fulltext.yaml").is_file():
-        mapping = root / "fulltext.yaml"
+        mapping, shown = root / "fulltext.yaml", "fulltext.yaml"
     try:
-        texts = load_fulltexts(folder, mapping)
-    except (OSError, ValueError) as err:
+        texts = load_fulltexts(folder, mapping, shown)
+        checks = verify_quotes(load(root), texts)
+    except FullTextError as err:
         raise click.ClickException(str(err)) from err
-    kb = load(root)
-    checks = verify_quotes(kb, texts)
     bad = [c for c in checks if not c.found]
     for c in sorted(bad, key=lambda c: (c.path, c.line)):
         click.echo(f"{c.path}:{c.line}: quote of {c.owner} not found in {c.text_name}: \"{c.quote}\"")

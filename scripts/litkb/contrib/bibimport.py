@@ -19,6 +19,7 @@ from pathlib import Path
 
 import bibtexparser.entrypoint
 from bibtexparser import model as bibmodel
+from bibtexparser.library import Library
 
 from ..core.problems import Problem
 from ..core.text import fold
@@ -44,6 +45,7 @@ DROPPED_FIELDS = frozenset({
     "qualityassured", "ranking", "readstatus", "relevance", "timestamp",
 })
 _ORDER_INDEX = {name: i for i, name in enumerate(FIELD_ORDER)}
+_SAFE_NAME = re.compile(r"[a-z][a-z0-9_.:+-]*")  # entry types and field names; always with fullmatch
 # Problems of the export that make an entry unusable (kb check would fail on it).
 _REFUSING_CODES = {"KB103", "KB104", "KB105", "KB110"}
 
@@ -92,6 +94,14 @@ def sort_key(key: str) -> tuple[str, str]:
 def read_raw(text: str) -> tuple[str, list[RawEntry]]:
     """BibTeX text -> (the comment lines before the first block, entries in file order)."""
     library = bibtexparser.entrypoint.parse_string(text, parse_stack=[])
+    first = min((b.start_line or 0 for b in library.blocks if not isinstance(b, bibmodel.ImplicitComment)), default=None)
+    lines = text.splitlines()[:first] if first is not None else text.splitlines()
+    header = "\n".join(line for line in lines if line.startswith("%"))
+    return header, _raw_entries(library)
+
+
+def _raw_entries(library: Library) -> list[RawEntry]:
+    """The entries of a parsed library as :class:`RawEntry` values, in file order."""
     macros = dict(MONTH_MACROS)
     for string in library.strings:
         value = str(string.value).strip()
@@ -101,10 +111,7 @@ def read_raw(text: str) -> tuple[str, list[RawEntry]]:
         fields = tuple((f.key.lower(), resolve_value(str(f.value), macros)[0]) for f in entry.fields)
         start = (entry.start_line or 0) + 1
         entries.append(RawEntry(entry.key, entry.entry_type.lower(), fields, start, start + (entry.raw or "").count("\n")))
-    first = min((b.start_line or 0 for b in library.blocks if not isinstance(b, bibmodel.ImplicitComment)), default=None)
-    lines = text.splitlines()[:first] if first is not None else text.splitlines()
-    header = "\n".join(line for line in lines if line.startswith("%"))
-    return header, entries
+    return entries
 
 
 def _ordered(fields: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
@@ -229,6 +236,57 @@ class _Index:
 
 # -- import -----------------------------------------------------------------------------------
 
+# -- rendering that cannot be subverted -------------------------------------------------------
+# An export comes from anyone. A value such as `x}} @article{forged, ...} @comment{` rendered
+# inside braces would close its entry and add a forged one (marked verified, past the duplicate
+# check), so a new entry is added only when its rendering reads back as exactly that entry.
+
+def rendering_problem(entry: RawEntry) -> str | None:
+    """Why ``entry`` cannot be written into references.bib as it is, or None when its rendering
+    (:func:`render_entry`) reads back as one entry with the same key, type, fields and values.
+
+    Named first: an entry type or field name outside ``[a-z][a-z0-9_.:+-]*``, and a value whose
+    braces do not pair up (the reader skips a brace after a backslash) or that ends in a backslash.
+    """
+    if not _SAFE_NAME.fullmatch(entry.entry_type):
+        return f"entry type '{entry.entry_type}' has characters that are not allowed (use letters, digits, _ - . :)"
+    for name, value in entry.fields:
+        if not _SAFE_NAME.fullmatch(name):
+            return f"field name {name!r} has characters that are not allowed (use letters, digits, _ - . :)"
+        if not _braces_pair(value):
+            return f"field '{name}' has braces that do not pair up; balance them (a literal brace is \\{{ or \\}})"
+    if _read_back(render_entry(entry)) != [repr(_expected(entry))]:
+        return "the entry would not read back as written (check its braces, quotes and backslashes)"
+    return None
+
+
+def _braces_pair(value: str) -> bool:
+    """Braces balanced and never closing more than was opened, as bibtexparser counts them."""
+    depth, previous = 0, ""
+    for ch in value:
+        if previous != "\\":
+            depth += (ch == "{") - (ch == "}")
+            if depth < 0:
+                return False
+        previous = ch
+    return depth == 0 and not value.endswith("\\")
+
+
+def _expected(entry: RawEntry) -> tuple[str, str, tuple[tuple[str, str], ...]]:
+    """What reading ``render_entry(entry)`` must give: key, type and fields, values on one line."""
+    return entry.key, entry.entry_type, tuple((n, " ".join(v.split())) for n, v in _ordered(entry.fields))
+
+
+def _read_back(text: str) -> list[str]:
+    """Every block of BibTeX ``text``, sorted: an entry as the repr of (key, type, fields) as
+    :func:`read_raw` reads them; any other block but a comment (a failed block, @string,
+    @preamble) as its class name."""
+    library = bibtexparser.entrypoint.parse_string(text, parse_stack=[])
+    out = [repr((e.key, e.entry_type, e.fields)) for e in _raw_entries(library)]
+    out += [type(b).__name__ for b in library.blocks if not isinstance(b, bibmodel.Entry | bibmodel.ImplicitComment | bibmodel.ExplicitComment)]
+    return sorted(out)
+
+
 def _escape(value: str) -> str:
     return re.sub(r"(?<!\\)([%&#])", r"\\\1", value.replace("{", "").replace("}", "").replace("\\", ""))
 
@@ -255,6 +313,9 @@ def import_bibtex(library_text: str, export_text: str, export_name: str) -> Impo
     for raw in raw_exported:
         outcomes.append(importer.decide(raw, exported.entries.get(raw.key)))
     text = insert_entries(library_text, importer.new, raw_existing)
+    if importer.new and _read_back(text) != sorted(_read_back(library_text) + [repr(_expected(e)) for e in importer.new]):
+        # Each entry read back alone above; this guards the insertion itself (never seen to fail).
+        raise ValueError("the new references.bib would not read back as the old entries plus the new ones; nothing was written")
     return ImportResult(text, tuple(sorted(outcomes, key=lambda o: (o.line, o.key))))
 
 
@@ -303,7 +364,11 @@ class _Importer:
             kept += (("verification", "unverified"),)
             if "verification_note" not in names:
                 kept += (("verification_note", f"imported from {_escape(self.export_name)} by kb import; not yet checked"),)
-        self.new.append(RawEntry(raw.key, raw.entry_type, kept, raw.line, raw.end_line))
+        candidate = RawEntry(raw.key, raw.entry_type, kept, raw.line, raw.end_line)
+        unsafe = rendering_problem(candidate)
+        if unsafe:
+            return Outcome(raw.key, raw.line, "refused", unsafe)
+        self.new.append(candidate)
         self.keys.add(raw.key.casefold())
         self.index.add(raw.key, entry)
         return Outcome(raw.key, raw.line, "added", dropped=dropped)

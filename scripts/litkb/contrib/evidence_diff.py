@@ -1,14 +1,14 @@
 """`kb diff BASE [HEAD]`: what a change does to the evidence, in words a reviewer can read.
 
-Input: two linked knowledge bases (:func:`load_revision` reads one from a git revision into a
-temporary folder, never touching the working tree). Output: an :class:`EvidenceDiff` (pure,
-:func:`diff_kbs`) rendered as plain text, Markdown (for a pull request's job summary) or JSON.
+Input: two linked knowledge bases (:func:`litkb.revision.load_revision` reads one from a git
+revision into a temporary folder, never touching the working tree; it raises
+:class:`litkb.revision.DiffError`). Output: an :class:`EvidenceDiff` (pure, :func:`diff_kbs`)
+rendered as plain text, Markdown (for a pull request's job summary) or JSON.
 """
 
 from __future__ import annotations
 
 import json
-import subprocess
 import tempfile
 from collections import defaultdict
 from dataclasses import asdict, dataclass
@@ -16,16 +16,13 @@ from pathlib import Path
 
 from ..core.model import Claim, Concept, KnowledgeBase, Note
 from ..core.vocabulary import STANCES
-from ..rules.link import BIB_NAME, CONCEPTS_DIR, SOURCES_DIR, build_kb
+from ..rules.link import build_kb
+from .revision import load_revision
 
 STANCE_WORDS = {"defines": "defining", "supports": "supporting", "qualifies": "qualifying", "contests": "contesting"}
 NO_CONCEPT = ""  # the bucket of claims linked to no concept (e.g. a reported claim about method)
 # Long lists are cut in the summary lines; the full lists are in the claims table and the JSON.
 LIST_LIMIT = 8
-
-
-class DiffError(ValueError):
-    """A revision cannot be read (not a git repository, unknown revision): one-line message."""
 
 
 @dataclass(frozen=True)
@@ -68,58 +65,6 @@ class EvidenceDiff:
         return not any((self.sources_added, self.sources_removed, self.sources_changed, self.notes_added, self.notes_removed,
                         self.notes_changed, self.concepts_added, self.concepts_removed, self.concepts_redefined,
                         self.concepts_changed, self.claims))
-
-
-# -- loading a revision ---------------------------------------------------------------------
-
-def _git(cwd: Path, *args: str, stdin: bytes | None = None) -> bytes:
-    try:
-        done = subprocess.run(["git", "-C", str(cwd), *args], input=stdin, capture_output=True, check=False)
-    except FileNotFoundError as err:
-        raise DiffError("git is not installed") from err
-    if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise DiffError(message[-1] if message else f"git {args[0]} failed")
-    return done.stdout
-
-
-def load_revision(root: Path, revision: str, dest: Path) -> KnowledgeBase:
-    """The knowledge base at ``root`` as committed in ``revision``, read into ``dest``.
-
-    Files are taken from git's object store (ls-tree + one cat-file process), not checked out, so
-    the working tree, index and HEAD are left alone and .gitattributes filters play no part.
-    """
-    root = root.resolve()
-    try:
-        top = Path(_git(root, "rev-parse", "--show-toplevel").decode().strip())
-    except DiffError as err:
-        raise DiffError(f"{root} is not in a git repository ({err})") from err
-    prefix = root.relative_to(top.resolve()).as_posix() if root != top.resolve() else ""
-    try:
-        commit = _git(top, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}").decode().strip()
-    except DiffError:
-        raise DiffError(f"unknown revision '{revision}'") from None
-    wanted = [f"{prefix}/{name}" if prefix else name for name in (BIB_NAME, CONCEPTS_DIR.as_posix(), SOURCES_DIR.as_posix())]
-    listing = _git(top, "ls-tree", "-r", "-z", "--full-tree", commit, "--", *wanted)
-    blobs: list[tuple[str, str]] = []  # (object id, path)
-    for record in listing.decode("utf-8", "surrogateescape").split("\0"):
-        if not record:
-            continue
-        meta, path = record.split("\t", 1)
-        mode, kind, oid = meta.split()
-        if kind == "blob" and mode != "120000":  # symlinks are not followed
-            blobs.append((oid, path))
-    out = _git(top, "cat-file", "--batch", stdin="".join(f"{oid}\n" for oid, _ in blobs).encode())
-    pos = 0
-    for _, path in blobs:
-        header_end = out.index(b"\n", pos)
-        size = int(out[pos:header_end].split()[2])
-        data = out[header_end + 1 : header_end + 1 + size]
-        pos = header_end + 1 + size + 1
-        target = dest / (path[len(prefix) + 1 :] if prefix else path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-    return build_kb(dest)
 
 
 def diff_revisions(root: Path, base: str, head: str | None) -> EvidenceDiff:

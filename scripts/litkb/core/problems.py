@@ -8,6 +8,7 @@ generated from that table.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass
 from typing import Literal
 
@@ -86,9 +87,23 @@ class Problem:
         return CODES[self.code].severity
 
     def text(self) -> str:
-        """``path:line:col: severity KBnnn: message (hint)``."""
+        """``path:line:col: severity KBnnn: message (hint)``, always one line of visible text: a
+        control character in a file name or a quoted value (a newline, a terminal escape) is
+        written as an escape such as ``\\n`` or ``\\x1b``."""
         hint = f" ({self.hint})" if self.hint else ""
-        return f"{self.path}:{self.line}:{self.column}: {self.severity} {self.code}: {self.message}{hint}"
+        return visible(f"{self.path}:{self.line}:{self.column}: {self.severity} {self.code}: {self.message}{hint}")
+
+
+# C0 and C1 control characters and DEL, and the Unicode controls that reorder text on screen
+# (bidirectional overrides and isolates): a file name or value holding them could break the line,
+# move the cursor or make the line read as something else.
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """``text`` with each control character written as a Python-style escape (``\\n``, ``\\x1b``,
+    ``\\u202e``); other text unchanged."""
+    return _INVISIBLE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
 
 
 def problem(path: str, line: int, column: int, code: str, message: str, hint: str = "") -> Problem:
@@ -106,16 +121,32 @@ def format_problems(problems: list[Problem], fmt: str) -> str:
         return json.dumps(rows, indent=2, ensure_ascii=False)
     if fmt == "github":
         return "\n".join(
-            f"::{p.severity} file={p.path},line={max(p.line, 1)},col={max(p.column, 1)},title={p.code}::"
-            + _escape_github(f"{p.message}{' (' + p.hint + ')' if p.hint else ''}")
+            f"::{p.severity} file={_escape_property(p.path)},line={max(p.line, 1)},col={max(p.column, 1)},"
+            f"title={_escape_property(p.code)}::" + _escape_message(f"{p.message}{' (' + p.hint + ')' if p.hint else ''}")
             for p in ordered
         )
     return "\n".join(p.text() for p in ordered)
 
 
-def _escape_github(message: str) -> str:
-    # Workflow commands treat %, CR and LF specially in the message part.
-    return message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+# GitHub's workflow-command escapes (the runner's own escapeData / escapeProperty): the message
+# needs %, CR and LF encoded; a property value also ':' and ',', which end it. A file name comes
+# with the pull request, so without them a name holding a newline and "::error ..." (or
+# "::stop-commands::") would be read as a command of its own. '%' goes first so that the
+# escapes added after it are not escaped again.
+_MESSAGE_ESCAPES = (("%", "%25"), ("\r", "%0D"), ("\n", "%0A"))
+_PROPERTY_ESCAPES = (*_MESSAGE_ESCAPES, (":", "%3A"), (",", "%2C"))
+
+
+def _escape_message(message: str) -> str:
+    for raw, escaped in _MESSAGE_ESCAPES:
+        message = message.replace(raw, escaped)
+    return message
+
+
+def _escape_property(value: str) -> str:
+    for raw, escaped in _PROPERTY_ESCAPES:
+        value = value.replace(raw, escaped)
+    return value
 
 
 def summary_line(problems: list[Problem]) -> str:

@@ -32,7 +32,8 @@ _KEY = re.compile(KEY_PATTERN)
 
 def is_safe_key(key: str) -> bool:
     """A BibTeX key usable as a file name and URL part (:data:`KEY_PATTERN`, and no '..')."""
-    return _KEY.match(key) is not None and ".." not in key
+    # fullmatch: with match, '$' would let a final newline through.
+    return _KEY.fullmatch(key) is not None and ".." not in key
 
 
 # ``verification`` of a BibTeX entry: how its metadata was checked.

@@ -27,6 +27,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from string import ascii_lowercase
 from typing import Any
+from urllib.parse import urlsplit
 
 from ...core.model import KnowledgeBase, Source, library_of
 from ...core.text import fold
@@ -137,17 +138,44 @@ def _convert(rendered: str, output: str) -> str:
 
 
 def _link_urls(text: str) -> str:
-    """Wrap http(s) URLs of HTML-escaped text in links (a final '.' or ',' is the style's, not the URL's)."""
+    """Wrap http(s) URLs of HTML-escaped text in links (a final '.' or ',' is the style's, not the URL's).
+
+    A DOI or URL comes with a pull request, so the ``href`` is built from the URL it spells (the
+    text's character references undone) only when :func:`safe_href` allows it, and escaped for a
+    quoted attribute: a ``"`` or ``'`` in it cannot end the attribute and add another."""
 
     def link(match: re.Match[str]) -> str:
-        url = match.group(0)
+        shown = match.group(0)
         trail = ""
-        while url and url[-1] in ".,;:)":
-            trail = url[-1] + trail
-            url = url[:-1]
-        return f'<a href="{url}">{url}</a>{trail}'
+        while shown and shown[-1] in ".,;:)":
+            trail = shown[-1] + trail
+            shown = shown[:-1]
+        url = html.unescape(shown)
+        if not safe_href(url):
+            return shown + trail
+        href = "".join(_ATTRIBUTE_ENTITIES.get(c) or _MD_SPECIAL_ENTITIES.get(c, c) for c in url)
+        return f'<a href="{href}">{shown}</a>{trail}'
 
     return _URL.sub(link, text)
+
+
+# Characters that end or confuse a quoted HTML attribute, as character references.
+_ATTRIBUTE_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
+_UNSAFE_IN_URL = re.compile(r"[\x00-\x20\x7f-\x9f\\]")
+
+
+def safe_href(url: str) -> bool:
+    """True for an absolute http(s) URL with a host and no whitespace, control characters or
+    backslashes (which browsers read as '/'): the only links a reference may carry. A DOI becomes
+    such a URL (https://doi.org/...) in the style; ``javascript:``, ``data:`` and the rest never
+    become links."""
+    if _UNSAFE_IN_URL.search(url):
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 # ---------------------------------------------------------------------------------------------

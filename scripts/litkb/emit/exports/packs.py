@@ -217,14 +217,28 @@ def claims_csv(kb: KnowledgeBase, concept_id: str) -> str:
     """The concept's claims as CSV (RFC 4180: CRLF, quoted when needed), one row per claim.
 
     "source key" is the work the claim is about; "reported by" is the note's source when the
-    claim is secondary (empty when the source says it itself).
+    claim is secondary (empty when the source says it itself). A cell that a spreadsheet would
+    read as a formula gets a leading single quote (:func:`spreadsheet_safe`).
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CLAIM_COLUMNS)
     for claim, link in concept_claims(kb, concept_id):
-        writer.writerow((concept_id, link.stance, claim.text, claim.quote, claim.locator, claim.about, claim.note_key if claim.reported else ""))
+        row = (concept_id, link.stance, claim.text, claim.quote, claim.locator, claim.about, claim.note_key if claim.reported else "")
+        writer.writerow([spreadsheet_safe(cell) for cell in row])
     return buffer.getvalue()
+
+
+# A spreadsheet opening the CSV reads a cell starting with one of these as a formula (OWASP's
+# "CSV Injection" list: '=', '+', '-', '@', tab and carriage return), and a formula can fetch
+# URLs or run commands. Claims come with pull requests from anyone.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """``cell`` as a spreadsheet reads it as text: OWASP's defence, a single quote before a cell
+    that starts like a formula (a reader may see the quote; other cells are unchanged)."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
 def evidence_pack(kb: KnowledgeBase, concept_id: str, *, ris: Callable[[Source], str] | None = None) -> dict[str, str]:

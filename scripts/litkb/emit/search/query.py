@@ -37,6 +37,20 @@ _RANGE_BODY = re.compile(r"^\s*(?P<start>\S+?)?\s*\b[Tt][Oo]\b\s*(?P<end>\S+?)?\
 _YEAR_VALUE = re.compile(r"^(?:[<>]=?|=[<>])?\d{4}$|^\d{0,3}\*$")
 
 
+# Bounds on what a reader can make the search do (Whoosh parses groups recursively, and the
+# did-you-mean step compares words by edit distance): far beyond any real query, each refused
+# with one sentence. A book title is ~150 characters; a BibTeX key or DOI stays under 200.
+MAX_QUERY_CHARS = 1000
+MAX_WORD_CHARS = 200
+MAX_DEPTH = 16
+# Whoosh nests each ANDNOT / ANDMAYBE one level deeper and builds both sides of a level twice
+# (whoosh3 3.54 BinaryGroup.query), so the parse time doubles with each: 20 of them take seconds.
+MAX_NESTING_OPERATORS = 8
+NESTING_OPERATORS = ("ANDNOT", "ANDMAYBE")
+# Words longer than this get no spelling suggestion (no indexed word is near them).
+SUGGEST_MAX_CHARS = 40
+
+
 class QueryError(ValueError):
     """A malformed query; the message is one sentence for the reader."""
 
@@ -50,12 +64,18 @@ class _Token:
 def check_query(query: str) -> None:
     """Raise :class:`QueryError` when ``query`` is malformed; return quietly otherwise.
 
-    Checks: not empty; quotes, brackets and parentheses closed; field names known and followed
-    by a value; ``kind:``/``stance:``/``year:`` values allowed; AND/OR/NOT between terms.
+    Checks: not empty; at most :data:`MAX_QUERY_CHARS` characters, words of at most
+    :data:`MAX_WORD_CHARS`, parentheses at most :data:`MAX_DEPTH` deep and at most
+    :data:`MAX_NESTING_OPERATORS` ANDNOT/ANDMAYBE; quotes, brackets and
+    parentheses closed; field names known and followed by a value; ``kind:``/``stance:``/``year:``
+    values allowed; AND/OR/NOT between terms.
     """
     if not query.strip():
         raise QueryError("empty query: give words, \"a phrase\" or fields such as author:gronn")
+    _check_size(query)
     tokens = _scan(query)
+    if sum(t.kind == "op" and t.text in NESTING_OPERATORS for t in tokens) > MAX_NESTING_OPERATORS:
+        raise QueryError(f"more than {MAX_NESTING_OPERATORS} ANDNOT/ANDMAYBE in one query; use NOT, or split the query")
     depth = 0
     previous = "start"
     for token in tokens:
@@ -63,6 +83,8 @@ def check_query(query: str) -> None:
             if previous == "term":
                 pass  # implicit AND before a group
             depth += 1
+            if depth > MAX_DEPTH:
+                raise QueryError(f"parentheses nested more than {MAX_DEPTH} deep; write a flatter query")
         elif token.kind == "close":
             depth -= 1
             if depth < 0:
@@ -79,6 +101,15 @@ def check_query(query: str) -> None:
         raise QueryError("'(' is never closed: add ')'")
     if previous in ("op", "not"):
         raise QueryError(f"'{tokens[-1].text}' at the end of the query needs a term after it")
+
+
+def _check_size(query: str) -> None:
+    """Refuse a query or a word longer than the bounds (before scanning: cost stays linear)."""
+    if len(query) > MAX_QUERY_CHARS:
+        raise QueryError(f"query of {len(query):,} characters; the limit is {MAX_QUERY_CHARS:,}")
+    longest = max(_WORD.findall(query), key=len, default="")
+    if len(longest) > MAX_WORD_CHARS:
+        raise QueryError(f"a word of {len(longest):,} characters (starting {longest[:20]!r}); the limit is {MAX_WORD_CHARS}")
 
 
 def _last_operator(tokens: list[_Token], before: _Token) -> str:

@@ -20,6 +20,7 @@ from ....core.text import fold
 from ....core.vocabulary import DOC_KINDS
 from .. import store
 from ..documents import hit_label
+from ..query import SUGGEST_MAX_CHARS
 from ..results import Group, SearchResult, make_hit, make_snippet
 from .analysis import WORD, term
 from .parsing import ExpandPlugin, kinds_required, parse_query
@@ -192,7 +193,8 @@ class SearchIndex:
         """The known word nearest to ``word`` (edit distance, then frequency) that finds something
         in ``fieldname`` ("text", or "author" for the author names)."""
         folded = fold(word)
-        if not folded.isalpha() or len(folded) < 3:
+        # A long word is near no indexed word, and comparing it with each costs its length squared.
+        if not folded.isalpha() or not 3 <= len(folded) <= SUGGEST_MAX_CHARS:
             return None
         if self._words is None:
             self._words = store.read_words(self.version)
