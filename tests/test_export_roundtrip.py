@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from conftest import FIXTURES, REPO
 from litkb.core.model import KnowledgeBase, Source
 from litkb.emit.cite.csl import csl_to_bibtex
-from litkb.emit.exports.packs import to_csl_json
+from litkb.emit.exports.formats.csl_json import to_csl_json
 from litkb.rules.link import build_kb
 
 

@@ -52,7 +52,7 @@ def evidence_pack_links(concept_id: str) -> str:
 
 
 def evidence_pack_files(site: SiteData) -> list[GeneratedPage]:
-    """Every concept's evidence-pack files (from :func:`litkb.exports.evidence_pack`) under packs/."""
+    """Every concept's evidence-pack files (from :func:`litkb.emit.exports.packs.evidence_pack`) under packs/."""
     from ..exports.packs import evidence_packs
 
     return [
