@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from conftest import FIXTURES, REPO
 from litkb.cli.main import main
-from litkb.rules.schema_export import render_schemas
+from litkb.rules.schema import render_schemas
 
 VALID = FIXTURES / "invalid" / "valid"
 BROKEN = FIXTURES / "invalid" / "unknown-concept"

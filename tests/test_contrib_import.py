@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from conftest import FIXTURES, REPO, check_golden
 from litkb.cli.main import main
-from litkb.contrib.bibimport import canonical_library, import_bibtex, insert_entries, normalise_doi, read_raw, render_entry
+from litkb.contrib.bibimport import canonical_library, import_bibtex, insert_entries, normalise_doi, render_entry
+from litkb.load.bibraw import read_raw
 from litkb.load.bibtex import parse_bibtex
 from litkb.rules.link import build_kb
 

@@ -14,7 +14,7 @@ from conftest import FIXTURES, REPO
 from litkb.cli.main import main
 from litkb.contrib.scaffold import CONCEPT_SCHEMA_LINE, NOTE_SCHEMA_LINE, label_from_id, scaffold_source
 from litkb.rules.link import build_kb
-from litkb.rules.schema_export import render_schemas
+from litkb.rules.schema import render_schemas
 
 KB = FIXTURES / "contrib" / "kb"
 

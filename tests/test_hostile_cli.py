@@ -23,12 +23,13 @@ from hypothesis import strategies as st
 from conftest import FIXTURES
 from litkb.cli import main as cli
 from litkb.cli.main import main
-from litkb.contrib.bibimport import import_bibtex, read_raw, rendering_problem
+from litkb.contrib.bibimport import import_bibtex, rendering_problem
 from litkb.core.problems import format_problems, problem
 from litkb.emit.exports import packs as exports
 from litkb.emit.search.build import update_index
 from litkb.emit.search.query import MAX_DEPTH, MAX_NESTING_OPERATORS, MAX_QUERY_CHARS, MAX_WORD_CHARS, QueryError, check_query
 from litkb.emit.search.whoosh.searcher import SearchIndex
+from litkb.load.bibraw import read_raw
 from litkb.rules import quotes
 from litkb.rules.link import build_kb
 

@@ -32,7 +32,7 @@ def schema(obj: Context, out: Path) -> None:
 
     Writes note.schema.json and concept.schema.json (relative paths are under --root).
     """
-    from ..rules.schema_export import write_schemas
+    from ..rules.schema import write_schemas
 
     folder = out if out.is_absolute() else obj.root / out
     for path in write_schemas(folder):

@@ -17,14 +17,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import bibtexparser.entrypoint
-from bibtexparser import model as bibmodel
-from bibtexparser.library import Library
-
 from ..core.problems import Problem
 from ..core.text import fold
 from ..core.vocabulary import PROVENANCE_FIELDS, is_safe_key
-from ..load.bibtex import MONTH_MACROS, BibEntry, parse_bibtex, resolve_value
+from ..load.bibraw import RawEntry, read_blocks, read_raw
+from ..load.bibtex import BibEntry, parse_bibtex
 
 # The field order of references.bib (scripts/make_references_from_tsv.py), extended with the fields
 # reference managers export; a field not listed goes after ``note``, alphabetically, and the
@@ -48,18 +45,6 @@ _ORDER_INDEX = {name: i for i, name in enumerate(FIELD_ORDER)}
 _SAFE_NAME = re.compile(r"[a-z][a-z0-9_.:+-]*")  # entry types and field names; always with fullmatch
 # Problems of the export that make an entry unusable (kb check would fail on it).
 _REFUSING_CODES = {"KB103", "KB104", "KB105", "KB110"}
-
-
-@dataclass(frozen=True)
-class RawEntry:
-    """An entry as written: field values with their enclosing braces or quotes removed and
-    @string macros expanded, but LaTeX left as it is."""
-
-    key: str
-    entry_type: str
-    fields: tuple[tuple[str, str], ...]
-    line: int  # 1-based line of the '@'
-    end_line: int
 
 
 @dataclass(frozen=True)
@@ -89,29 +74,6 @@ class ImportResult:
 def sort_key(key: str) -> tuple[str, str]:
     """Entries are ordered by key, ignoring case first (ties: exact key)."""
     return key.casefold(), key
-
-
-def read_raw(text: str) -> tuple[str, list[RawEntry]]:
-    """BibTeX text -> (the comment lines before the first block, entries in file order)."""
-    library = bibtexparser.entrypoint.parse_string(text, parse_stack=[])
-    first = min((b.start_line or 0 for b in library.blocks if not isinstance(b, bibmodel.ImplicitComment)), default=None)
-    lines = text.splitlines()[:first] if first is not None else text.splitlines()
-    header = "\n".join(line for line in lines if line.startswith("%"))
-    return header, _raw_entries(library)
-
-
-def _raw_entries(library: Library) -> list[RawEntry]:
-    """The entries of a parsed library as :class:`RawEntry` values, in file order."""
-    macros = dict(MONTH_MACROS)
-    for string in library.strings:
-        value = str(string.value).strip()
-        macros[string.key.lower()] = value[1:-1] if value[:1] in "{\"" else value
-    entries = []
-    for entry in library.entries:
-        fields = tuple((f.key.lower(), resolve_value(str(f.value), macros)[0]) for f in entry.fields)
-        start = (entry.start_line or 0) + 1
-        entries.append(RawEntry(entry.key, entry.entry_type.lower(), fields, start, start + (entry.raw or "").count("\n")))
-    return entries
 
 
 def _ordered(fields: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
@@ -281,10 +243,8 @@ def _read_back(text: str) -> list[str]:
     """Every block of BibTeX ``text``, sorted: an entry as the repr of (key, type, fields) as
     :func:`read_raw` reads them; any other block but a comment (a failed block, @string,
     @preamble) as its class name."""
-    library = bibtexparser.entrypoint.parse_string(text, parse_stack=[])
-    out = [repr((e.key, e.entry_type, e.fields)) for e in _raw_entries(library)]
-    out += [type(b).__name__ for b in library.blocks if not isinstance(b, bibmodel.Entry | bibmodel.ImplicitComment | bibmodel.ExplicitComment)]
-    return sorted(out)
+    entries, others = read_blocks(text)
+    return sorted([repr((e.key, e.entry_type, e.fields)) for e in entries] + others)
 
 
 def _escape(value: str) -> str:

@@ -1,19 +1,23 @@
 """The note and concept schema, defined once: validation of YAML nodes and JSON Schema export.
 
-Input: a composed YAML node. Output: located plain values (:mod:`litkb.located`) and problems.
-The same field specs produce ``schemas/*.schema.json`` for editors (see :func:`json_schema`).
+Input: a composed YAML node. Output: located plain values (:mod:`litkb.core.located`) and problems.
+The same field specs produce ``schemas/*.schema.json`` for editors (:func:`json_schema`,
+:func:`write_schemas`).
 """
 
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 import yaml
 
+from ..core.files import atomic_write_text
 from ..core.located import LList, LMap, LStr
 from ..core.problems import Problem, problem
 from ..core.vocabulary import DESIGNS, ID_PATTERN, KEY_PATTERN, SECTORS, STANCES, WORK_KINDS
@@ -302,3 +306,23 @@ def _to_json(spec: Spec) -> dict[str, Any]:
         "required": [f.name for f in spec.fields if f.required],
         "properties": {f.name: _to_json(f.spec) for f in spec.fields},
     }
+
+
+SCHEMA_FILES = {"note.schema.json": NOTE, "concept.schema.json": CONCEPT}
+
+
+def render_schemas() -> dict[str, str]:
+    """File name -> JSON text (sorted keys, stable bytes)."""
+    return {
+        name: json.dumps(json_schema(spec, name), indent=2, ensure_ascii=False) + "\n"
+        for name, spec in SCHEMA_FILES.items()
+    }
+
+
+def write_schemas(folder: Path) -> list[Path]:
+    """Write every schema file into ``folder`` atomically. Returns the paths written."""
+    written = []
+    for name, text in render_schemas().items():
+        atomic_write_text(folder / name, text)
+        written.append(folder / name)
+    return written
