@@ -36,9 +36,11 @@ serve: $(STAMP)
 check: $(STAMP)
 	$(BIN)/kb check
 
+## Style, types and the house rules (ARCHITECTURE.md: import-linter contracts in pyproject.toml).
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check scripts tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 ## Whole test suite: lint, types, and every test (including the headless-Chromium ones).
 test: setup-test lint
