@@ -1,4 +1,4 @@
-"""Formatted references and in-text citations (litkb.cite): goldens, published examples, suffixes.
+"""Formatted references and in-text citations (litkb.emit.cite.format): goldens, published examples, suffixes.
 
 Golden files: tests/fixtures/cite/golden/<style>.txt, regenerated only with KB_UPDATE_GOLDEN=1.
 Published examples and their sources: tests/fixtures/cite/published.json.

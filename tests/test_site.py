@@ -35,7 +35,7 @@ SECTIONS = ["Home", "Concepts", "Sources", "Authors", "Evidence map", "Gaps", "E
 
 def _fallback_pages(root: Path) -> dict[str, str | bytes]:
     """Pages rendered with the site's own plain reference format, so the goldens do not depend on
-    litkb.cite's styles (its use is tested separately)."""
+    litkb.emit.cite.format's styles (its use is tested separately)."""
     return {page.path: page.content for page in render_pages(build_kb(root), style="apa", references=None)}
 
 

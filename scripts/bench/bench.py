@@ -2,7 +2,7 @@
 
 ``generate_kb(dest, n)`` writes a realistic library (accents in LaTeX, @string macros, crossref
 chapters, corporate authors) with one note per source (3-6 claims each) and a vocabulary of
-concepts. ``python -m litkb.bench`` times each stage in a child process and prints a table.
+concepts. ``python -m bench.bench`` times each stage in a child process and prints a table.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ TAIL_FAMILIES = [(a + b + c).capitalize() for c in ("", "s", "ton", "ley", "er",
 # About a fifth of authors bear one of the twenty head names (each ~1%), the rest the tail's.
 _FAMILY_WEIGHTS = list(accumulate([0.06] * len(FAMILIES) + [1 / (rank + 10) for rank in range(len(TAIL_FAMILIES))]))
 GIVEN = ["Peter", "James P.", "Alma", "Kenneth", "John", "Deirdre", "Richard F.", "Christopher", "Helen S.", "Philip", "Ann", "Jos{\\'e}"]
-# Words drawn in proportion to their frequency in the real notes (litkb.bench_vocabulary).
+# Words drawn in proportion to their frequency in the real notes (bench.bench_vocabulary).
 WORDS = list(COUNTS)
 _CUMULATIVE = list(accumulate(COUNTS.values()))
 JOURNALS = {"edmal": "Educational Management Administration \\& Leadership", "slm": "School Leadership \\& Management",

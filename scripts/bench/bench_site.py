@@ -1,6 +1,6 @@
 """Benchmark of the site: ``bench_site(root)`` -> rows for the ``make bench`` table.
 
-Input: a knowledge-base root (e.g. one written by :func:`litkb.bench.generate_kb`). Output:
+Input: a knowledge-base root (e.g. one written by :func:`bench.bench.generate_kb`). Output:
 (metric, value) rows: the strict MkDocs build in a child process (wall time, peak memory), the
 generation step (load to pages) timed inside that build and its share of it, sizes of the
 site, the explorer JSON and the search index, and, when Chromium is available, how long the
@@ -81,7 +81,7 @@ def bench_site(root: Path) -> list[tuple[str, str]]:
             ]
         kb = build_kb(root)
         site_data = SiteData.from_kb(kb, citation_style(root))
-        # Formatting references with litkb.cite (citeproc) is part of rendering; shown apart because
+        # Formatting references with litkb.emit.cite.format (citeproc) is part of rendering; shown apart because
         # it is the largest part of generation (a fresh formatting, as the site does it: the second
         # style in a child process; the site's memo is bypassed).
         start = time.perf_counter()

@@ -1,9 +1,9 @@
-"""The word frequencies of the real notes, for synthetic knowledge bases (:mod:`litkb.bench`).
+"""The word frequencies of the real notes, for synthetic knowledge bases (:mod:`bench.bench`).
 
 Synthetic claims, quotes, summaries and titles draw their words from :data:`COUNTS` in
 proportion to how often each word occurs in the claims and quotes of this repository's notes,
 so a synthetic index has real text's shape: a few words in most documents ("leadership"), a
-long tail of rare ones. ``python -m litkb.bench_vocabulary [ROOT]`` rewrites :data:`_TEXT` from
+long tail of rare ones. ``python -m bench.bench_vocabulary [ROOT]`` rewrites :data:`_TEXT` from
 the knowledge base at ROOT (default: the current folder); the output is deterministic.
 """
 

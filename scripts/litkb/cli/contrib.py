@@ -1,5 +1,5 @@
 """Contributors' commands: `kb new source|concept`, `kb import`, `kb diff` (thin layers over
-:mod:`litkb.scaffold`, :mod:`litkb.bibimport`, :mod:`litkb.evidence_diff` and :mod:`litkb.revision`)."""
+:mod:`litkb.contrib.scaffold`, :mod:`litkb.contrib.bibimport`, :mod:`litkb.contrib.evidence_diff` and :mod:`litkb.contrib.revision`)."""
 
 from __future__ import annotations
 

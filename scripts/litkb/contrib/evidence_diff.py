@@ -1,8 +1,8 @@
 """`kb diff BASE [HEAD]`: what a change does to the evidence, in words a reviewer can read.
 
-Input: two linked knowledge bases (:func:`litkb.revision.load_revision` reads one from a git
+Input: two linked knowledge bases (:func:`litkb.contrib.revision.load_revision` reads one from a git
 revision into a temporary folder, never touching the working tree; it raises
-:class:`litkb.revision.DiffError`). Output: an :class:`EvidenceDiff` (pure, :func:`diff_kbs`)
+:class:`litkb.contrib.revision.DiffError`). Output: an :class:`EvidenceDiff` (pure, :func:`diff_kbs`)
 rendered as plain text, Markdown (for a pull request's job summary) or JSON.
 """
 

@@ -1,4 +1,4 @@
-"""The linked model: frozen dataclasses built by :func:`litkb.link.build_kb`, read by every emitter."""
+"""The linked model: frozen dataclasses built by :func:`litkb.rules.link.build_kb`, read by every emitter."""
 
 from __future__ import annotations
 

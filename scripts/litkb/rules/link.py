@@ -1,4 +1,4 @@
-"""Stages ``validate`` and ``link``: files -> one :class:`~litkb.model.KnowledgeBase`.
+"""Stages ``validate`` and ``link``: files -> one :class:`~litkb.core.model.KnowledgeBase`.
 
 Input: a knowledge-base root (``references.bib`` and ``kb/``). Output: the frozen model with every
 problem found (sorted). Each file is read once; bad data never raises.

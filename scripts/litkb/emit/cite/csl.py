@@ -1,4 +1,4 @@
-"""CSL-JSON for the model: :class:`~litkb.model.Source` -> CSL-JSON item, and back to BibTeX fields.
+"""CSL-JSON for the model: :class:`~litkb.core.model.Source` -> CSL-JSON item, and back to BibTeX fields.
 
 Input: sources of the linked model. Output: plain ``dict`` items in the CSL data format
 (https://citationstyles.org, ``csl-data.json``), usable by citeproc-py and by reference managers
@@ -84,7 +84,7 @@ def source_to_csl(source: Source, *, provenance: bool = True, year_suffix: str =
     """One source -> one CSL-JSON item (keys sorted, so dumps are byte-stable).
 
     ``year_suffix`` ("b") is the disambiguation letter computed for the library (see
-    :func:`litkb.cite.year_suffixes`); citeproc-py prints it after the year.
+    :func:`litkb.emit.cite.format.year_suffixes`); citeproc-py prints it after the year.
     """
     f = source.fields
     item: dict[str, Any] = {"id": source.key, "type": CSL_TYPES.get(source.entry_type, "document")}
@@ -255,7 +255,7 @@ _LATEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "~": r"\tex
 
 def csl_to_bibtex(items: list[dict[str, Any]]) -> str:
     """CSL-JSON items -> BibTeX text (one entry per item, keyed by ``id``) that
-    :func:`litkb.bibtex.parse_bibtex` reads back to the same Unicode field values."""
+    :func:`litkb.load.bibtex.parse_bibtex` reads back to the same Unicode field values."""
     blocks = []
     for item in items:
         entry_type, fields = csl_to_bibtex_fields(item)

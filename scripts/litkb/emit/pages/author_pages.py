@@ -1,6 +1,6 @@
 """Author pages: the list of people and one page per person (works, co-authors, concepts).
 
-A person is one :class:`~litkb.model.Person` id however the name is spelt in BibTeX.
+A person is one :class:`~litkb.core.model.Person` id however the name is spelt in BibTeX.
 Input: :class:`~litkb.site.common.SiteData`. Output: :class:`GeneratedPage` values (Markdown).
 """
 

@@ -1,7 +1,7 @@
 """What every page writer shares: the generated-page value, derived indexes over the knowledge base
 (computed once per build) and small Markdown helpers for links between generated pages.
 
-Input: a linked :class:`~litkb.model.KnowledgeBase`. Output: :class:`SiteData`, read by the page
+Input: a linked :class:`~litkb.core.model.KnowledgeBase`. Output: :class:`SiteData`, read by the page
 modules; nothing here writes files.
 """
 

@@ -164,7 +164,7 @@ def _concept_overview(site: SiteData, note: Note, here: str) -> str:
 
 
 def _claim_block(site: SiteData, claim: Claim, here: str) -> list[str]:
-    """A claim with its anchor (= claim id, so :func:`litkb.urls.claim_url` lands on it)."""
+    """A claim with its anchor (= claim id, so :func:`litkb.core.urls.claim_url` lands on it)."""
     lines = [f'<div class="kb-claim" id="{html_text(claim.id)}" markdown>', ""]
     about = f"About {source_link(site, here, claim.about)}: " if claim.reported else ""
     lines += [f"{about}{md_text(claim.text)}", ""]

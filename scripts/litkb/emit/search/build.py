@@ -1,6 +1,6 @@
 """Building and updating the search index: which documents to (re)write, and the version swap.
 
-Input: a :class:`~litkb.model.KnowledgeBase` and an index folder. Output: a new complete version
+Input: a :class:`~litkb.core.model.KnowledgeBase` and an index folder. Output: a new complete version
 folder that CURRENT points to (layout: :mod:`.store`). Whoosh itself is driven through
 :mod:`.whoosh.writing` (Whoosh is imported only under :mod:`.whoosh`); this module decides what to write.
 """
@@ -65,7 +65,7 @@ def _update(kb: KnowledgeBase, index_dir: Path, stamps: dict[str, store.FileStam
 
 class _Labels:
     """The library's labels for a new version: those of the current one when still right, else
-    being computed (:func:`litkb.labels.start_labels`)."""
+    being computed (:func:`litkb.emit.labels.start_labels`)."""
 
     def __init__(self, digest: str, current: tuple[str, dict[str, str]] | None, kb: KnowledgeBase, style: str) -> None:
         self.digest = digest

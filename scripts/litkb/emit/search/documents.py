@@ -1,6 +1,6 @@
 """What the search index holds: the knowledge base as flat, typed search documents (no Whoosh here).
 
-Input: a linked :class:`~litkb.model.KnowledgeBase`. Output: one :class:`SearchDoc` per source,
+Input: a linked :class:`~litkb.core.model.KnowledgeBase`. Output: one :class:`SearchDoc` per source,
 claim (primary and reported), concept and author; a digest per unit (entry, note, concept,
 author) so that an update re-indexes only units that changed; the words for "did you mean" and
 the names used to expand queries. Pure functions, deterministic order.

@@ -1,6 +1,6 @@
 """Search results as values, and their two renderings: text for people, JSON for programs.
 
-Input: a :class:`SearchResult` built by :mod:`litkb.search`. Output: text lines or a JSON-ready
+Input: a :class:`SearchResult` built by :mod:`litkb.emit.search.whoosh.searcher`. Output: text lines or a JSON-ready
 dict with stable field names (documented in :func:`to_json`). No Whoosh here.
 """
 
@@ -64,7 +64,7 @@ class SearchResult:
 
 
 def page_url(uid: str) -> str:
-    """The site page of a search document, from :mod:`litkb.urls` (never built by hand)."""
+    """The site page of a search document, from :mod:`litkb.core.urls` (never built by hand)."""
     kind, ident = uid.split(":", 1)
     if kind == "source":
         return urls.source_url(ident)

@@ -33,8 +33,8 @@ from ...core.files import atomic_write_text
 # The format of an index version. Bump it whenever the Whoosh schema or analysis (:mod:`.whoosh`),
 # the folding of words (:func:`litkb.core.text.fold`) or the manifest changes, or when a class
 # pickled into the index's schema moves (Whoosh stores its module path): an index of another
-# version is rebuilt, never read. 4: the analyzer moved out of litkb.search; 5: one folding
-# function (casefold, more letters folded) and the analyzer in litkb.emit.search.whoosh.analysis.
+# version is rebuilt, never read. 4: the analyzer moved out of the former litkb.search module;
+# 5: one folding function (casefold, more letters folded), the analyzer in .whoosh.analysis.
 SCHEMA_VERSION = 5
 
 POINTER = "CURRENT"
@@ -62,7 +62,7 @@ def default_index_dir(root: Path) -> Path:
 
 # -- inputs: which files the index was built from ----------------------------------------------
 def input_files(root: Path) -> dict[str, os.stat_result]:
-    """The files the knowledge base is loaded from (as :func:`litkb.link.build_kb` reads them)."""
+    """The files the knowledge base is loaded from (as :func:`litkb.rules.link.build_kb` reads them)."""
     found: dict[str, os.stat_result] = {}
     with contextlib.suppress(FileNotFoundError):
         found["references.bib"] = (root / "references.bib").stat()
