@@ -153,3 +153,17 @@ def test_every_stance_and_kind_is_explained() -> None:
 
 def test_cli_main_is_the_group_walked() -> None:
     assert iter_commands()[0] == ("kb", cli_main)
+
+
+def test_make_docs_rewrites_a_stale_cli_reference(tmp_path: Path) -> None:
+    from litkb.cli.reference import main as reference_main
+
+    assert reference_main(["--check"]) == 0  # docs/cli.md is current
+    stale = tmp_path / "cli.md"
+    stale.write_text("# Command reference\n\nold\n", encoding="utf-8")
+    assert reference_main(["--check", "--file", str(stale)]) == 1
+    assert stale.read_text(encoding="utf-8") == "# Command reference\n\nold\n"  # --check writes nothing
+    assert reference_main(["--file", str(stale)]) == 0
+    assert stale.read_text(encoding="utf-8") == render_cli_reference()
+    missing = tmp_path / "new" / "cli.md"
+    assert reference_main(["--file", str(missing)]) == 0 and missing.read_text(encoding="utf-8") == render_cli_reference()

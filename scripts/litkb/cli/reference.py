@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from ..core.files import atomic_write_text
+from ..core.files import refresh_generated
 from .main import main as cli_main
 
 CLI_REFERENCE = Path(__file__).resolve().parents[3] / "docs" / "cli.md"
@@ -69,23 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--file", type=Path, default=CLI_REFERENCE, help="the file to write (default: %(default)s)")
     args = parser.parse_args(argv)
     wanted = render_cli_reference()
-    try:
-        current = args.file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        current = None
-    except OSError as err:
-        print(f"{args.file}: {err.strerror or err}", file=sys.stderr)
-        return 1
-    if current == wanted:
-        print(f"{args.file}: up to date")
-        return 0
-    if args.check:
-        print(f"{args.file}: the command reference is out of date; run python -m litkb.cli.reference (make docs)", file=sys.stderr)
-        return 1
-    atomic_write_text(args.file, wanted)
-    print(f"{args.file}: command reference rewritten")
-    return 0
-
+    return refresh_generated(args.file, lambda _current: wanted, check=args.check, what="the command reference", command="python -m litkb.cli.reference (make docs)")
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -14,7 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..core.files import atomic_write_text
+from ..core.files import refresh_generated
 from ..emit.pages.contributing import update_contributing
 
 CONTRIBUTING = Path(__file__).resolve().parents[3] / "CONTRIBUTING.md"
@@ -26,22 +26,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 if CONTRIBUTING.md is out of date; write nothing")
     parser.add_argument("--file", type=Path, default=CONTRIBUTING, help="the file to update (default: %(default)s)")
     args = parser.parse_args(argv)
-    try:
-        text = args.file.read_text(encoding="utf-8")
-        updated = update_contributing(text)
-    except (OSError, ValueError) as err:
-        print(f"{args.file}: {err}", file=sys.stderr)
-        return 1
-    if updated == text:
-        print(f"{args.file}: up to date")
-        return 0
-    if args.check:
-        print(f"{args.file}: the problem-code table is out of date; run python -m litkb.contrib.docs (make docs)", file=sys.stderr)
-        return 1
-    atomic_write_text(args.file, updated)
-    print(f"{args.file}: problem-code table rewritten")
-    return 0
 
+    def table_refreshed(current: str | None) -> str:
+        if current is None:
+            raise ValueError("no such file")
+        return update_contributing(current)
+
+    return refresh_generated(args.file, table_refreshed, check=args.check, what="the problem-code table", command="python -m litkb.contrib.docs (make docs)")
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,9 +1,12 @@
-"""Reading text files once (with located UTF-8 errors) and writing files atomically."""
+"""Reading text files once (with located UTF-8 errors), writing files atomically, and keeping
+generated files (``make docs``) up to date."""
 
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from .problems import Problem, problem
@@ -54,3 +57,28 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def refresh_generated(path: Path, make: Callable[[str | None], str], *, check: bool, what: str, command: str) -> int:
+    """Bring a generated, committed file up to date (``make docs``): ``make(current text or None)``
+    is what ``path`` must hold. With ``check``, only say whether it does. Prints one line; returns
+    the exit status: 0 up to date (or rewritten), 1 out of date under ``check`` or not readable.
+    ``what`` names the generated part in messages, ``command`` how to regenerate it."""
+    try:
+        try:
+            current: str | None = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            current = None
+        wanted = make(current)
+    except (OSError, ValueError) as err:
+        print(f"{path}: {err}", file=sys.stderr)
+        return 1
+    if current == wanted:
+        print(f"{path}: up to date")
+        return 0
+    if check:
+        print(f"{path}: {what} is out of date; run {command}", file=sys.stderr)
+        return 1
+    atomic_write_text(path, wanted)
+    print(f"{path}: {what} rewritten")
+    return 0
