@@ -199,14 +199,16 @@ class TagRange(query.TermRange):  # type: ignore[misc]
     def doc_ids(self, searcher: Any) -> list[int]:
         """Sorted numbers of the documents with a value in the range."""
         reader = searcher.reader()
-        cache: dict[int, list[int]] = self.__dict__.setdefault("_ids", {})  # one search asks once per kind
-        if id(reader) not in cache:
+        # One search asks once per kind; the query object lives for one search, and holding the
+        # reader itself (not its id) as the key means a key can never stand for another reader.
+        cache: dict[Any, list[int]] = self.__dict__.setdefault("_ids", {})
+        if reader not in cache:
             ids: set[int] = set()
             for leaf, offset in reader.leaf_readers():  # bulk reads per segment
                 for text in self._btexts(leaf):
                     ids.update(d + offset for d in read_postings(leaf, self.fieldname, text)[0])
-            cache[id(reader)] = sorted(ids)
-        return cache[id(reader)]
+            cache[reader] = sorted(ids)
+        return cache[reader]
 
 
 def _ranges(q: Any) -> Any:
