@@ -38,6 +38,13 @@ def _open_problem(err: OSError, shown: str, what: str) -> Problem:
     return problem(shown, 1, 1, "KB003", f"cannot read {what}: {err.strerror}")
 
 
+def _is_link(name: str, dir_fd: int) -> bool:
+    try:
+        return stat.S_ISLNK(os.lstat(name, dir_fd=dir_fd).st_mode)
+    except OSError:
+        return False
+
+
 def open_folder(root: Path, relative: Path) -> tuple[int | None, list[Problem]]:
     """Open ``root/relative`` as a folder without following a link on the way.
 
@@ -57,6 +64,9 @@ def open_folder(root: Path, relative: Path) -> tuple[int | None, list[Problem]]:
         except FileNotFoundError:
             inner, found = None, []
         except OSError as err:
+            # Linux reports a link opened with O_DIRECTORY | O_NOFOLLOW as "not a directory".
+            if err.errno == errno.ENOTDIR and _is_link(part, fd):
+                err.errno = errno.ELOOP
             inner, found = None, [_open_problem(err, "/".join(relative.parts[:depth]), "folder")]
         os.close(fd)
         if inner is None:
@@ -78,7 +88,7 @@ def read_bytes_at(dir_fd: int | None, name: str, shown: str, max_bytes: int) -> 
         if not stat.S_ISREG(info.st_mode):
             return None, [problem(shown, 1, 1, "KB005", f"not a regular file but {_kind(info.st_mode)}", "commit a plain file")]
         if info.st_size > max_bytes:
-            return None, [_too_large(shown, info.st_size, max_bytes)]
+            return None, [_too_large(shown, f"{info.st_size:,} bytes", max_bytes)]
         chunks: list[bytes] = []
         size = 0
         while size <= max_bytes:  # a file growing while it is read is still cut at the limit
@@ -91,13 +101,13 @@ def read_bytes_at(dir_fd: int | None, name: str, shown: str, max_bytes: int) -> 
         return None, [problem(shown, 1, 1, "KB003", f"cannot read file: {err.strerror}")]
     finally:
         os.close(fd)
-    if size > max_bytes:
-        return None, [_too_large(shown, size, max_bytes)]
+    if size > max_bytes:  # grew after fstat, or a file system that reports no size
+        return None, [_too_large(shown, f"more than {max_bytes:,} bytes", max_bytes)]
     return b"".join(chunks), []
 
 
-def _too_large(shown: str, size: int, max_bytes: int) -> Problem:
-    return problem(shown, 1, 1, "KB006", f"file is larger than {max_bytes:,} bytes ({size:,} or more)", "split it, or shorten it")
+def _too_large(shown: str, size: str, max_bytes: int) -> Problem:
+    return problem(shown, 1, 1, "KB006", f"file holds {size} (at most {max_bytes:,})", "split it, or shorten it")
 
 
 def read_text(path: Path, shown: str, max_bytes: int, *, dir_fd: int | None = None) -> tuple[str | None, list[Problem]]:
