@@ -19,7 +19,6 @@ from conftest import FIXTURES, REPO, check_golden
 from litkb import limits, urls
 from litkb.bibtex import parse_bibtex, resolve_value
 from litkb.link import build_kb
-from litkb.problems import format_problems
 from litkb.site import render_pages
 from litkb.yamlload import compose_yaml, depth_bound
 
