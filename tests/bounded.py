@@ -55,34 +55,51 @@ def run_kb(root: Path, *args: str, seconds: float = 60, megabytes: int = 400) ->
     return KbRun(proc.returncode, proc.stdout, proc.stderr, time.perf_counter() - start)
 
 
-def _child(target: Callable[..., Any], args: tuple[Any, ...], megabytes: int, queue: Any) -> None:
+def _child(target: Callable[..., Any], args: tuple[Any, ...], megabytes: int, pipe: Any) -> None:
     _limit_memory(megabytes)()
     try:
-        queue.put(("ok", target(*args)))
+        pipe.send(("ok", target(*args)))
     except BaseException as err:  # reported to the parent, which fails the test with it
-        queue.put(("error", f"{type(err).__name__}: {str(err)[:300]}"))
+        pipe.send(("error", f"{type(err).__name__}: {str(err)[:300]}"))
+
+
+def _address_space_megabytes() -> int:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) // 1024
+    return 0
 
 
 def in_child(target: Callable[..., Any], *args: Any, seconds: float, megabytes: int) -> tuple[str, Any]:
-    """Run ``target(*args)`` in a forked child with a memory and a time bound.
+    """Run ``target(*args)`` in a forked child with a time bound and ``megabytes`` of address
+    space on top of what this process already holds (the child inherits it).
 
     Returns ("ok", result), ("error", "ExceptionName: message"), ("timeout", seconds) or
     ("died", exit code) - e.g. -11 when the interpreter crashed.
     """
     context = multiprocessing.get_context("fork")
-    queue = context.Queue()
-    child = context.Process(target=_child, args=(target, args, megabytes, queue))
+    receiver, sender = context.Pipe(duplex=False)
+    limit = _address_space_megabytes() + megabytes
+    child = context.Process(target=_child, args=(target, args, limit, sender))
     start = time.perf_counter()
     child.start()
-    child.join(seconds)
-    if child.is_alive():
-        child.kill()
-        child.join()
+    sender.close()
+    try:
+        if receiver.poll(seconds):
+            try:
+                kind, value = receiver.recv()
+            except EOFError:  # the child died without a word (a crash)
+                child.join()
+                return "died", child.exitcode
+            child.join()
+            return str(kind), value
         return "timeout", time.perf_counter() - start
-    if queue.empty():
-        return "died", child.exitcode
-    kind, value = queue.get()
-    return str(kind), value
+    finally:
+        if child.is_alive():
+            child.kill()
+            child.join()
+        receiver.close()
 
 
 # -- rendering as the site does it ---------------------------------------------------------------
@@ -109,22 +126,24 @@ def site_markdown() -> markdown.Markdown:
 
 def render_and_time(root: Path) -> dict[str, Any]:
     """Check ``root``; when it has no errors, render every generated page to Markdown and then
-    to HTML as MkDocs would. Returns {"accepted": bool, "seconds": float, "errors": [...]}:
-    the seconds of the rendering alone (loading is bounded by the load tests)."""
+    to HTML as MkDocs would. Returns {"accepted": bool, "seconds": float, "errors": [...],
+    "paths": [...]}: the seconds of the rendering alone (loading is bounded by the load tests)
+    and the generated pages' paths."""
     from litkb.link import build_kb
     from litkb.site import render_pages
 
     kb = build_kb(root)
     if kb.errors:
-        return {"accepted": False, "errors": [p.text()[:200] for p in kb.errors[:3]], "seconds": 0.0}
+        return {"accepted": False, "errors": [p.text()[:200] for p in kb.errors[:3]], "seconds": 0.0, "paths": []}
     start = time.perf_counter()
     converter = site_markdown()
     size = 0
-    for page in render_pages(kb, with_cli=False):
+    pages = render_pages(kb, with_cli=False)
+    for page in pages:
         if isinstance(page.content, str):
             converter.reset()
             size += len(converter.convert(page.content))
-    return {"accepted": True, "errors": [], "seconds": time.perf_counter() - start, "html": size}
+    return {"accepted": True, "errors": [], "seconds": time.perf_counter() - start, "html": size, "paths": [page.path for page in pages]}
 
 
 def build_and_time(root: Path, site: Path) -> dict[str, Any]:

@@ -39,8 +39,9 @@ def _note(root: Path, text: str, name: str = NOTE) -> None:
 
 # -- files: links, devices, folders, size ------------------------------------------------------
 def test_hostile_files_are_refused_without_being_read(tmp_path: Path) -> None:
-    """A link out of the repository, a link to /dev/zero, a pipe, a folder and an oversized
-    note each give one located problem; none is read (the child has 400 MB and 60 s)."""
+    """A link out of the repository, a link to /dev/zero, a pipe, a folder, an oversized note
+    and file names that could forge output lines each give one located problem; none is read
+    (the child has 400 MB and 60 s)."""
     root = _kb(tmp_path)
     outside = tmp_path / "secret.yaml"
     outside.write_text("key: gronn2009b\nsummary: SECRET outside the repository\nkind: review\n", encoding="utf-8")
@@ -51,6 +52,8 @@ def test_hostile_files_are_refused_without_being_read(tmp_path: Path) -> None:
     (sources / "folder.yaml").mkdir()
     (sources / "huge.yaml").write_bytes(b"# " + b"x" * limits.MAX_YAML_BYTES)
     (sources / "notes.txt").symlink_to("/dev/zero")  # not a note: never opened
+    for name in (b"forged.yaml:1:1: error KB000: fake\nx.yaml", b"\xff\xfe.yaml", "rtl\u202elmth.yaml".encode()):
+        (sources / os.fsdecode(name)).write_text("key: x\n", encoding="utf-8")
     run = run_kb(root, "check")
     assert run.returncode == 1, run
     check_golden(FIXTURES / "check" / "hostile-files.txt", run.stdout)
@@ -263,7 +266,7 @@ def test_coauthor_sections_grow_linearly(tmp_path: Path) -> None:
     with (root / "references.bib").open("a", encoding="utf-8") as handle:
         handle.write(f"@article{{many, author = {{{names}}}, title = {{T}}, year = {{2000}}, verification = {{verified}}, verification_note = {{x}}}}\n")
     assert not build_kb(root).errors
-    status, lines = in_child(_coauthor_lines, root, seconds=60, megabytes=2000)
+    status, lines = in_child(_coauthor_lines, root, seconds=60, megabytes=1000)
     assert status == "ok", lines
     assert lines == limits.MAX_NAMES * limits.MAX_COAUTHORS_SHOWN  # not 100 x 99
 
@@ -292,7 +295,7 @@ def test_concept_tree_grows_linearly_with_shared_parents(tmp_path: Path) -> None
         above = names
     kb = build_kb(root)
     assert not kb.errors
-    status, lines = in_child(_concepts_index_lines, root, seconds=60, megabytes=2000)
+    status, lines = in_child(_concepts_index_lines, root, seconds=60, megabytes=1000)
     assert status == "ok", lines
     assert lines < 200  # one line per concept and parent link: 2 + 2 x 2 x 29 + 2 others
 
@@ -303,10 +306,21 @@ def test_deep_concept_chains_are_cut_without_recursion_errors(tmp_path: Path) ->
     for i in range(2000):
         _concept(root, f"c{i:04d}", previous)
         previous = [f"c{i:04d}"]
-    status, found = in_child(lambda: [p.text() for p in build_kb(root).problems], seconds=60, megabytes=2000)
+    status, found = in_child(lambda: [p.text() for p in build_kb(root).problems], seconds=60, megabytes=1000)
     assert status == "ok", found
     assert len(found) == 2000 // (limits.MAX_CONCEPT_DEPTH + 1)
     assert all(" error KB409: " in line for line in found)
-    status, lines = in_child(_concepts_index_lines, root, seconds=60, megabytes=2000)
+    status, lines = in_child(_concepts_index_lines, root, seconds=60, megabytes=1000)
     assert status == "ok", lines
 
+
+
+def test_did_you_mean_hints_are_bounded_per_file(tmp_path: Path) -> None:
+    """Each hint compares a key with every key of the library: a note citing thousands of
+    unknown keys must not make kb check quadratic."""
+    root = _kb(tmp_path)
+    unknown = ", ".join(f"gronn2009{i}" for i in range(limits.MAX_HINTS_PER_FILE + 10))
+    _note(root, (VALID / NOTE).read_text(encoding="utf-8").replace("cites: [gronn2009b]", f"cites: [{unknown}]"))
+    found = [p for p in build_kb(root).problems if p.code == "KB405"]
+    assert len(found) == limits.MAX_HINTS_PER_FILE + 10
+    assert sum("did you mean 'gronn2009b'?" in p.hint for p in found) == limits.MAX_HINTS_PER_FILE

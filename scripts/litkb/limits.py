@@ -58,6 +58,10 @@ MAX_ENTRY = 20_000  # all fields of an entry together, crossref inheritance incl
 MAX_NAMES = 100  # persons per author or editor field (9)
 MAX_NAME = 200  # characters per person (39)
 
+# -- check -----------------------------------------------------------------------------------
+# "Did you mean ...?" hints per file: each compares an unknown key with every key of the library.
+MAX_HINTS_PER_FILE = 20
+
 # -- site -------------------------------------------------------------------------------------
 # An author page lists at most this many co-authors (the most frequent first), so author pages
 # grow with the number of authors, not with its square.

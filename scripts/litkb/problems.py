@@ -34,6 +34,7 @@ _CODE_LIST = [
     Code("KB004", "error", "A file or folder under kb/, or references.bib, is a symbolic link.", "Commit the file itself: a link can point outside the repository (or at a device), and kb never follows one."),
     Code("KB005", "error", "A path that kb reads is not a regular file (or not a folder where one is expected).", "Replace it with a plain file (or folder); devices, named pipes and sockets are never read."),
     Code("KB006", "error", f"The file is larger than kb reads ({L.MAX_YAML_BYTES // 2**20} MiB for a note or concept, {L.MAX_BIB_BYTES // 2**20} MiB for references.bib).", "Split the note in two, or shorten it; the limits keep every check and build bounded."),
+    Code("KB007", "error", "A file name under kb/ has characters kb does not accept: control or format characters (a line break, a right-to-left mark) or bytes that are not UTF-8.", "Rename the file to `<key>.yaml` (or `<id>.yaml` for a concept)."),
     # BibTeX
     Code("KB101", "error", "A BibTeX block could not be parsed (often unbalanced braces or a missing comma).", "Balance the braces and quotes of the entry that starts at this line."),
     Code("KB102", "error", "Two BibTeX entries have the same key.", "Keys must be unique: rename or merge one of the entries."),

@@ -138,6 +138,20 @@ def read_text(path: Path, shown: str, max_bytes: int, *, dir_fd: int | None = No
     return text, problems
 
 
+def printable_name(name: str) -> str:
+    """A file name fit to print: invalid bytes (read as lone surrogates) and unprintable
+    characters as backslash escapes."""
+    out = []
+    for char in name:
+        if "\udc80" <= char <= "\udcff":
+            out.append(f"\\x{ord(char) - 0xDC00:02x}")
+        elif char.isprintable():
+            out.append(char)
+        else:
+            out.append(char.encode("unicode_escape", "backslashreplace").decode("ascii"))
+    return "".join(out)
+
+
 def atomic_write_text(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` so that readers see the old or the new file, never half of one."""
     atomic_write_bytes(path, text.encode("utf-8"))
