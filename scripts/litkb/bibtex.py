@@ -36,8 +36,12 @@ VERBATIM_FIELDS = {"doi", "url", "isbn", "issn", "eprint", "file", "verification
 _ESCAPED_SPECIAL = re.compile(r"\\([&%_#$])")
 # biblatex inheritance: fields a child takes from its crossref parent under another name.
 _INHERIT_AS = {"title": "booktitle", "subtitle": "booksubtitle", "titleaddon": "booktitleaddon"}
-# A parent's own identity and provenance describe the parent, not the child.
-_NOT_INHERITED = {"crossref", "ids", "verification", "verification_note", "unconfirmed", "doubt", "cited_context", "doi", "isbn", "pages", "note"}
+# A parent's own identity, provenance and description (its abstract, keywords, attached file)
+# describe the parent, not the child.
+_NOT_INHERITED = {"crossref", "ids", "verification", "verification_note", "unconfirmed", "doubt", "cited_context", "doi", "isbn", "pages", "note",
+                  "abstract", "annotation", "annote", "keywords", "file"}
+# Free text, which may be long; every other field (names, publisher, volume ...) is short.
+_FREE_TEXT_FIELDS = {"abstract", "annotation", "annote", "note", "addendum", "keywords", "file", "verification_note", "unconfirmed", "doubt", "cited_context"}
 
 
 @dataclass(frozen=True)
@@ -115,10 +119,13 @@ def parse_bibtex(text: str, shown: str, problems: list[Problem] | None = None) -
     entries: dict[str, BibEntry] = {}
     for key, (entry, values, lines) in raw_entries.items():
         inherited = _inherit_crossref(key, values, lines, raw_entries, shown, problems)
+        # Every child shows what it inherits on its own page: a parent's size must not be
+        # multiplied by thousands of two-line children.
+        from_parent = sum(len(values[name]) for name in inherited)
         total = sum(len(v) for v in values.values())
-        if total > L.MAX_ENTRY:
-            what = " with the fields it inherits through crossref" if inherited else ""
-            problems.append(problem(shown, (entry.start_line or 0) + 1, 1, "KB114", f"entry '{key}' holds {total:,} characters of field values{what} (at most {L.MAX_ENTRY:,})", "remove fields the library does not need"))
+        if from_parent > L.MAX_INHERITED or total > L.MAX_ENTRY:
+            what = f"inherits {from_parent:,} characters through crossref (at most {L.MAX_INHERITED:,})" if from_parent > L.MAX_INHERITED else f"holds {total:,} characters of field values (at most {L.MAX_ENTRY:,})"
+            problems.append(problem(shown, (entry.start_line or 0) + 1, 1, "KB114", f"entry '{key}' {what}", "remove fields the library does not need"))
             continue
         entries[key] = _finish_entry(entry, values, lines, inherited, shown, problems)
     return BibLibrary(entries, shown), problems
@@ -170,7 +177,7 @@ def _check_value(key: str, name: str, value: str, line: int, shown: str) -> Prob
         if len(longest) > L.MAX_NAME:
             return problem(shown, line, 1, "KB113", f"a name in field '{name}' of '{key}' is {len(longest):,} characters long (at most {L.MAX_NAME})", "check the 'and' between names")
         return None
-    limit = L.MAX_TITLE if name == "title" else L.MAX_FIELD
+    limit = L.MAX_TITLE if name == "title" else L.MAX_TEXT_FIELD if name in _FREE_TEXT_FIELDS else L.MAX_FIELD
     if len(value) > limit:
         return problem(shown, line, 1, "KB112", f"field '{name}' of '{key}' is {len(value):,} characters long (at most {limit:,})", "shorten it")
     return None

@@ -51,10 +51,14 @@ MAX_ALIASES = 50  # (6)
 MAX_RELATIONS = 50  # broader, related and alternative_to per concept (10)
 
 # -- BibTeX ------------------------------------------------------------------------------------
+# Values count after @string expansion. Printed fields are shown in every reference, free text
+# (an abstract, a note, how the entry was verified) once on the work's page.
 MAX_TITLE = 500  # (128); a title is shown wherever the work is listed
-MAX_FIELD = 5_000  # any other field after @string expansion (434; room for an abstract)
+MAX_FIELD = 1_000  # publisher, journal, volume ... (192)
+MAX_TEXT_FIELD = 5_000  # abstract, annotation, note, keywords, verification_note, doubt ... (434)
 MAX_FIELDS = 100  # fields per entry (15)
 MAX_ENTRY = 20_000  # all fields of an entry together, crossref inheritance included
+MAX_INHERITED = 2_000  # characters a crossref child takes from its parent (about 300)
 MAX_NAMES = 100  # persons per author or editor field (9)
 MAX_NAME = 200  # characters per person (39)
 

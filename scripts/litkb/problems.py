@@ -47,9 +47,9 @@ _CODE_LIST = [
     Code("KB109", "warning", "A BibTeX entry does not record how its metadata was verified.", "Add `verification = {verified|partial|unverified|unknown}` and a `verification_note` saying where it was checked."),
     Code("KB110", "error", "`verification` has a value that is not allowed.", "Use one of verified, partial, unverified, unknown."),
     Code("KB111", "error", f"A key is longer than {L.MAX_KEY_LENGTH} characters (keys become file names and URLs).", "Use a shorter key, e.g. author, year and a word of the title."),
-    Code("KB112", "error", f"A field value is too long ({L.MAX_TITLE:,} characters for a title, {L.MAX_FIELD:,} for other fields, after @string expansion).", "Shorten the value; the entry is left out of the library until it fits."),
+    Code("KB112", "error", f"A field value is too long after @string expansion ({L.MAX_TITLE:,} characters for a title, {L.MAX_TEXT_FIELD:,} for free text such as an abstract or note, {L.MAX_FIELD:,} for other fields).", "Shorten the value; the entry is left out of the library until it fits."),
     Code("KB113", "error", f"An author or editor field names more than {L.MAX_NAMES} persons, or one name is longer than {L.MAX_NAME} characters.", "List the first authors and end with `and others`, or fix the name."),
-    Code("KB114", "error", f"An entry has more than {L.MAX_FIELDS} fields, or more than {L.MAX_ENTRY:,} characters of field values (inherited `crossref` fields included).", "Remove fields the library does not need (an abstract, keywords, file links)."),
+    Code("KB114", "error", f"An entry has more than {L.MAX_FIELDS} fields or {L.MAX_ENTRY:,} characters of field values, or takes more than {L.MAX_INHERITED:,} characters from its `crossref` parent.", "Remove fields the library does not need (an abstract, keywords, file links)."),
     # YAML syntax
     Code("KB201", "error", "YAML syntax error.", "Fix the syntax at the place shown (indentation, a missing colon, an unclosed quote)."),
     Code("KB202", "error", "A tab character is used for indentation.", "YAML indents with spaces only: replace the tab by spaces."),
