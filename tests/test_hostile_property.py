@@ -105,10 +105,11 @@ def entries(draw: st.DrawFn, key: str) -> str:
     names = [draw(st.sampled_from(NAMES)) if i < 3 else f"Person{i}, {draw(st.sampled_from(['A.', '#', 'É.']))}" for i in range(count)]
     # A value must not end in a backslash: "\}" would escape the closing brace.
     title = draw(_text(L.MAX_TITLE - 1, over, line_breaks=False)) + "."
-    note = draw(_text(L.MAX_FIELD - 1, over, line_breaks=False)) + "."
+    publisher = draw(_text(L.MAX_FIELD - 1, over, line_breaks=False)) + "."
+    note = draw(_text(L.MAX_TEXT_FIELD - 1, over, line_breaks=False)) + "."
     return (
         f"\n@book{{{key},\n  author = {{{' and '.join(names)}}},\n  title = {{{title}}},\n"
-        f"  publisher = {{{note[:200].rstrip(chr(92))}}},\n  url = {{javascript:{note[:40].rstrip(chr(92))}}},\n  year = {{2000}},\n"
+        f"  publisher = {{{publisher}}},\n  url = {{javascript:{note[:40].rstrip(chr(92))}}},\n  year = {{2000}},\n"
         f"  verification = {{verified}},\n  verification_note = {{{note}}},\n}}\n"
     )
 
