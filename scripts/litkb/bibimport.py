@@ -24,6 +24,7 @@ from bibtexparser.library import Library
 from .bibtex import MONTH_MACROS, BibEntry, parse_bibtex, resolve_value
 from .latex import fold
 from .problems import Problem
+from .urls import RESERVED_PAGE_NAMES, page_slug
 
 # The field order of references.bib (scripts/make_references_from_tsv.py), extended with the fields
 # reference managers export; a field not listed goes after ``note``, alphabetically, and the
@@ -46,7 +47,7 @@ _ORDER_INDEX = {name: i for i, name in enumerate(FIELD_ORDER)}
 _SAFE_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:+-]*")  # always with fullmatch: '$' would let a final newline through
 _SAFE_NAME = re.compile(r"[a-z][a-z0-9_.:+-]*")  # entry types and field names
 # Problems of the export that make an entry unusable (kb check would fail on it).
-_REFUSING_CODES = {"KB103", "KB104", "KB105", "KB110"}
+_REFUSING_CODES = {"KB103", "KB104", "KB105", "KB107", "KB110", "KB111", "KB112", "KB113", "KB114"}
 
 
 @dataclass(frozen=True)
@@ -329,17 +330,19 @@ class _Importer:
         self.existing_raw = {e.key: e for e in raw_existing}
         self.keys = {k.casefold() for k in entries}
         self.parents = set(self.keys)  # keys a crossref may name
+        self.pages = {page_slug(k).casefold() for k in entries}  # source pages taken (see bibtex.without_page_clashes)
         self.problems = problems
         self.export_name = export_name
         self.new: list[RawEntry] = []
 
     def decide(self, raw: RawEntry, entry: BibEntry | None) -> Outcome:
         """The outcome of one exported entry; an added entry goes to ``self.new``."""
-        if entry is None or not _SAFE_KEY.fullmatch(raw.key) or ".." in raw.key:
-            return Outcome(raw.key, raw.line, "refused", "key has characters unsafe in a file name or URL (use letters, digits, _ - . : only)")
+        # The loader's own refusal first (over a limit, no title, ...): its message says why.
         own = [p for p in self.problems if raw.line <= p.line <= raw.end_line and p.code in _REFUSING_CODES]
         if own:
             return Outcome(raw.key, raw.line, "refused", f"{own[0].code}: {own[0].message}")
+        if entry is None or not _SAFE_KEY.fullmatch(raw.key) or ".." in raw.key:
+            return Outcome(raw.key, raw.line, "refused", "key has characters unsafe in a file name or URL (use letters, digits, _ - . : only)")
         found = self.index.find(entry)
         if found:
             key, why = found
@@ -355,6 +358,9 @@ class _Importer:
             if previous is not None and _same_entry(previous, kept):
                 return Outcome(raw.key, raw.line, "duplicate", "already in references.bib (same entry)")
             return Outcome(raw.key, raw.line, "refused", f"key {raw.key} is already used by a different entry; change the key in {self.export_name}")
+        page = page_slug(raw.key).casefold()
+        if page in RESERVED_PAGE_NAMES or page in self.pages:
+            return Outcome(raw.key, raw.line, "refused", f"KB408: key '{raw.key}' would get the same page as another entry or a page of the site (sources/{page_slug(raw.key)}/)")
         parent = entry.fields.get("crossref")
         if parent and parent.casefold() not in self.parents:
             return Outcome(raw.key, raw.line, "refused", f"crossref {parent} is neither in references.bib nor in {self.export_name}")
@@ -369,6 +375,7 @@ class _Importer:
             return Outcome(raw.key, raw.line, "refused", unsafe)
         self.new.append(candidate)
         self.keys.add(raw.key.casefold())
+        self.pages.add(page_slug(raw.key).casefold())
         self.index.add(raw.key, entry)
         return Outcome(raw.key, raw.line, "added", dropped=dropped)
 
