@@ -47,7 +47,7 @@ _ORDER_INDEX = {name: i for i, name in enumerate(FIELD_ORDER)}
 _SAFE_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:+-]*")  # always with fullmatch: '$' would let a final newline through
 _SAFE_NAME = re.compile(r"[a-z][a-z0-9_.:+-]*")  # entry types and field names
 # Problems of the export that make an entry unusable (kb check would fail on it).
-_REFUSING_CODES = {"KB103", "KB104", "KB105", "KB107", "KB110", "KB111", "KB112", "KB113", "KB114"}
+_REFUSING_CODES = {"KB103", "KB104", "KB105", "KB110", "KB111", "KB112", "KB113", "KB114"}
 
 
 @dataclass(frozen=True)
