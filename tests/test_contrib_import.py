@@ -146,6 +146,29 @@ def test_unusable_entries_are_refused(kb_copy: Path, tmp_path: Path) -> None:
     ]
 
 
+
+def test_entries_the_site_cannot_publish_are_refused(kb_copy: Path, tmp_path: Path) -> None:
+    """What `kb check` would refuse (a reserved page, two keys with one page, a key over the
+    length limit) is refused at import, with the loader's own reason."""
+    long_key = "k" * 101
+    export = tmp_path / "pages.bib"
+    export.write_text(
+        "@article{index,\n  author = {Doe, Jane},\n  title = {A},\n  year = {2001},\n}\n\n"
+        "@article{doe:2002,\n  author = {Doe, Jane},\n  title = {B},\n  year = {2002},\n}\n\n"
+        "@article{doe-2002,\n  author = {Roe, Rick},\n  title = {C},\n  year = {2002},\n}\n\n"
+        f"@article{{{long_key},\n  author = {{Doe, Jane}},\n  title = {{D}},\n  year = {{2003}},\n}}\n",
+        encoding="utf-8",
+    )
+    code, out = run(kb_copy, "import", str(export))
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0].startswith("refused index (pages.bib:1): KB408: key 'index' would get the same page")
+    assert lines[1] == "added doe:2002"
+    assert lines[2].startswith("refused doe-2002 (pages.bib:13): KB408:")
+    assert lines[3].startswith(f"refused {long_key} (pages.bib:19): KB111:")
+    assert lines[-1] == "pages.bib: 1 added, 0 duplicate(s) skipped, 3 refused"
+    assert run(kb_copy, "check")[0] == 0
+
 def test_unreadable_export_is_one_line(kb_copy: Path, tmp_path: Path) -> None:
     export = tmp_path / "latin1.bib"
     export.write_bytes("@book{x, title = {Å}, year = 2000}".encode("latin-1"))

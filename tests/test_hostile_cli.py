@@ -301,17 +301,17 @@ def test_github_annotations_cannot_inject_workflow_commands(tmp_path: Path) -> N
     (root / "kb" / "sources" / name).write_text("key: x\n", encoding="utf-8")
     code, out = run(root, "check", "--format", "github")
     assert code == 1
-    escaped = "kb/sources/x%0A%3A%3Aerror file=evil.yaml%3A%3Aforged%0A%3A%3Astop-commands%3A%3Atoken%2Ca%3Ab%25.yaml"
+    # The loader refuses a file name with control characters (KB007) and shows it with the
+    # control characters as escapes; the GitHub format then escapes the property's ':' ',' '%'.
+    escaped = "kb/sources/x\\n%3A%3Aerror file=evil.yaml%3A%3Aforged\\n%3A%3Astop-commands%3A%3Atoken%2Ca%3Ab%25.yaml"
     assert out.splitlines() == [
-        f"::error file={escaped},line=1,col=1,title=KB303::'kind' is missing",
-        f"::error file={escaped},line=1,col=1,title=KB303::'summary' is missing",
-        f"::error file={escaped},line=1,col=6,title=KB401::key 'x' is not in references.bib (add the entry with kb import)",
-        f"::error file={escaped},line=1,col=6,title=KB402::key 'x' differs from the file name "
-        "'x%0A::error file=evil.yaml::forged%0A::stop-commands::token,a:b%25.yaml' (rename the file to 'x.yaml')",
+        f"::error file={escaped},line=1,col=1,title=KB007::file name has characters that are not allowed "
+        "(control, format or invalid bytes) (rename the file to <key>.yaml)",
     ]
+    assert all(line.startswith("::error file=kb/sources/") for line in out.splitlines())
     # The text format keeps each problem on one line too, with the control characters visible.
     code, out = run(root, "check")
-    assert "kb/sources/x\\n::error file=evil.yaml::forged\\n::stop-commands::token,a:b%.yaml:1:1: error KB303: 'kind' is missing" in out.splitlines()
+    assert "kb/sources/x\\n::error file=evil.yaml::forged\\n::stop-commands::token,a:b%.yaml:1:1: error KB007: file name has characters that are not allowed (control, format or invalid bytes) (rename the file to <key>.yaml)" in out.splitlines()
 
 
 def test_github_escapes_follow_the_runner() -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..core.problems import Problem
 from ..core.text import fold
+from ..core.urls import RESERVED_PAGE_NAMES, page_slug
 from ..core.vocabulary import PROVENANCE_FIELDS, is_safe_key
 from ..load.bibraw import RawEntry, read_blocks, read_raw
 from ..load.bibtex import BibEntry, parse_bibtex
@@ -44,7 +45,7 @@ DROPPED_FIELDS = frozenset({
 _ORDER_INDEX = {name: i for i, name in enumerate(FIELD_ORDER)}
 _SAFE_NAME = re.compile(r"[a-z][a-z0-9_.:+-]*")  # entry types and field names; always with fullmatch
 # Problems of the export that make an entry unusable (kb check would fail on it).
-_REFUSING_CODES = {"KB103", "KB104", "KB105", "KB110"}
+_REFUSING_CODES = {"KB103", "KB104", "KB105", "KB110", "KB111", "KB112", "KB113", "KB114"}
 
 
 @dataclass(frozen=True)
@@ -290,17 +291,19 @@ class _Importer:
         self.existing_raw = {e.key: e for e in raw_existing}
         self.keys = {k.casefold() for k in entries}
         self.parents = set(self.keys)  # keys a crossref may name
+        self.pages = {page_slug(k).casefold() for k in entries}  # source pages taken (see bibtex.without_page_clashes)
         self.problems = problems
         self.export_name = export_name
         self.new: list[RawEntry] = []
 
     def decide(self, raw: RawEntry, entry: BibEntry | None) -> Outcome:
         """The outcome of one exported entry; an added entry goes to ``self.new``."""
-        if entry is None or not is_safe_key(raw.key):
-            return Outcome(raw.key, raw.line, "refused", "key has characters unsafe in a file name or URL (use letters, digits, _ - . : only)")
+        # The loader's own refusal first (over a limit, no title, ...): its message says why.
         own = [p for p in self.problems if raw.line <= p.line <= raw.end_line and p.code in _REFUSING_CODES]
         if own:
             return Outcome(raw.key, raw.line, "refused", f"{own[0].code}: {own[0].message}")
+        if entry is None or not is_safe_key(raw.key):
+            return Outcome(raw.key, raw.line, "refused", "key has characters unsafe in a file name or URL (use letters, digits, _ - . : only)")
         found = self.index.find(entry)
         if found:
             key, why = found
@@ -316,6 +319,9 @@ class _Importer:
             if previous is not None and _same_entry(previous, kept):
                 return Outcome(raw.key, raw.line, "duplicate", "already in references.bib (same entry)")
             return Outcome(raw.key, raw.line, "refused", f"key {raw.key} is already used by a different entry; change the key in {self.export_name}")
+        page = page_slug(raw.key).casefold()
+        if page in RESERVED_PAGE_NAMES or page in self.pages:
+            return Outcome(raw.key, raw.line, "refused", f"KB408: key '{raw.key}' would get the same page as another entry or a page of the site (sources/{page_slug(raw.key)}/)")
         parent = entry.fields.get("crossref")
         if parent and parent.casefold() not in self.parents:
             return Outcome(raw.key, raw.line, "refused", f"crossref {parent} is neither in references.bib nor in {self.export_name}")
@@ -330,6 +336,7 @@ class _Importer:
             return Outcome(raw.key, raw.line, "refused", unsafe)
         self.new.append(candidate)
         self.keys.add(raw.key.casefold())
+        self.pages.add(page_slug(raw.key).casefold())
         self.index.add(raw.key, entry)
         return Outcome(raw.key, raw.line, "added", dropped=dropped)
 

@@ -1,5 +1,5 @@
-"""Reading text files once (with located UTF-8 errors), writing files atomically, and keeping
-generated files (``make docs``) up to date."""
+"""Writing files atomically, and keeping generated files (``make docs``) up to date. (Reading
+input files safely is the load stage's: :mod:`litkb.load.textio`.)"""
 
 from __future__ import annotations
 
@@ -8,37 +8,6 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-
-from .problems import Problem, problem
-
-
-def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
-    """Read ``path`` as UTF-8. Returns (text or None, problems).
-
-    Invalid bytes are reported at their line and column and replaced by U+FFFD so that the rest
-    of the file can still be checked; an empty (or whitespace-only) file is reported and gives None.
-    """
-    try:
-        raw = path.read_bytes()
-    except OSError as err:
-        return None, [problem(shown, 1, 1, "KB003", f"cannot read file: {err.strerror}")]
-    problems: list[Problem] = []
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        before = raw[: err.start]
-        line = before.count(b"\n") + 1
-        column = len(before) - (before.rfind(b"\n") + 1) + 1
-        problems.append(
-            problem(shown, line, column, "KB001", f"invalid UTF-8 byte 0x{raw[err.start]:02x}", "re-save the file as UTF-8")
-        )
-        text = raw.decode("utf-8", errors="replace")
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    if not text.strip():
-        problems.append(problem(shown, 1, 1, "KB002", "file is empty"))
-        return None, problems
-    return text, problems
 
 
 def atomic_write_text(path: Path, text: str) -> None:

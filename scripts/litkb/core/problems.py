@@ -12,6 +12,8 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Literal
 
+from . import limits as L
+
 Severity = Literal["error", "warning"]
 
 
@@ -30,6 +32,10 @@ _CODE_LIST = [
     Code("KB001", "error", "The file is not valid UTF-8.", "Re-save the file as UTF-8 (the message gives the first bad byte)."),
     Code("KB002", "error", "The file is empty.", "Add content, or delete the file."),
     Code("KB003", "error", "The file or folder cannot be read.", "Check that it exists and is readable; `kb --root DIR` must name a folder with references.bib and kb/."),
+    Code("KB004", "error", "A file or folder under kb/, or references.bib, is a symbolic link.", "Commit the file itself: a link can point outside the repository (or at a device), and kb never follows one."),
+    Code("KB005", "error", "A path that kb reads is not a regular file (or not a folder where one is expected).", "Replace it with a plain file (or folder); devices, named pipes and sockets are never read."),
+    Code("KB006", "error", f"The file is larger than kb reads ({L.MAX_YAML_BYTES // 2**20} MiB for a note or concept, {L.MAX_BIB_BYTES // 2**20} MiB for references.bib).", "Split the note in two, or shorten it; the limits keep every check and build bounded."),
+    Code("KB007", "error", "A file name under kb/ has characters kb does not accept: control or format characters (a line break, a right-to-left mark) or bytes that are not UTF-8.", "Rename the file to `<key>.yaml` (or `<id>.yaml` for a concept)."),
     # BibTeX
     Code("KB101", "error", "A BibTeX block could not be parsed (often unbalanced braces or a missing comma).", "Balance the braces and quotes of the entry that starts at this line."),
     Code("KB102", "error", "Two BibTeX entries have the same key.", "Keys must be unique: rename or merge one of the entries."),
@@ -41,6 +47,10 @@ _CODE_LIST = [
     Code("KB108", "error", "A field appears twice in one BibTeX entry.", "Keep one of the two fields."),
     Code("KB109", "warning", "A BibTeX entry does not record how its metadata was verified.", "Add `verification = {verified|partial|unverified|unknown}` and a `verification_note` saying where it was checked."),
     Code("KB110", "error", "`verification` has a value that is not allowed.", "Use one of verified, partial, unverified, unknown."),
+    Code("KB111", "error", f"A key is longer than {L.MAX_KEY_LENGTH} characters (keys become file names and URLs).", "Use a shorter key, e.g. author, year and a word of the title."),
+    Code("KB112", "error", f"A field value is too long after @string expansion ({L.MAX_TITLE:,} characters for a title, {L.MAX_TEXT_FIELD:,} for free text such as an abstract or note, {L.MAX_FIELD:,} for other fields).", "Shorten the value; the entry is left out of the library until it fits."),
+    Code("KB113", "error", f"An author or editor field names more than {L.MAX_NAMES} persons, or one name is longer than {L.MAX_NAME} characters.", "List the first authors and end with `and others`, or fix the name."),
+    Code("KB114", "error", f"An entry has more than {L.MAX_FIELDS} fields or {L.MAX_ENTRY:,} characters of field values, or takes more than {L.MAX_INHERITED:,} characters from its `crossref` parent.", "Remove fields the library does not need (an abstract, keywords, file links)."),
     # YAML syntax
     Code("KB201", "error", "YAML syntax error.", "Fix the syntax at the place shown (indentation, a missing colon, an unclosed quote)."),
     Code("KB202", "error", "A tab character is used for indentation.", "YAML indents with spaces only: replace the tab by spaces."),
@@ -48,6 +58,7 @@ _CODE_LIST = [
     Code("KB204", "error", "A YAML tag such as `!!python/object` is not allowed.", "Remove the tag: notes hold plain text, lists and mappings only. Nothing tagged is ever executed."),
     Code("KB205", "error", "YAML anchors and aliases (`&name`, `*name`) are not allowed.", "Write the value out in full; aliases can expand without bound."),
     Code("KB206", "error", "A plain YAML value is read as a boolean, null or date where text is expected.", "Put the value in quotes, e.g. `\"no\"` or `\"2009-01-01\"`."),
+    Code("KB207", "error", f"YAML lists and mappings are nested more than {L.MAX_YAML_DEPTH} levels deep.", "A note needs six levels at most: close the brackets or reduce the indentation."),
     # Schema
     Code("KB301", "error", "A value has the wrong type.", "Use the type the message names (text, list or mapping)."),
     Code("KB302", "error", "Unknown field.", "Check the spelling against the schema (the hint suggests the nearest field) or remove it."),
@@ -55,6 +66,8 @@ _CODE_LIST = [
     Code("KB304", "error", "A value is not one of the allowed values.", "Use one of the values the message lists (the hint suggests the nearest)."),
     Code("KB305", "error", "An id or key has a form that is not allowed.", "Ids are lower-case words joined by hyphens, e.g. `hybrid-leadership`."),
     Code("KB306", "error", "A value is empty.", "Write something, or remove the field."),
+    Code("KB307", "error", f"A text value is longer than its field allows (e.g. {L.MAX_SUMMARY:,} characters for a summary, {L.MAX_CLAIM_TEXT:,} for a claim, {L.MAX_QUOTE:,} for a quote).", "Shorten it: the limits (shown by editors through the note schema) keep every page fast to build."),
+    Code("KB308", "error", f"A list has more items than its field allows (e.g. {L.MAX_CLAIMS:,} claims, {L.MAX_CONCEPTS_PER_CLAIM} concepts per claim).", "Split the note, or drop items; the limit of each list is in the note schema."),
     # Links
     Code("KB401", "error", "The note's key is not in references.bib.", "Add the entry to references.bib (`kb import`) or fix the key."),
     Code("KB402", "error", "The file name differs from the key or id inside it.", "Rename the file to `<key>.yaml`, or fix the key."),
@@ -63,6 +76,8 @@ _CODE_LIST = [
     Code("KB405", "error", "A reference names a BibTeX key that is not in the library.", "Fix the key (the hint suggests the nearest) or add the entry to references.bib."),
     Code("KB406", "error", "The `broader` relations form a cycle.", "Remove one `broader` link so that the hierarchy has a top."),
     Code("KB407", "error", "Two concept files have the same id, or two notes the same key.", "Each concept and each note must exist once."),
+    Code("KB408", "error", "A key or id would get the same page as another one (`a:b` and `a-b`, keys differing only in case) or as a page the site makes itself (`index`, `readme`).", "Rename the key or id; the second one is left out until then."),
+    Code("KB409", "error", f"The `broader` hierarchy is more than {L.MAX_CONCEPT_DEPTH} levels deep.", "Link the concept to a higher-level concept instead: a vocabulary needs a few levels."),
     # Advice
     Code("KB501", "warning", "A claim has no locator.", "Add `locator: \"section: <heading>\"` or `locator: \"p. 12\"` so readers can find the passage."),
     Code("KB502", "warning", "A claim has no verbatim quote.", "Add `quote:` with the exact words of the source."),

@@ -5,6 +5,10 @@ Paths are relative to the site root, with MkDocs' directory URLs ("concepts/hybr
 
 from __future__ import annotations
 
+# Names a key, concept id or person id must not take (compared case-folded): each generated folder
+# has its own "index.md", and MkDocs publishes a "README.md" as the folder's index page too.
+RESERVED_PAGE_NAMES = frozenset({"index", "readme"})
+
 
 def page_slug(key: str) -> str:
     """A BibTeX key as a URL path segment (':' would read as a URL scheme in a relative link)."""

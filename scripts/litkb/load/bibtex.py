@@ -17,10 +17,12 @@ from bibtexparser import model as bibmodel
 from bibtexparser.exceptions import BlockAbortedException
 from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
 
-from ..core.files import read_text
+from ..core import limits as L
 from ..core.problems import Problem, problem
+from ..core.urls import RESERVED_PAGE_NAMES, page_slug
 from ..core.vocabulary import VERBATIM_FIELDS, VERIFICATION_VALUES, is_safe_key
 from .latex import decode_latex
+from .textio import read_text
 
 # bibtexparser logs each failed block itself; we report them as problems instead.
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
@@ -31,8 +33,12 @@ MONTH_MACROS = {m: str(i) for i, m in enumerate(("jan", "feb", "mar", "apr", "ma
 _ESCAPED_SPECIAL = re.compile(r"\\([&%_#$])")
 # biblatex inheritance: fields a child takes from its crossref parent under another name.
 _INHERIT_AS = {"title": "booktitle", "subtitle": "booksubtitle", "titleaddon": "booktitleaddon"}
-# A parent's own identity and provenance describe the parent, not the child.
-_NOT_INHERITED = {"crossref", "ids", "verification", "verification_note", "unconfirmed", "doubt", "cited_context", "doi", "isbn", "pages", "note"}
+# A parent's own identity, provenance and description (its abstract, keywords, attached file)
+# describe the parent, not the child.
+_NOT_INHERITED = {"crossref", "ids", "verification", "verification_note", "unconfirmed", "doubt", "cited_context", "doi", "isbn", "pages", "note",
+                  "abstract", "annotation", "annote", "keywords", "file"}
+# Free text, which may be long; every other field (names, publisher, volume ...) is short.
+_FREE_TEXT_FIELDS = {"abstract", "annotation", "annote", "note", "addendum", "keywords", "file", "verification_note", "unconfirmed", "doubt", "cited_context"}
 
 
 @dataclass(frozen=True)
@@ -68,7 +74,7 @@ class BibLibrary:
 
 def load_bibtex(path: Path, shown: str) -> tuple[BibLibrary, list[Problem]]:
     """Load one .bib file. Returns (library, problems); an unreadable file gives an empty library."""
-    text, problems = read_text(path, shown)
+    text, problems = read_text(path, shown, L.MAX_BIB_BYTES)
     if text is None:
         return BibLibrary({}, shown), problems
     return parse_bibtex(text, shown, problems)
@@ -86,8 +92,11 @@ def parse_bibtex(text: str, shown: str, problems: list[Problem] | None = None) -
     raw_entries: dict[str, tuple[bibmodel.Entry, dict[str, str], dict[str, int]]] = {}
     for entry in library.entries:
         line = (entry.start_line or 0) + 1
-        if not is_safe_key(entry.key):
-            problems.append(problem(shown, line, 1, "KB107", f"key '{entry.key}' has characters unsafe in a file name or URL", "use letters, digits, _ - . : only"))
+        # An entry that breaks a rule here is left out of the library, so that nothing later (the
+        # site, search, exports) ever sees an unsafe key, a clashing page or an oversized value.
+        refused = _check_key(entry.key, line, shown) or _check_size(entry, line, shown)
+        if refused:
+            problems.append(refused)
             continue
         values: dict[str, str] = {}
         lines: dict[str, int] = {}
@@ -98,13 +107,77 @@ def parse_bibtex(text: str, shown: str, problems: list[Problem] | None = None) -
             value, undefined = resolve_value(str(fld.value), macros)
             for macro in undefined:
                 problems.append(problem(shown, fline, 1, "KB105", f"undefined @string macro '{macro}' in field '{name}' of '{entry.key}'", "define it with @string or put the value in braces"))
+            refused = refused or _check_value(entry.key, name, value, fline, shown)
             values[name] = value
+        if refused:
+            problems.append(refused)
+            continue
         raw_entries[entry.key] = (entry, values, lines)
     entries: dict[str, BibEntry] = {}
     for key, (entry, values, lines) in raw_entries.items():
         inherited = _inherit_crossref(key, values, lines, raw_entries, shown, problems)
+        # Every child shows what it inherits on its own page: a parent's size must not be
+        # multiplied by thousands of two-line children.
+        from_parent = sum(len(values[name]) for name in inherited)
+        total = sum(len(v) for v in values.values())
+        if from_parent > L.MAX_INHERITED or total > L.MAX_ENTRY:
+            what = f"inherits {from_parent:,} characters through crossref (at most {L.MAX_INHERITED:,})" if from_parent > L.MAX_INHERITED else f"holds {total:,} characters of field values (at most {L.MAX_ENTRY:,})"
+            problems.append(problem(shown, (entry.start_line or 0) + 1, 1, "KB114", f"entry '{key}' {what}", "remove fields the library does not need"))
+            continue
         entries[key] = _finish_entry(entry, values, lines, inherited, shown, problems)
     return BibLibrary(entries, shown), problems
+
+
+def _check_key(key: str, line: int, shown: str) -> Problem | None:
+    """A key must be safe in a file name and URL, and short enough for one."""
+    if not is_safe_key(key):
+        return problem(shown, line, 1, "KB107", f"key '{key}' has characters unsafe in a file name or URL", "use letters, digits, _ - . : only")
+    if len(key) > L.MAX_KEY_LENGTH:
+        return problem(shown, line, 1, "KB111", f"key '{key[:40]}...' is {len(key)} characters long (at most {L.MAX_KEY_LENGTH})", "use a shorter key")
+    return None
+
+
+def without_page_clashes(entries: dict[str, BibEntry], shown: str) -> tuple[dict[str, BibEntry], list[Problem]]:
+    """Entries whose source pages would clash, left out with a problem each: a key that is a
+    page the site makes itself ("index"), and the later of two keys with the same page once case
+    and ':' against '-' are ignored ("a:b" and "a-b"; "Gronn2009" and "gronn2009" share a file
+    on case-insensitive file systems). Returns (the other entries, problems)."""
+    kept: dict[str, BibEntry] = {}
+    pages: dict[str, BibEntry] = {}
+    problems: list[Problem] = []
+    for entry in sorted(entries.values(), key=lambda e: e.line):
+        slug = page_slug(entry.key).casefold()
+        if slug in RESERVED_PAGE_NAMES:
+            problems.append(problem(shown, entry.line, 1, "KB408", f"key '{entry.key}' would replace the site's page sources/{slug}.md", "choose another key"))
+        elif slug in pages:
+            first = pages[slug]
+            problems.append(problem(shown, entry.line, 1, "KB408", f"key '{entry.key}' would get the same page as '{first.key}' (line {first.line}): sources/{page_slug(entry.key)}/", "keys must differ by more than case, or ':' against '-'"))
+        else:
+            pages[slug] = entry
+            kept[entry.key] = entry
+    return {key: kept[key] for key in entries if key in kept}, problems
+
+
+def _check_size(entry: bibmodel.Entry, line: int, shown: str) -> Problem | None:
+    if len(entry.fields) > L.MAX_FIELDS:
+        return problem(shown, line, 1, "KB114", f"entry '{entry.key}' has {len(entry.fields)} fields (at most {L.MAX_FIELDS})", "remove fields the library does not need")
+    return None
+
+
+def _check_value(key: str, name: str, value: str, line: int, shown: str) -> Problem | None:
+    """Per-field limits (after @string expansion): title, person lists, everything else."""
+    if name in PERSON_FIELDS:
+        names = split_multiple_persons_names(value)
+        if len(names) > L.MAX_NAMES:
+            return problem(shown, line, 1, "KB113", f"field '{name}' of '{key}' names {len(names):,} persons (at most {L.MAX_NAMES})", "list the first ones and end with 'and others'")
+        longest = max(names, key=len, default="")
+        if len(longest) > L.MAX_NAME:
+            return problem(shown, line, 1, "KB113", f"a name in field '{name}' of '{key}' is {len(longest):,} characters long (at most {L.MAX_NAME})", "check the 'and' between names")
+        return None
+    limit = L.MAX_TITLE if name == "title" else L.MAX_TEXT_FIELD if name in _FREE_TEXT_FIELDS else L.MAX_FIELD
+    if len(value) > limit:
+        return problem(shown, line, 1, "KB112", f"field '{name}' of '{key}' is {len(value):,} characters long (at most {limit:,})", "shorten it")
+    return None
 
 
 def _failed_block_problem(block: bibmodel.ParsingFailedBlock, shown: str) -> Problem:
@@ -154,22 +227,34 @@ def _split_concatenation(value: str) -> list[str]:
 
 
 def resolve_value(raw: str, macros: dict[str, str]) -> tuple[str, list[str]]:
-    """Raw field value (still enclosed) -> (value with macros expanded, undefined macro names)."""
+    """Raw field value (still enclosed) -> (value with macros expanded, undefined macro names).
+
+    A value that would expand beyond the largest field kb accepts is cut just past it (it is
+    refused anyway): ``m # m # m ...`` with a long macro ``m`` must not fill the memory.
+    """
     raw = raw.strip()
     if raw[:1] == "{" and raw[-1:] == "}" and "#" not in raw:
         return raw[1:-1], []
-    out, undefined = [], []
+    out, undefined, size = [], [], 0
     for part in _split_concatenation(raw):
         if part[:1] in "{\"":
-            out.append(_strip_enclosing(part))
+            text = _strip_enclosing(part)
         elif part.isdigit():
-            out.append(part)
+            text = part
         elif part.lower() in macros:
-            out.append(macros[part.lower()])
+            text = macros[part.lower()]
         else:
             undefined.append(part)
-            out.append(part)
+            text = part
+        out.append(text)
+        size += len(text)
+        if size > _MAX_EXPANDED:
+            return "".join(out)[: _MAX_EXPANDED + 1], undefined
     return "".join(out), undefined
+
+
+# No field may be longer than an entry's limit, so expansion stops one character past it.
+_MAX_EXPANDED = L.MAX_ENTRY
 
 
 def _inherit_crossref(

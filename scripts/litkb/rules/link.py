@@ -9,16 +9,20 @@ from __future__ import annotations
 import difflib
 import gc
 import hashlib
+import os
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..core.files import read_text
+from ..core.limits import MAX_BIB_BYTES, MAX_CONCEPT_DEPTH, MAX_HINTS_PER_FILE, MAX_YAML_BYTES
 from ..core.located import LMap, pos_of
 from ..core.model import Claim, Concept, ConceptLink, Definition, KnowledgeBase, Note, Person, Setting, Source
 from ..core.problems import Problem, problem
-from ..load.bibtex import BibEntry, load_bibtex
+from ..core.urls import RESERVED_PAGE_NAMES
+from ..load.bibtex import BibEntry, parse_bibtex, without_page_clashes
+from ..load.textio import open_folder, printable_name, read_text
 from ..load.yamlload import compose_yaml
 from . import schema
 from .people import merge_people, person_from_name
@@ -43,14 +47,7 @@ def build_kb(root: Path) -> KnowledgeBase:
 
 def _build_kb(root: Path) -> KnowledgeBase:
     problems: list[Problem] = []
-    bib_path = root / BIB_NAME
-    if not bib_path.is_file():
-        problems.append(problem(BIB_NAME, 1, 1, "KB003", f"no {BIB_NAME} in {root}", "run kb in a knowledge base, or pass --root DIR"))
-        entries: dict[str, BibEntry] = {}
-    else:
-        library, bib_problems = load_bibtex(bib_path, BIB_NAME)
-        problems += bib_problems
-        entries = library.entries
+    entries = _load_library(root, problems)
     sources, persons = _link_sources(entries)
     linker = _Linker(sources, problems)
     # Concepts are linked as a whole (cycles, inverse relations); notes one by one as they load.
@@ -76,6 +73,22 @@ def _build_kb(root: Path) -> KnowledgeBase:
         cited_by={k: tuple(sorted(v)) for k, v in sorted(cited_by.items())},
         works_of={k: tuple(sorted(v)) for k, v in sorted(works_of.items())},
     )
+
+
+def _load_library(root: Path, problems: list[Problem]) -> dict[str, BibEntry]:
+    """The entries of ``root/references.bib`` (a regular file, not a link, within its size limit)."""
+    bib_path = root / BIB_NAME
+    if not os.path.lexists(bib_path):
+        problems.append(problem(BIB_NAME, 1, 1, "KB003", f"no {BIB_NAME} in {root}", "run kb in a knowledge base, or pass --root DIR"))
+        return {}
+    text, read_problems = read_text(bib_path, BIB_NAME, MAX_BIB_BYTES)
+    problems += read_problems
+    if text is None:
+        return {}
+    library, bib_problems = parse_bibtex(text, BIB_NAME)
+    entries, clashes = without_page_clashes(library.entries, BIB_NAME)
+    problems += bib_problems + clashes
+    return entries
 
 
 def _digest(text: str) -> str:
@@ -118,25 +131,36 @@ def _load_documents(root: Path, folder: Path, spec: schema.Mapping, problems: li
     """Read and validate every ``*.yaml`` in ``folder``, in file-name order: yields (shown path,
     values, digest). A generator, so that a caller linking one document at a time holds one
     document's values, never all of them (for 10,000 notes: ~100 MB instead of ~600 MB)."""
-    base = root / folder
-    if not base.is_dir():
+    # The folder is opened without following links (kb/ or kb/sources/ could be a link out of
+    # the repository), and each file is read relative to it, again without following a link.
+    folder_fd, folder_problems = open_folder(root, folder)
+    problems += folder_problems
+    if folder_fd is None:
         return
-    for path in sorted(base.iterdir()):
-        if path.suffix not in (".yaml", ".yml") or path.name.startswith("."):
-            continue
-        shown = (folder / path.name).as_posix()
-        text, read_problems = read_text(path, shown)
-        problems += read_problems
-        if text is None:
-            continue
-        node, yaml_problems = compose_yaml(text, shown)
-        problems += yaml_problems
-        if node is None:
-            continue
-        values, schema_problems = schema.validate(node, spec, shown)
-        problems += schema_problems
-        if values is not None:
-            yield shown, values, _digest(text)
+    try:
+        for name in sorted(os.listdir(folder_fd)):
+            if not name.endswith((".yaml", ".yml")) or name.startswith("."):
+                continue
+            shown = (folder / name).as_posix()
+            if not name.isprintable():
+                # A newline could forge a problem line; bytes that are not UTF-8 cannot be shown.
+                shown = (folder / printable_name(name)).as_posix()
+                problems.append(problem(shown, 1, 1, "KB007", "file name has characters that are not allowed (control, format or invalid bytes)", "rename the file to <key>.yaml"))
+                continue
+            text, read_problems = read_text(Path(name), shown, MAX_YAML_BYTES, dir_fd=folder_fd)
+            problems += read_problems
+            if text is None:
+                continue
+            node, yaml_problems = compose_yaml(text, shown)
+            problems += yaml_problems
+            if node is None:
+                continue
+            values, schema_problems = schema.validate(node, spec, shown)
+            problems += schema_problems
+            if values is not None:
+                yield shown, values, _digest(text)
+    finally:
+        os.close(folder_fd)
 
 
 def _strs(value: Any) -> tuple[str, ...]:
@@ -149,6 +173,19 @@ class _Linker:
     def __init__(self, sources: dict[str, Source], problems: list[Problem]) -> None:
         self.sources = sources
         self.problems = problems
+        self.hints: dict[str, int] = {}
+
+    def near(self, shown: str, value: Any, choices: Collection[str], cutoff: float, *, sort: bool = False) -> str | None:
+        """The closest of ``choices`` to ``value``, for a did-you-mean hint; None when there is
+        none, or after MAX_HINTS_PER_FILE hints for one file: each hint compares the value with
+        every choice, and a note citing 2,000 unknown keys in a library of 10,000 would otherwise
+        keep ``kb check`` busy for a minute."""
+        given = self.hints.get(shown, 0)
+        if given >= MAX_HINTS_PER_FILE:
+            return None
+        self.hints[shown] = given + 1
+        found = difflib.get_close_matches(str(value), sorted(choices) if sort else list(choices), n=1, cutoff=cutoff)
+        return found[0] if found else None
 
     def at(self, shown: str, value: Any, code: str, message: str, hint: str = "") -> None:
         line, column = pos_of(value)
@@ -157,8 +194,8 @@ class _Linker:
     def check_key(self, shown: str, key: Any, what: str) -> bool:
         if key in self.sources:
             return True
-        near = difflib.get_close_matches(str(key), list(self.sources), n=1, cutoff=0.7)
-        self.at(shown, key, "KB405", f"{what} '{key}' is not a key in references.bib", f"did you mean '{near[0]}'?" if near else "")
+        near = self.near(shown, key, self.sources, 0.7)
+        self.at(shown, key, "KB405", f"{what} '{key}' is not a key in references.bib", f"did you mean '{near}'?" if near else "")
         return False
 
     def check_file_name(self, shown: str, value: Any, field: str) -> bool:
@@ -176,6 +213,9 @@ class _Linker:
             if cid is None or "definition" not in doc or "label" not in doc:
                 continue
             self.check_file_name(shown, cid, "id")
+            if cid in RESERVED_PAGE_NAMES:
+                self.at(shown, cid, "KB408", f"concept id '{cid}' would replace the site's page concepts/{cid}.md", "choose another id")
+                continue
             if cid in found:
                 self.at(shown, cid, "KB407", f"concept '{cid}' is also defined in {found[cid][0]}")
                 continue
@@ -205,34 +245,68 @@ class _Linker:
                 digest=digest,
             )
         self.check_cycles(concepts, found)
-        return _with_derived_relations(concepts)
+        return _with_derived_relations(self.limit_depth(concepts, found))
 
     def check_concept(self, shown: str, ref: Any, ids: Collection[str]) -> bool:
         if ref in ids:
             return True
-        near = difflib.get_close_matches(str(ref), sorted(ids), n=1, cutoff=0.6)
-        self.at(shown, ref, "KB403", f"unknown concept '{ref}'", f"did you mean '{near[0]}'?" if near else "add it under kb/concepts/")
+        near = self.near(shown, ref, ids, 0.6, sort=True)
+        self.at(shown, ref, "KB403", f"unknown concept '{ref}'", f"did you mean '{near}'?" if near else "add it under kb/concepts/")
         return False
 
     def check_cycles(self, concepts: dict[str, Concept], found: dict[str, tuple[str, LMap, str]]) -> None:
-        """Report each cycle in ``broader`` once, at the link that closes it."""
+        """Report each cycle in ``broader`` once, at the link that closes it. A depth-first walk
+        with its own stack: a hierarchy thousands of levels deep must not exhaust Python's."""
         state: dict[str, int] = {}  # 1 = on the current path, 2 = done
-
-        def visit(cid: str, path: list[str]) -> None:
-            state[cid] = 1
-            for parent in concepts[cid].broader:
-                if state.get(parent) == 1:
-                    cycle = path[path.index(parent):] + [cid, parent] if parent in path else [cid, parent]
+        for start in sorted(concepts):
+            if start in state:
+                continue
+            state[start] = 1
+            path = [start]
+            parents = [iter(concepts[start].broader)]
+            while parents:
+                cid = path[-1]
+                parent = next(parents[-1], None)
+                if parent is None:
+                    state[cid] = 2
+                    path.pop()
+                    parents.pop()
+                elif state.get(parent) == 1:
+                    above = path[:-1]
+                    cycle = above[above.index(parent):] + [cid, parent] if parent in above else [cid, parent]
                     shown, doc, _ = found[cid]
                     ref = next(r for r in doc["broader"] if r == parent)
                     self.at(shown, ref, "KB406", "cycle in broader: " + " -> ".join(dict.fromkeys(cycle)) + f" -> {parent}")
                 elif parent not in state:
-                    visit(parent, path + [cid])
-            state[cid] = 2
+                    state[parent] = 1
+                    path.append(parent)
+                    parents.append(iter(concepts[parent].broader))
 
-        for cid in sorted(concepts):
-            if cid not in state:
-                visit(cid, [])
+    def limit_depth(self, concepts: dict[str, Concept], found: dict[str, tuple[str, LMap, str]]) -> dict[str, Concept]:
+        """Report each concept more than MAX_CONCEPT_DEPTH levels below a top concept, and cut its
+        ``broader`` links so that the pages nest the hierarchy at most that deep. A link that
+        closes a cycle is ignored here (it is reported as KB406)."""
+        depth: dict[str, int] = {}
+        cut: set[str] = set()
+        for start in sorted(concepts):
+            stack, on_stack = [start], {start}
+            while stack and start not in depth:
+                cid = stack[-1]
+                pending = next((p for p in concepts[cid].broader if p not in depth and p not in on_stack), None)
+                if pending is not None:
+                    stack.append(pending)
+                    on_stack.add(pending)
+                    continue
+                stack.pop()
+                on_stack.discard(cid)
+                level = 1 + max((depth[p] for p in concepts[cid].broader if p in depth), default=-1)
+                if level > MAX_CONCEPT_DEPTH:
+                    shown, doc, _ = found[cid]
+                    self.at(shown, doc["broader"][0], "KB409", f"concept '{cid}' is {level} levels below the top of the broader hierarchy (at most {MAX_CONCEPT_DEPTH})", "link it to a higher-level concept")
+                    cut.add(cid)
+                    level = 0
+                depth[cid] = level
+        return {cid: replace(c, broader=()) if cid in cut else c for cid, c in concepts.items()}
 
     # -- notes ------------------------------------------------------------------------------
     def notes(self, docs: Iterable[tuple[str, LMap, str]], concepts: dict[str, Concept]) -> dict[str, Note]:
@@ -244,8 +318,8 @@ class _Linker:
                 continue
             self.check_file_name(shown, key, "key")
             if key not in self.sources:
-                near = difflib.get_close_matches(str(key), list(self.sources), n=1, cutoff=0.7)
-                self.at(shown, key, "KB401", f"key '{key}' is not in references.bib", f"did you mean '{near[0]}'?" if near else "add the entry with kb import")
+                near = self.near(shown, key, self.sources, 0.7)
+                self.at(shown, key, "KB401", f"key '{key}' is not in references.bib", f"did you mean '{near}'?" if near else "add the entry with kb import")
             if key in first_file:
                 self.at(shown, key, "KB407", f"a note for '{key}' already exists in {first_file[key]}")
                 continue
@@ -305,8 +379,6 @@ class _Linker:
 
 def _with_derived_relations(concepts: dict[str, Concept]) -> dict[str, Concept]:
     """Add ``narrower`` (inverse of broader) and ``members`` (inverse of group)."""
-    from dataclasses import replace
-
     narrower: dict[str, list[str]] = defaultdict(list)
     members: dict[str, list[str]] = defaultdict(list)
     for c in concepts.values():

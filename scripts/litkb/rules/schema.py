@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from ..core import limits as L
 from ..core.files import atomic_write_text
 from ..core.located import LList, LMap, LStr
 from ..core.problems import Problem, problem
@@ -26,11 +27,13 @@ from ..load.yamlload import STANDARD_TAGS, implicit_type
 
 @dataclass(frozen=True)
 class Text:
-    """A text value, optionally restricted to ``choices`` or an id ``pattern``."""
+    """A text value of at most ``max_length`` characters, optionally restricted to ``choices`` or
+    an id ``pattern``."""
 
     description: str
     choices: tuple[str, ...] = ()
     pattern: str = ""
+    max_length: int = L.MAX_ID_LENGTH
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,7 @@ class ListOf:
     item: Spec
     description: str
     min_items: int = 0
+    max_items: int = L.MAX_CHOICES
 
 
 @dataclass(frozen=True)
@@ -73,61 +77,61 @@ CONCEPT_REF = Mapping(
 )
 _CLAIM_COMMON = (
     Field("id", Text("Short kebab-case id, unique within the note.", pattern=ID_PATTERN), True),
-    Field("text", Text("The claim in the contributor's own words."), True),
-    Field("quote", Text("Verbatim words of the source (for reported claims: of the reporting source).")),
-    Field("locator", Text('Where the quote stands: "section: <heading>" or "p. 12".')),
-    Field("concepts", ListOf(CONCEPT_REF, "Concepts this claim defines, supports, qualifies or contests.", 1), True),
+    Field("text", Text("The claim in the contributor's own words.", max_length=L.MAX_CLAIM_TEXT), True),
+    Field("quote", Text("Verbatim words of the source (for reported claims: of the reporting source).", max_length=L.MAX_QUOTE)),
+    Field("locator", Text('Where the quote stands: "section: <heading>" or "p. 12".', max_length=L.MAX_LOCATOR)),
+    Field("concepts", ListOf(CONCEPT_REF, "Concepts this claim defines, supports, qualifies or contests.", 1, L.MAX_CONCEPTS_PER_CLAIM), True),
 )
 CLAIM = Mapping(_CLAIM_COMMON, "A claim the source itself makes.")
 REPORTED = Mapping(
     _CLAIM_COMMON[:1]
     + (Field("about", Text("BibTeX key of the work the claim is about.", pattern=KEY_PATTERN), True),)
     + _CLAIM_COMMON[1:2]
-    + (Field("quote", Text("Verbatim words of the reporting source (this note's source)."), True),)
+    + (Field("quote", Text("Verbatim words of the reporting source (this note's source).", max_length=L.MAX_QUOTE), True),)
     + _CLAIM_COMMON[3:4]
     # A reported claim may be about method only (e.g. a methods text cited for the sampling).
-    + (Field("concepts", ListOf(CONCEPT_REF, "Concepts this claim is about (may be empty)."), True),),
+    + (Field("concepts", ListOf(CONCEPT_REF, "Concepts this claim is about (may be empty).", 0, L.MAX_CONCEPTS_PER_CLAIM), True),),
     "What this source says about another work (secondary evidence).",
 )
 SETTING = Mapping(
     (
-        Field("country", ListOf(Text("Country name."), "Countries studied.")),
+        Field("country", ListOf(Text("Country name.", max_length=L.MAX_COUNTRY), "Countries studied.", 0, L.MAX_COUNTRIES)),
         Field("sector", ListOf(Text("School sector.", choices=SECTORS), "Sectors studied.")),
-        Field("sample", Text("The sample as the text gives it.")),
-        Field("response_rate", Text("Response rate(s) as the text gives them.")),
+        Field("sample", Text("The sample as the text gives it.", max_length=L.MAX_SAMPLE)),
+        Field("response_rate", Text("Response rate(s) as the text gives them.", max_length=L.MAX_RESPONSE_RATE)),
     ),
     "Where and with whom the study was done.",
 )
 NOTE = Mapping(
     (
-        Field("key", Text("BibTeX key of the source; the file is named <key>.yaml.", pattern=KEY_PATTERN), True),
-        Field("summary", Text("What the source is and does, in the contributor's words."), True),
+        Field("key", Text("BibTeX key of the source; the file is named <key>.yaml.", pattern=KEY_PATTERN, max_length=L.MAX_KEY_LENGTH), True),
+        Field("summary", Text("What the source is and does, in the contributor's words.", max_length=L.MAX_SUMMARY), True),
         Field("kind", Text("Kind of work.", choices=WORK_KINDS), True),
         Field("design", ListOf(Text("Study design.", choices=DESIGNS), "Study design (controlled list).")),
         Field("setting", SETTING),
-        Field("claims", ListOf(CLAIM, "Claims the source itself makes.")),
-        Field("reported", ListOf(REPORTED, "Claims the source reports about other works.")),
-        Field("cites", ListOf(Text("BibTeX key.", pattern=KEY_PATTERN), "Works this source cites.")),
+        Field("claims", ListOf(CLAIM, "Claims the source itself makes.", 0, L.MAX_CLAIMS)),
+        Field("reported", ListOf(REPORTED, "Claims the source reports about other works.", 0, L.MAX_CLAIMS)),
+        Field("cites", ListOf(Text("BibTeX key.", pattern=KEY_PATTERN, max_length=L.MAX_KEY_LENGTH), "Works this source cites.", 0, L.MAX_CITES)),
     ),
     "An annotated note on one source.",
     "Source note",
 )
 DEFINITION = Mapping(
     (
-        Field("text", Text("The definition in the contributor's words."), True),
+        Field("text", Text("The definition in the contributor's words.", max_length=L.MAX_DEFINITION), True),
         Field("source", Text("BibTeX key of the work the definition comes from.", pattern=KEY_PATTERN), True),
         Field("reported_by", Text("BibTeX key of the source through which we know it (if not the source itself).", pattern=KEY_PATTERN)),
-        Field("quote", Text("Verbatim words grounding the definition (of reported_by if given, else of source).")),
-        Field("locator", Text('Where the quote stands: "section: <heading>" or "p. 12".'), True),
+        Field("quote", Text("Verbatim words grounding the definition (of reported_by if given, else of source).", max_length=L.MAX_QUOTE)),
+        Field("locator", Text('Where the quote stands: "section: <heading>" or "p. 12".', max_length=L.MAX_LOCATOR), True),
     ),
     "The definition, grounded in a source.",
 )
-_CONCEPT_IDS = ListOf(Text("Concept id.", pattern=ID_PATTERN), "Concept ids.")
+_CONCEPT_IDS = ListOf(Text("Concept id.", pattern=ID_PATTERN), "Concept ids.", 0, L.MAX_RELATIONS)
 CONCEPT = Mapping(
     (
         Field("id", Text("Concept id; the file is named <id>.yaml.", pattern=ID_PATTERN), True),
-        Field("label", Text("Name shown to readers."), True),
-        Field("aliases", ListOf(Text("Synonym."), "Other names, used to expand searches.")),
+        Field("label", Text("Name shown to readers.", max_length=L.MAX_LABEL), True),
+        Field("aliases", ListOf(Text("Synonym.", max_length=L.MAX_LABEL), "Other names, used to expand searches.", 0, L.MAX_ALIASES)),
         Field("definition", DEFINITION, True),
         Field("broader", _CONCEPT_IDS),
         Field("related", _CONCEPT_IDS),
@@ -203,6 +207,10 @@ class _Walker:
         if not value:
             self.at(node, "KB306", f"'{_where(where)}' is empty")
             return None
+        if len(value) > spec.max_length:
+            # Left out, so that nothing later (site, search, exports) ever works on it.
+            self.at(node, "KB307", f"'{_where(where)}' is {len(value):,} characters long (at most {spec.max_length:,})", "shorten it")
+            return None
         if spec.choices and value not in spec.choices:
             near = difflib.get_close_matches(value, spec.choices, n=1)
             hint = f"did you mean '{near[0]}'?" if near else "allowed: " + ", ".join(spec.choices)
@@ -218,7 +226,12 @@ class _Walker:
             self.at(node, "KB301", f"'{_where(where)}' must be a list, not {_describe(node)}", f"write '{_where(where)}: [ ... ]'")
             return None
         walk, item = self.walk, spec.item
-        items = [walk(child, item, (*where, i)) for i, child in enumerate(node.value)]
+        children = node.value
+        if len(children) > spec.max_items:
+            # Only the allowed items are checked and kept: the rest cost nothing further.
+            self.at(children[spec.max_items], "KB308", f"'{_where(where)}' has {len(children):,} items (at most {spec.max_items:,})", "split the note or drop items")
+            children = children[: spec.max_items]
+        items = [walk(child, item, (*where, i)) for i, child in enumerate(children)]
         if len(node.value) < spec.min_items:
             self.at(node, "KB306", f"'{_where(where)}' needs at least {spec.min_items} item(s)")
         mark = node.start_mark
@@ -288,7 +301,7 @@ def json_schema(spec: Mapping, schema_id: str) -> dict[str, Any]:
 
 def _to_json(spec: Spec) -> dict[str, Any]:
     if isinstance(spec, Text):
-        out: dict[str, Any] = {"type": "string", "minLength": 1, "description": spec.description}
+        out: dict[str, Any] = {"type": "string", "minLength": 1, "maxLength": spec.max_length, "description": spec.description}
         if spec.choices:
             out["enum"] = list(spec.choices)
         if spec.pattern:
@@ -298,6 +311,7 @@ def _to_json(spec: Spec) -> dict[str, Any]:
         out = {"type": "array", "description": spec.description, "items": _to_json(spec.item)}
         if spec.min_items:
             out["minItems"] = spec.min_items
+        out["maxItems"] = spec.max_items
         return out
     return {
         "type": "object",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from ...core import urls
+from ...core.limits import MAX_COAUTHORS_SHOWN
 from ...core.model import Person
 from ...core.vocabulary import STANCES
 from .common import (
@@ -81,7 +82,12 @@ def _coauthors(site: SiteData, person: Person, works: list[str], here: str) -> l
         return []
     people = sorted(shared, key=lambda pid: (-shared[pid], site.kb.persons[pid].sort_name.lower()))
     lines = [f"## Co-authors ({len(people)})", "", '<div data-search-exclude markdown>', ""]
-    lines += [f"- {md_link(site.kb.persons[pid].display, here, urls.author_path(pid))} ({shared[pid]} shared work{'s' * (shared[pid] != 1)})" for pid in people]
+    # At most MAX_COAUTHORS_SHOWN, the most frequent first: one work with n authors would
+    # otherwise put n - 1 lines on each of its n authors' pages (n x n lines in all).
+    shown = people[:MAX_COAUTHORS_SHOWN]
+    lines += [f"- {md_link(site.kb.persons[pid].display, here, urls.author_path(pid))} ({shared[pid]} shared work{'s' * (shared[pid] != 1)})" for pid in shown]
+    if len(people) > len(shown):
+        lines.append(f"- *and {len(people) - len(shown):,} more (see the works above)*")
     lines += ["", "</div>", ""]
     return lines
 

@@ -91,21 +91,28 @@ def concepts_index(site: SiteData) -> str:
             lines.append("")
     lines += ["## All concepts", "", '<div class="kb-tree" data-search-exclude markdown>', ""]
     roots = sorted((c for c in concepts.values() if not c.broader), key=lambda c: c.label.lower())
+    expanded: set[str] = set()
     for root in roots:
-        lines += _tree(site, root, 0, set())
+        lines += _tree(site, root, 0, set(), expanded)
     lines += ["", "</div>", ""]
     return "\n".join(lines)
 
 
-def _tree(site: SiteData, concept: Concept, depth: int, seen: set[str]) -> list[str]:
-    """Nested list of a concept and its narrower concepts (a concept under two parents shows
-    under each; ``seen`` guards against cycles, which ``kb check`` reports)."""
+def _tree(site: SiteData, concept: Concept, depth: int, seen: set[str], expanded: set[str]) -> list[str]:
+    """Nested list of a concept and its narrower concepts. A concept under two parents shows
+    under each, but its own narrower concepts only the first time (``expanded``): repeating whole
+    subtrees would make the list grow exponentially with the hierarchy's depth. ``seen`` (the
+    path from the top) guards against cycles, which ``kb check`` reports."""
     if concept.id in seen:
         return []
-    lines = [f"{'    ' * depth}- {concept_link(site, CONCEPTS_INDEX, concept.id)}{_count_suffix(site, concept.id)}"]
+    line = f"{'    ' * depth}- {concept_link(site, CONCEPTS_INDEX, concept.id)}{_count_suffix(site, concept.id)}"
+    if concept.id in expanded and concept.narrower:
+        return [f"{line}; its narrower concepts are listed above"]
+    expanded.add(concept.id)
+    lines = [line]
     children = sorted((site.kb.concepts[n] for n in concept.narrower), key=lambda c: c.label.lower())
     for child in children:
-        lines += _tree(site, child, depth + 1, seen | {concept.id})
+        lines += _tree(site, child, depth + 1, seen | {concept.id}, expanded)
     return lines
 
 
