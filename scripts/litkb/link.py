@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from . import schema
+from . import offsite, schema
 from .bibtex import BibEntry, load_bibtex
 from .located import LMap, pos_of
 from .model import Claim, Concept, ConceptLink, Definition, KnowledgeBase, Note, Person, Setting, Source
@@ -51,6 +51,7 @@ def _build_kb(root: Path) -> KnowledgeBase:
         library, bib_problems = load_bibtex(bib_path, BIB_NAME)
         problems += bib_problems
         entries = library.entries
+        problems += offsite.check_entries(entries, BIB_NAME)
     sources, persons = _link_sources(entries)
     linker = _Linker(sources, problems)
     # Concepts are linked as a whole (cycles, inverse relations); notes one by one as they load.
@@ -136,6 +137,7 @@ def _load_documents(root: Path, folder: Path, spec: schema.Mapping, problems: li
         values, schema_problems = schema.validate(node, spec, shown)
         problems += schema_problems
         if values is not None:
+            problems += offsite.check_document(values, shown)
             yield shown, values, _digest(text)
 
 

@@ -54,6 +54,8 @@ _CODE_LIST = [
     Code("KB304", "error", "A value is not one of the allowed values.", "Use one of the values the message lists (the hint suggests the nearest)."),
     Code("KB305", "error", "An id or key has a form that is not allowed.", "Ids are lower-case words joined by hyphens, e.g. `hybrid-leadership`."),
     Code("KB306", "error", "A value is empty.", "Write something, or remove the field."),
+    # What the site must not carry
+    Code("KB310", "error", "Text shows an image from another site (`![...](https://...)`); every reader's browser would fetch it from that host.", "Link to it instead, without the `!`: `[what it shows](https://...)`. The site loads nothing from other sites."),
     # Links
     Code("KB401", "error", "The note's key is not in references.bib.", "Add the entry to references.bib (`kb import`) or fix the key."),
     Code("KB402", "error", "The file name differs from the key or id inside it.", "Rename the file to `<key>.yaml`, or fix the key."),

@@ -5,6 +5,11 @@ loaded and every generated page is added as a virtual file (``File.generated``),
 pointing at the YAML note; knowledge-base problems are logged as warnings so that
 ``mkdocs build --strict`` fails on them. The knowledge base is the folder of ``mkdocs.yml``
 unless the ``KB_ROOT`` environment variable names another (``kb --root DIR build``).
+
+Every page is checked twice: its content (:func:`~litkb.site.safe.find_unsafe_html`) and the
+whole page the theme made of it (:func:`~litkb.site.page_guard.find_unsafe_page`), then the search
+index. A finding is a warning (so the strict build fails) and the page is withheld, so that the
+non-strict preview (``kb serve``) never shows it either.
 """
 
 from __future__ import annotations
@@ -19,14 +24,17 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from ..link import build_kb
+from .page_guard import WITHHELD_PAGE, ThemeCode, check_search_index, find_unsafe_page, page_title_html
 from .render import render_pages
 from .safe import find_unsafe_html
 
 ROOT_ENV = "KB_ROOT"
 log = logging.getLogger("mkdocs.plugins.litkb")
 
-# Paths of the pages generated in the current build (for the HTML tripwire).
+# Paths of the pages generated in the current build, and what the theme may put on a page.
 _generated: set[str] = set()
+_theme: list[ThemeCode] = []
+WITHHELD_CONTENT = "<p><strong>The content of this page was withheld: it held live code (see the build's warnings).</strong></p>"
 
 
 def kb_root(config: MkDocsConfig) -> Path:
@@ -57,15 +65,57 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         generated.edit_uri = page.edit_path
         files.append(generated)
         _generated.add(page.path)
+    # Scripts the pages may load: the theme's and docs/ JavaScript files, never a generated file.
+    scripts = {f.dest_uri for f in files if f.dest_uri.endswith(".js") and f.src_uri not in _generated}
+    _theme[:] = [ThemeCode.from_theme(config.theme.dirs, scripts)]
     return files
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """Tripwire: no generated page may carry live code (a bug in the Markdown escaping)."""
-    if page.file.src_uri in _generated:
-        for finding in find_unsafe_html(html):
-            log.warning(f"unsafe HTML in generated page {page.file.src_uri}: {finding}")
-    return html
+    """Tripwire over the content: no page may carry live code (a bug in the Markdown escaping).
+
+    A generated page also gets its title set here, as HTML-escaped plain text in
+    ``page.meta["title"]``: MkDocs derives a title from the first heading as HTML, and Material
+    prints it with ``striptags``, which turns ``&lt;`` back into ``<`` in the ``<title>``; its
+    templates print ``page.meta.title`` as it is, so the escaped text stays text.
+    """
+    if page.file.src_uri in _generated and page.title is not None and "title" not in page.meta:
+        page.meta["title"] = page_title_html(page.title)
+    findings = find_unsafe_html(html)
+    for finding in findings:
+        log.warning(f"unsafe HTML in page {page.file.src_uri}: {finding}")
+    return WITHHELD_CONTENT if findings else html
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    """Tripwire over the whole page (head, navigation, table of contents, title, meta tags)."""
+    return _guard(output, page.file.dest_uri, f"page {page.file.src_uri}")
+
+
+def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
+    """The same for the theme's own pages (404.html)."""
+    return _guard(output_content, template_name, template_name) if template_name.endswith(".html") else output_content
+
+
+def _guard(output: str, site_path: str, shown: str) -> str:
+    findings = find_unsafe_page(output, site_path, _theme[0] if _theme else ThemeCode(frozenset()))
+    for finding in findings:
+        log.warning(f"unsafe HTML in {shown} (whole page): {finding}")
+    return WITHHELD_PAGE if findings else output
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    """Tripwire over the search index, which Material's search shows as HTML: anything but the
+    few tags Material keeps is a warning and is removed from the published index."""
+    index = Path(config.site_dir) / "search" / "search_index.json"
+    if not index.is_file():
+        return
+    text = index.read_text(encoding="utf-8")
+    cleaned, findings = check_search_index(text)
+    for finding in findings:
+        log.warning(f"unsafe HTML in the search index: {finding}")
+    if findings:
+        index.write_text(cleaned, encoding="utf-8")
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:

@@ -2,9 +2,11 @@
 
 Notes arrive by pull request, so their text is untrusted. Input: a plain string from the model.
 Output: Markdown whose inline formatting (emphasis, code, http links) still renders, but in which
-raw HTML is escaped, link targets with a script-capable scheme are defused, and nothing can start
-a block (fence, table, reference definition, admonition). A last check, :func:`find_unsafe_html`,
-runs over the rendered HTML of generated pages as a tripwire for bugs in this module.
+raw HTML is escaped, link targets with a script-capable scheme are defused, images are shown as
+links (an image would make every reader's browser ask its host for it), nothing can start a block
+(fence, table, reference definition, admonition) and, in a table cell, nothing can split the cell.
+A last check, :func:`find_unsafe_html`, runs over the rendered HTML of every page as a tripwire for
+bugs in this module (:mod:`litkb.site.page_guard` adds the theme's part of each page).
 """
 
 from __future__ import annotations
@@ -36,6 +38,13 @@ _SCHEME = re.compile(r"^(?:&lt;)?\s*([A-Za-z][A-Za-z0-9+.\-]*)\s*:")
 # backslash before a backtick would change which code spans Markdown sees).
 _BACKSLASHABLE = frozenset("*_{}[]()>#+-.!")
 _OTHER_BLOCK_START = frozenset("=?:|~`")
+# A table row is split into cells before Markdown sees code spans, by a scanner of its own
+# (Python-Markdown's tables extension): it pairs backtick runs across the whole row and reads
+# backslash-backtick as an escaped run. Inside a code span Markdown keeps backslashes and pipes as
+# they are, so a span holding a pipe, a backtick or a backslash could be paired differently by the
+# two and a pipe in it split the cell, leaving the rest of the span (raw, unescaped text) outside
+# any code span. In text for cells such spans are therefore escaped like the text around them.
+_CELL_UNSAFE_CODE = re.compile(r"[|`\\]")
 
 
 @lru_cache(maxsize=65536)  # labels and titles recur on many pages
@@ -46,13 +55,17 @@ def md_text(text: str, *, line_start: bool = True) -> str:
     fence, table or reference definition. Outside code spans, ``&``, ``<`` and ``>`` become
     entities (no tag, entity trick or autolink survives), backslashes are literal and stray
     backticks escaped; code spans are kept as they are (Markdown escapes their content itself).
-    Emphasis and http(s)/mailto links still render. ``line_start=False`` is for text that
-    never starts a line (table cells), where block markers need no defusing.
+    Emphasis and http(s)/mailto links still render; an image (``![alt](url)``) becomes the
+    text "!" and a link to it. ``line_start=False`` is for text that never starts a line (table
+    cells, link texts), where block markers need no defusing but code spans holding a pipe, a
+    backtick or a backslash are shown as plain text (see ``_CELL_UNSAFE_CODE``).
     """
     text = " ".join(_CONTROL.sub("", text).split())
     out: list[str] = []
     pos = 0
     for match in _CODE_SPAN.finditer(text):
+        if not line_start and _CELL_UNSAFE_CODE.search(match.group(2)):
+            continue  # shown as plain text (see _CELL_UNSAFE_CODE)
         out.append(_escape_plain(text[pos : match.start()]))
         out.append(match.group(0))
         pos = match.end()
@@ -62,7 +75,8 @@ def md_text(text: str, *, line_start: bool = True) -> str:
 
 
 def _escape_plain(text: str) -> str:
-    return html.escape(text.replace("\\", "\\\\"), quote=False).replace("`", "\\`")
+    # "![" would start an image: escaping the "!" leaves a link, which the reader may follow.
+    return html.escape(text.replace("\\", "\\\\"), quote=False).replace("`", "\\`").replace("![", "\\![")
 
 
 def _defuse_line_start(text: str) -> str:
@@ -104,9 +118,17 @@ def _defuse_links(text: str) -> str:
     return "".join(out)
 
 
+# Characters Markdown reads as syntax even inside raw HTML written into a page (code spans,
+# backslash escapes, links and images are found before HTML tags; emphasis only after them) or that
+# split a table cell; as character references they are inert to Markdown and the same characters
+# to the browser.
+_HTML_MD_SPECIAL = str.maketrans({c: f"&#{ord(c)};" for c in "\\`[]|"})
+
+
 def html_text(text: str) -> str:
-    """Plain text for inside our own HTML elements and attributes (quotes escaped too)."""
-    return html.escape(" ".join(text.split()), quote=True)
+    """Plain text for inside our own HTML elements and attributes, also in a table cell: HTML
+    special characters (quotes too) and Markdown's syntax characters as character references."""
+    return html.escape(" ".join(text.split()), quote=True).translate(_HTML_MD_SPECIAL)
 
 
 def fence(content: str, lang: str) -> str:

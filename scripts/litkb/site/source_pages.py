@@ -161,7 +161,9 @@ def source_page(site: SiteData, source: Source, references: References | None) -
 
 def _provenance(source: Source) -> list[str]:
     """How the metadata was checked, with what is unconfirmed or in doubt: never hidden."""
-    kind, title = VERIFICATION.get(source.verification, ("warning", f"Verification: {source.verification}"))
+    # An unknown status is an error of kb check, but kb serve still shows the page: the title of an
+    # admonition is Markdown too, so the status goes through md_text like any other value.
+    kind, title = VERIFICATION.get(source.verification, ("warning", f"Verification: {md_text(source.verification, line_start=False)}"))
     lines = [f'!!! {kind} "{title}"', ""]
     fields = source.fields
     rows = [("Status", source.verification)]
