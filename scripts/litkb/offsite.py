@@ -35,9 +35,10 @@ def remote_images(text: str) -> list[str]:
 
 
 def _problem(shown: str, line: int, column: int, where: str, url: str) -> Problem:
+    shown_url = "".join(ch for ch in url[:80] if ch.isprintable())  # no terminal control codes
     return problem(
         shown, line, column, "KB310",
-        f"'{where}' shows an image from another site ({url[:80]}): readers' browsers would fetch it from that host",
+        f"'{where}' shows an image from another site ({shown_url}): readers' browsers would fetch it from that host",
         "link to it instead: [what it shows](URL), without the '!'",
     )
 
@@ -46,7 +47,7 @@ def check_document(doc: Any, shown: str) -> list[Problem]:
     """Every text of a validated note or concept (``LMap`` of located values) -> KB310 problems."""
     found: list[Problem] = []
     for where, value in _texts(doc, ""):
-        for url in remote_images(value):
+        for url in remote_images(value) if "![" in value else ():
             line, column = pos_of(value)
             found.append(_problem(shown, line, column, where, url))
     return found
@@ -68,6 +69,6 @@ def check_entries(entries: Mapping[str, BibEntry], shown: str) -> list[Problem]:
     found: list[Problem] = []
     for key, entry in entries.items():
         for name, value in entry.fields.items():
-            for url in remote_images(value):
+            for url in remote_images(value) if "![" in value else ():
                 found.append(_problem(shown, entry.field_lines.get(name, entry.line), 1, f"{key}.{name}", url))
     return found

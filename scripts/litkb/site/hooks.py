@@ -18,6 +18,7 @@ import logging
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
@@ -51,7 +52,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     docs_prefix = Path(os.path.relpath(Path(config.docs_dir).resolve(), project)).as_posix()
     for file in files:
         if file.generated_by is None:
-            file.edit_uri = f"{docs_prefix}/{file.src_uri}" if docs_prefix != "." else file.src_uri
+            file.edit_uri = quote(f"{docs_prefix}/{file.src_uri}" if docs_prefix != "." else file.src_uri)
     kb = build_kb(kb_root(config))
     for problem in kb.problems:
         log.warning(problem.text())
@@ -62,7 +63,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             log.warning(f"docs/{page.path} is replaced by a generated page of the same name: rename or remove it")
             files.remove(existing)
         generated = File.generated(config, page.path, content=page.content)
-        generated.edit_uri = page.edit_path
+        # The edit link names the note's file, whose name comes with the pull request: Material
+        # writes the link into an attribute as it is, so it is percent-encoded here (a quote in a
+        # file name would otherwise end the attribute).
+        generated.edit_uri = quote(page.edit_path) if page.edit_path else None
         files.append(generated)
         _generated.add(page.path)
     # Scripts the pages may load: the theme's and docs/ JavaScript files, never a generated file.

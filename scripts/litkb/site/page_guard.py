@@ -28,16 +28,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .safe import SAFE_SCHEMES
+from .safe import is_remote, url_findings
 
 # Elements that never belong on a page of ours, in the theme's part or in content.
 _NEVER = frozenset({"iframe", "frame", "frameset", "object", "embed", "applet", "portal", "base", "style", "math", "template"})
 # Inside <svg>, the theme draws icons with paths; anything else there (scripts, animations that set
 # attributes, foreignObject, <use>/<image> that fetch) is not the theme's.
 _SVG_ALLOWED = frozenset({"svg", "path", "g", "title", "circle", "rect"})
-_URL_ATTRS = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster", "data", "background", "srcset", "ping", "cite", "manifest"})
-# Attributes whose URL the browser fetches by itself, without the reader clicking anything.
-_FETCHING = frozenset({"src", "srcset", "poster", "data", "background", "manifest", "ping"})
 # <link rel=...> values that only describe a page (nothing is fetched on load).
 _LINK_DESCRIBING = frozenset({"canonical", "alternate", "prev", "next", "author", "license", "me", "search"})
 # What Material's search index keeps of a page's markup (its Parser's ``keep`` set).
@@ -45,7 +42,6 @@ SEARCH_TAGS = frozenset({"p", "code", "pre", "li", "ol", "ul", "sub", "sup"})
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
 _TEMPLATE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
-_CSS_URL = re.compile(r"url\s*\(|@import|expression\s*\(|image-set\s*\(", re.I)
 
 
 @dataclass(frozen=True)
@@ -72,24 +68,6 @@ class ThemeCode:
 
     def known_inline(self, text: str) -> bool:
         return any(pattern.fullmatch(text.strip()) for pattern in self.inline)
-
-
-def is_remote(url: str) -> bool:
-    """Whether the browser would fetch ``url`` from another host: an http(s) URL, or a
-    protocol-relative one (browsers read backslashes as slashes there: ``\\\\host``, ``/\\host``)."""
-    target = "".join(ch for ch in url if ch > " ")
-    if target[:2].replace("\\", "/") == "//":
-        return True
-    scheme = _SCHEME.match(target)
-    return scheme is not None and scheme.group(1).lower() in ("http", "https", "ftp", "ws", "wss")
-
-
-def _unsafe_scheme(url: str) -> str | None:
-    target = "".join(ch for ch in url if ch > " ")
-    scheme = _SCHEME.match(target)
-    if scheme and scheme.group(1).lower() not in SAFE_SCHEMES:
-        return scheme.group(1)
-    return None
 
 
 def _site_path(page_path: str, url: str) -> str | None:
@@ -156,15 +134,8 @@ class _PageScanner(HTMLParser):
             self.found.append(f"event attribute {name} on <{tag}>")
         elif name in ("action", "formaction"):
             self.found.append(f"{name}={value!r} on <{tag}> (the theme's forms submit nowhere)")
-        elif name == "style" and _CSS_URL.search(value):
-            self.found.append(f"style {value!r} on <{tag}> (CSS can fetch)")
-        elif name in _URL_ATTRS and value:
-            urls = [c.strip().split(" ")[0] for c in value.split(",")] if name == "srcset" else [value]
-            for url in urls:
-                if _unsafe_scheme(url) is not None:
-                    self.found.append(f"{name}={value!r} on <{tag}>")
-                elif name in _FETCHING and is_remote(url):
-                    self.found.append(f"{name}={value!r} on <{tag}> fetches from another host")
+        else:
+            self.found += url_findings(tag, name, value)
 
     def handle_comment(self, data: str) -> None:
         # Browsers also end a comment at "--!>", Python's parser only at "-->": a comment that

@@ -149,7 +149,42 @@ def mermaid_label(text: str) -> str:
 
 # -- tripwire over rendered HTML ------------------------------------------------------------------
 _BAD_TAGS = frozenset({"script", "iframe", "object", "embed", "form", "style", "base", "meta", "link", "frame", "frameset", "svg", "math"})
-_URL_ATTRS = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster", "data", "background", "srcset"})
+_URL_ATTRS = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster", "data", "background", "srcset", "ping", "manifest"})
+# Attributes whose URL the browser fetches by itself, without the reader clicking anything.
+FETCHING_ATTRS = frozenset({"src", "srcset", "poster", "data", "background", "manifest", "ping"})
+CSS_FETCH = re.compile(r"url\s*\(|@import|expression\s*\(|image-set\s*\(", re.I)
+_URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
+
+
+def is_remote(url: str) -> bool:
+    """Whether the browser would fetch ``url`` from another host: an http(s) URL, or a
+    protocol-relative one (browsers read backslashes as slashes there: ``\\\\host``, ``/\\host``)."""
+    target = "".join(ch for ch in url if ch > " ")
+    if target[:2].replace("\\", "/") == "//":
+        return True
+    scheme = _URL_SCHEME.match(target)
+    return scheme is not None and scheme.group(1).lower() in ("http", "https", "ftp")
+
+
+def unsafe_scheme(url: str) -> bool:
+    """Whether ``url`` has a scheme other than http, https and mailto (control characters and
+    spaces ignored, as browsers do)."""
+    scheme = _URL_SCHEME.match("".join(ch for ch in url if ch > " "))
+    return scheme is not None and scheme.group(1).lower() not in SAFE_SCHEMES
+
+
+def url_findings(tag: str, name: str, value: str) -> list[str]:
+    """What is wrong with one attribute: a script-capable URL, a fetch from another host, CSS."""
+    if name == "style" and CSS_FETCH.search(value):
+        return [f"style {value!r} on <{tag}> (CSS can fetch)"]
+    if name not in _URL_ATTRS or not value:
+        return []
+    urls = [c.strip().split(" ")[0] for c in value.split(",")] if name == "srcset" else [value]
+    if any(unsafe_scheme(url) for url in urls):
+        return [f"{name}={value!r} on <{tag}>"]
+    if name in FETCHING_ATTRS and any(is_remote(url) for url in urls):
+        return [f"{name}={value!r} on <{tag}> fetches from another host"]
+    return []
 
 
 class _Scanner(HTMLParser):
@@ -163,18 +198,16 @@ class _Scanner(HTMLParser):
         for name, value in attrs:
             if name.startswith("on"):
                 self.found.append(f"event attribute {name} on <{tag}>")
-            elif name in _URL_ATTRS and value:
-                target = "".join(ch for ch in value if ch > " ")
-                scheme = re.match(r"^([A-Za-z][A-Za-z0-9+.\-]*):", target)
-                if scheme and scheme.group(1).lower() not in SAFE_SCHEMES:
-                    self.found.append(f"{name}={value!r} on <{tag}>")
+            else:
+                self.found += url_findings(tag, name, value or "")
 
     handle_startendtag = handle_starttag
 
 
 def find_unsafe_html(rendered: str) -> list[str]:
     """Rendered page HTML -> descriptions of live code in it (script-like elements, event
-    attributes, script-capable URLs). Empty when the page is safe."""
+    attributes, script-capable URLs) and of fetches from other hosts (images, CSS). Empty when
+    the page is safe."""
     scanner = _Scanner()
     scanner.feed(rendered)
     scanner.close()
