@@ -3,8 +3,9 @@
 Each field holds the same attack kit, tagged with the field's name so that a failure names the
 field: markup that would close ``<title>`` and open a script, an image with an error handler,
 the same inside a code span (which Markdown keeps as written), HTML entities, a pipe that would
-split a table cell followed by a ``javascript:`` link, an attribute break-out and a Mermaid/Jinja
-mix. ``write_accepted`` writes only what ``kb check`` accepts (the strict build must publish it
+split a table cell followed by a ``javascript:`` link, a link title ending in "data-search-q="
+followed by quotes (Material's search plugin would cut from there into the text, turning the
+quotes into attributes) and a Mermaid/Jinja mix. ``write_accepted`` writes only what ``kb check`` accepts (the strict build must publish it
 inertly); ``write_preview`` adds what ``kb check`` refuses but ``kb serve`` still shows (the
 preview must show it inertly too, or withhold the page).
 """
@@ -24,7 +25,8 @@ def kit(field: str) -> str:
     return (
         f"{MARKER} {field} </title><script>{call}</script> <img src=x onerror={call}> "
         f"`</title><script>{call}</script>` &lt;/title&gt;&lt;script&gt;{call}&lt;/script&gt; "
-        f"a | [x](javascript:{call}) | b \" onmouseover=\"{call}\" x=\" {{{{ 7*7 }}}} ]] --> <!-- "
+        f"a | [x](javascript:{call}) | b [t](https://example.org \"data-search-q=\") \"y\" onmouseover=\"{call}\" x=\" "
+        f"{{{{ 7*7 }}}} ]] --> <!-- "
         f"<svg onload={call}>"
     )
 

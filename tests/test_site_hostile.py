@@ -30,6 +30,11 @@ from test_site_safe import render
 
 # Something that runs a script leaves this behind even when it is not a dialog.
 PWNED_CHECK = "() => document.querySelectorAll('script:not([src])').length"
+# Live code waiting for the reader: an event attribute or a script URL anywhere in the document
+# (the theme writes neither).
+LIVE_CHECK = """() => Array.from(document.querySelectorAll('*')).flatMap(e => Array.from(e.attributes)
+  .filter(a => a.name.startsWith('on') || /^\\s*(javascript|data|vbscript):/i.test(a.value))
+  .map(a => e.tagName + ' ' + a.name + '=' + a.value))"""
 
 
 @pytest.fixture(scope="module")
@@ -132,6 +137,7 @@ def test_every_page_runs_no_script_and_fetches_nothing_outside(which: str, brows
             page.wait_for_load_state("networkidle")
             page.mouse.move(200, 200)  # hover handlers, if any had got in
             page.mouse.move(900, 600)
+            assert page.evaluate(LIVE_CHECK) == [], path
             count = page.evaluate(PWNED_CHECK)
             inline_scripts = count if inline_scripts is None else inline_scripts
             assert count == inline_scripts, path  # the theme's inline scripts, no more
@@ -191,5 +197,5 @@ def test_preview_edit_link_keeps_a_hostile_file_name_in_the_url(preview_site: Pa
 
 def test_kit_has_every_attack() -> None:
     sample = kit("f")
-    for piece in ("</title><script>", "onerror=", "`</title>", "&lt;/title&gt;", "| [x](javascript:", '" onmouseover="', "<svg onload"):
+    for piece in ("</title><script>", "onerror=", "`</title>", "&lt;/title&gt;", "| [x](javascript:", '"data-search-q=") "y" onmouseover="', "<svg onload"):
         assert piece in sample

@@ -116,3 +116,23 @@ def test_a_title_that_became_markup_fails_the_build_and_is_withheld(tmp_path: Pa
     assert "inline <script> not written by the theme" in caplog.text
     assert (tmp_path / "preview" / urls.source_url("gronn2009b") / "index.html").read_text(encoding="utf-8") == WITHHELD_PAGE
     assert "<script>alert" not in (tmp_path / "preview" / urls.source_url("torrance2013") / "index.html").read_text(encoding="utf-8")
+
+
+def test_search_markers_from_notes_are_defused() -> None:
+    # Material's search plugin removes data-search-*="..." from the rendered content with a
+    # regular expression that also cuts across tags: from a link title ending in
+    # "data-search-q=" to the next quote in the text after it, turning that text's quotes into
+    # attributes (measured: a live onmouseover on a concept page before this was defused).
+    from litkb.site.page_guard import MATERIAL_SEARCH_MARKER, OUR_SEARCH_MARKER, defuse_search_markers
+    from litkb.site.safe import find_unsafe_html, md_text
+    from test_site_safe import render
+
+    text = 'see [x](https://example.org "data-search-q=") "y" onmouseover="alert(1)" z="'
+    rendered = render(f'<div class="kb-claim" data-search-exclude markdown>\n\n{md_text(text)}\n\n</div>\n\nMore [text](https://example.org/b).')
+    assert OUR_SEARCH_MARKER in rendered
+    assert find_unsafe_html(rendered) == []
+    assert find_unsafe_html(MATERIAL_SEARCH_MARKER.sub("", rendered)) != []  # what Material would make of it
+    defused = defuse_search_markers(rendered)
+    assert [m.group(0) for m in MATERIAL_SEARCH_MARKER.finditer(defused)] == [OUR_SEARCH_MARKER]
+    assert find_unsafe_html(MATERIAL_SEARCH_MARKER.sub("", defused)) == []
+    assert html.unescape(defused) == html.unescape(rendered)  # the reader sees the same text

@@ -14,6 +14,7 @@ non-strict preview (``kb serve``) never shows it either.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from pathlib import Path
@@ -25,7 +26,16 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from ..link import build_kb
-from .page_guard import WITHHELD_PAGE, ThemeCode, check_search_index, find_unsafe_page, page_title_html
+from .page_guard import (
+    MATERIAL_SEARCH_MARKER,
+    OUR_SEARCH_MARKER,
+    WITHHELD_PAGE,
+    ThemeCode,
+    check_search_index,
+    defuse_search_markers,
+    find_unsafe_page,
+    page_title_html,
+)
 from .render import render_pages
 from .safe import find_unsafe_html
 
@@ -35,6 +45,7 @@ log = logging.getLogger("mkdocs.plugins.litkb")
 # Paths of the pages generated in the current build, and what the theme may put on a page.
 _generated: set[str] = set()
 _theme: list[ThemeCode] = []
+_checked: dict[str, tuple[bytes, ...]] = {}  # page -> digests of the content on_page_content checked
 WITHHELD_CONTENT = "<p><strong>The content of this page was withheld: it held live code (see the build's warnings).</strong></p>"
 
 
@@ -57,6 +68,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for problem in kb.problems:
         log.warning(problem.text())
     _generated.clear()
+    _checked.clear()
     for page in render_pages(kb):
         existing = files.get_file_from_path(page.path)
         if existing is not None:
@@ -83,29 +95,63 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     prints it with ``striptags``, which turns ``&lt;`` back into ``<`` in the ``<title>``; its
     templates print ``page.meta.title`` as it is, so the escaped text stays text.
     """
-    if page.file.src_uri in _generated and page.title is not None and "title" not in page.meta:
-        page.meta["title"] = page_title_html(page.title)
+    if page.file.src_uri in _generated:
+        if page.title is not None and "title" not in page.meta:
+            page.meta["title"] = page_title_html(page.title)
+        html = defuse_search_markers(html)
     findings = find_unsafe_html(html)
     for finding in findings:
         log.warning(f"unsafe HTML in page {page.file.src_uri}: {finding}")
-    return WITHHELD_CONTENT if findings else html
+    content = WITHHELD_CONTENT if findings else html
+    # What on_post_page may find in the page: this content, or this content after Material's
+    # search plugin removed its markers, if all it removes is our own marker attributes (anything
+    # else it would remove is checked again there).
+    digests = [_digest(content)]
+    if all(m.group(0).strip() == OUR_SEARCH_MARKER.strip() for m in MATERIAL_SEARCH_MARKER.finditer(content)):
+        digests.append(_digest(MATERIAL_SEARCH_MARKER.sub("", content)))
+    _checked[page.file.src_uri] = tuple(digests)
+    return content
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    """Tripwire over the whole page (head, navigation, table of contents, title, meta tags)."""
-    return _guard(output, page.file.dest_uri, f"page {page.file.src_uri}")
+    """Tripwire over the whole page (head, navigation, table of contents, title, meta tags).
+
+    The content, already checked by :func:`on_page_content` under stricter rules, is cut out
+    when it stands in the page exactly once and is unchanged since (a plugin may rewrite it: then
+    it is checked again); the rest is checked against what the theme may write. Scanning a page
+    costs about 0.1 s per MB, and content is most of a large knowledge base's pages.
+    """
+    chrome = output
+    content = page.content or ""
+    start = output.find(content) if content else -1
+    if start >= 0 and output.find(content, start + 1) < 0:
+        chrome = output[:start] + output[start + len(content) :]
+        if _digest(content) not in _checked.get(page.file.src_uri, ()):
+            findings = find_unsafe_html(content)
+            for finding in findings:
+                log.warning(f"unsafe HTML in page {page.file.src_uri} (content as rendered): {finding}")
+            if findings:
+                return WITHHELD_PAGE
+    return WITHHELD_PAGE if _unsafe(chrome, page.file.dest_uri, f"page {page.file.src_uri}") else output
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
     """The same for the theme's own pages (404.html)."""
-    return _guard(output_content, template_name, template_name) if template_name.endswith(".html") else output_content
+    if template_name.endswith(".html") and _unsafe(output_content, template_name, template_name):
+        return WITHHELD_PAGE
+    return output_content
 
 
-def _guard(output: str, site_path: str, shown: str) -> str:
-    findings = find_unsafe_page(output, site_path, _theme[0] if _theme else ThemeCode(frozenset()))
+def _unsafe(html: str, site_path: str, shown: str) -> bool:
+    """Log what :func:`find_unsafe_page` finds in ``html``; whether it found anything."""
+    findings = find_unsafe_page(html, site_path, _theme[0] if _theme else ThemeCode(frozenset()))
     for finding in findings:
         log.warning(f"unsafe HTML in {shown} (whole page): {finding}")
-    return WITHHELD_PAGE if findings else output
+    return bool(findings)
 
 
 def on_post_build(config: MkDocsConfig) -> None:

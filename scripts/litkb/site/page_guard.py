@@ -42,6 +42,11 @@ SEARCH_TAGS = frozenset({"p", "code", "pre", "li", "ol", "ul", "sub", "sup"})
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
 _TEMPLATE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
+_LINE_CACHE_LIMIT = 200_000
+_SCRIPT_SRC = re.compile(r"<script.*src", re.I | re.S)  # a script that may have a src (may: erring on "yes")
+# Where the theme's blocks start (a new line opening one of these elements): the page is scanned a
+# block at a time so that the blocks every page repeats are scanned once.
+_CHUNK = re.compile(r"(?<=\n)(?=[ \t]*<(?:div|nav|header|footer|main|script|ul|li|form|label|input|a)\b)")
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,9 @@ class ThemeCode:
 
     scripts: frozenset[str]
     inline: tuple[re.Pattern[str], ...] = field(default_factory=tuple)
+    # (folder of the page or "", block) -> findings of that block scanned from a neutral state;
+    # the theme repeats most blocks on every page (see find_unsafe_page).
+    lines: dict[tuple[str, str], list[str]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_theme(cls, template_dirs: Iterable[str | Path], scripts: Iterable[str]) -> ThemeCode:
@@ -120,6 +128,10 @@ class _PageScanner(HTMLParser):
         if tag == "svg":
             self.svg_depth -= 1
 
+    def neutral(self) -> bool:
+        """Nothing open or held back: what follows is read as from the start of a document."""
+        return not self.rawdata and self.cdata_elem is None and self.script is None and not self.svg_depth
+
     def _script_start(self, values: dict[str, str]) -> None:
         if "src" in values:
             if not _script_known(_site_path(self.page_path, values["src"]), self.theme.scripts):
@@ -159,13 +171,50 @@ class _PageScanner(HTMLParser):
 
 def find_unsafe_page(rendered: str, page_path: str, theme: ThemeCode) -> list[str]:
     """A whole built page (``page_path``: its path in the site, e.g. ``concepts/x/index.html``)
-    -> descriptions of live code or outside requests the theme did not write. Empty when safe."""
+    -> descriptions of live code or outside requests the theme did not write. Empty when safe.
+
+    Scanned a block at a time (:data:`_CHUNK`). A block read from a neutral state (no tag,
+    comment, script or SVG open, nothing held back) that leaves the state neutral always gives
+    the same findings (in the same folder, if it holds a script), so those are remembered per
+    theme: most blocks of a page are the theme's and recur on every page.
+    """
     scanner = _PageScanner(page_path, theme)
-    scanner.feed(rendered)
+    folder = posixpath.dirname(page_path)
+    if len(theme.lines) > _LINE_CACHE_LIMIT:
+        theme.lines.clear()
+    for block in _CHUNK.split(rendered):
+        neutral = scanner.neutral()
+        # Only a script's src is read relative to the page's folder.
+        key = (folder if _SCRIPT_SRC.search(block) else "", block)
+        if neutral and key in theme.lines:
+            scanner.found += theme.lines[key]
+            continue
+        before = len(scanner.found)
+        scanner.feed(block)
+        if neutral and scanner.neutral():
+            theme.lines[key] = scanner.found[before:]
     scanner.close()
     if scanner.script is not None:
         scanner.found.append("unterminated inline <script>")
     return scanner.found
+
+
+# Material's search plugin removes its markers from page.content before the page is rendered, with
+# this very expression (material/plugins/search/plugin.py, on_page_context). Run over HTML, it also
+# cuts across tags: from a "data-search-q=" closing one attribute to the next quote in the text
+# after it, which turns the text's quotes into attributes of the tag (a live onmouseover).
+MATERIAL_SEARCH_MARKER = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
+# The one marker our pages carry, as Markdown writes it (md_in_html).
+OUR_SEARCH_MARKER = ' data-search-exclude="data-search-exclude"'
+
+
+def defuse_search_markers(content: str) -> str:
+    """Rendered content -> the same, in which only our own ``data-search-exclude`` attributes
+    still read as Material's markers: every other "data-search-" (in text or in an attribute
+    value, from a note) gets its hyphen as a character reference, which the browser shows alike."""
+    if "data-search-" not in content:
+        return content
+    return OUR_SEARCH_MARKER.join(part.replace("data-search-", "data&#45;search-") for part in content.split(OUR_SEARCH_MARKER))
 
 
 def page_title_html(title: str) -> str:

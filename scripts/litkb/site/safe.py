@@ -203,6 +203,12 @@ class _Scanner(HTMLParser):
 
     handle_startendtag = handle_starttag
 
+    def handle_comment(self, data: str) -> None:
+        # Browsers also end a comment at "--!>", Python's parser only at "-->": a comment that
+        # holds markup could hide a tag from this scanner but not from the browser.
+        if "<" in data or "--!" in data:
+            self.found.append(f"comment holding markup: {data[:60]!r}")
+
 
 def find_unsafe_html(rendered: str) -> list[str]:
     """Rendered page HTML -> descriptions of live code in it (script-like elements, event
