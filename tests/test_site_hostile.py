@@ -24,7 +24,7 @@ from litkb.link import build_kb
 from litkb.site import render_pages
 from litkb.site.build import build_site
 from litkb.site.hooks import WITHHELD_CONTENT
-from litkb.site.page_guard import WITHHELD_PAGE
+from litkb.site.page_guard import MATERIAL_SEARCH_MARKER, OUR_SEARCH_MARKER, WITHHELD_PAGE
 from litkb.site.safe import find_unsafe_html
 from test_site_safe import render
 
@@ -106,7 +106,8 @@ def _tables(html: str) -> list[list[int]]:
 @pytest.mark.parametrize("which", ["accepted", "preview"])
 def test_no_field_splits_a_table_cell_or_forges_a_link(which: str, accepted_root: Path, preview_root: Path) -> None:
     # kb pages output, as another Material builder would render it: every field above holds a
-    # pipe followed by a javascript: link; every table keeps its columns and nothing is live.
+    # pipe followed by a javascript: link and a search-marker trap; every table keeps its columns
+    # and nothing is live, before or after Material's search plugin rewrites the content.
     root = accepted_root if which == "accepted" else preview_root
     tables = 0
     for page in render_pages(build_kb(root), with_cli=False):
@@ -115,6 +116,11 @@ def test_no_field_splits_a_table_cell_or_forges_a_link(which: str, accepted_root
         assert isinstance(page.content, str)
         html = render(page.content)
         assert find_unsafe_html(html) == [], page.path
+        # What Material's search plugin would make of it in another builder (see safe.py): it may
+        # cut text (the BibTeX block keeps its quotes), never start inside a tag but at our marker.
+        in_tag = [m.group(0) for m in MATERIAL_SEARCH_MARKER.finditer(html) if html.rfind("<", 0, m.start()) > html.rfind(">", 0, m.start())]
+        assert set(in_tag) <= {OUR_SEARCH_MARKER}, (page.path, in_tag)
+        assert find_unsafe_html(MATERIAL_SEARCH_MARKER.sub("", html)) == [], page.path
         for rows in _tables(html):
             tables += 1
             assert len(set(rows)) == 1, (page.path, rows)

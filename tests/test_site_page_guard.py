@@ -122,17 +122,19 @@ def test_search_markers_from_notes_are_defused() -> None:
     # Material's search plugin removes data-search-*="..." from the rendered content with a
     # regular expression that also cuts across tags: from a link title ending in
     # "data-search-q=" to the next quote in the text after it, turning that text's quotes into
-    # attributes (measured: a live onmouseover on a concept page before this was defused).
+    # attributes (measured: a live onmouseover on a concept page of a strict build).
     from litkb.site.page_guard import MATERIAL_SEARCH_MARKER, OUR_SEARCH_MARKER, defuse_search_markers
-    from litkb.site.safe import find_unsafe_html, md_text
+    from litkb.site.safe import find_unsafe_html, html_text, md_text
     from test_site_safe import render
 
     text = 'see [x](https://example.org "data-search-q=") "y" onmouseover="alert(1)" z="'
-    rendered = render(f'<div class="kb-claim" data-search-exclude markdown>\n\n{md_text(text)}\n\n</div>\n\nMore [text](https://example.org/b).')
-    assert OUR_SEARCH_MARKER in rendered
-    assert find_unsafe_html(rendered) == []
-    assert find_unsafe_html(MATERIAL_SEARCH_MARKER.sub("", rendered)) != []  # what Material would make of it
-    defused = defuse_search_markers(rendered)
-    assert [m.group(0) for m in MATERIAL_SEARCH_MARKER.finditer(defused)] == [OUR_SEARCH_MARKER]
-    assert find_unsafe_html(MATERIAL_SEARCH_MARKER.sub("", defused)) == []
-    assert html.unescape(defused) == html.unescape(rendered)  # the reader sees the same text
+    coded = text + ' and `data-search-q="` in code'
+    after = "\n\nMore [text](https://example.org/b)."
+    attack = render(f'<div class="kb-claim" data-search-exclude markdown>\n\nsee <a href="https://example.org" title="data-search-q=">x</a> "y" onmouseover="alert(1)" z="\n\n</div>{after}')
+    assert find_unsafe_html(attack) == [] and find_unsafe_html(MATERIAL_SEARCH_MARKER.sub("", attack)) != []  # what Material makes of it
+    for rendered in (render(f'<div class="kb-claim" data-search-exclude markdown>\n\n{md_text(coded)}\n\n</div>{after}'),
+                     render(f'<span title="{html_text(text)}">0</span>{after}'),
+                     defuse_search_markers(attack)):
+        assert [m.group(0) for m in MATERIAL_SEARCH_MARKER.finditer(rendered)] in ([], [OUR_SEARCH_MARKER]), rendered
+        assert find_unsafe_html(MATERIAL_SEARCH_MARKER.sub("", rendered)) == []
+        assert "data-search-q=" in html.unescape(rendered)  # the reader sees the text as written

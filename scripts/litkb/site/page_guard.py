@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .safe import is_remote, url_findings
+from .safe import SEARCH_MARKER, defuse_search_marker, is_remote, url_findings
 
 # Elements that never belong on a page of ours, in the theme's part or in content.
 _NEVER = frozenset({"iframe", "frame", "frameset", "object", "embed", "applet", "portal", "base", "style", "math", "template"})
@@ -200,9 +200,8 @@ def find_unsafe_page(rendered: str, page_path: str, theme: ThemeCode) -> list[st
 
 
 # Material's search plugin removes its markers from page.content before the page is rendered, with
-# this very expression (material/plugins/search/plugin.py, on_page_context). Run over HTML, it also
-# cuts across tags: from a "data-search-q=" closing one attribute to the next quote in the text
-# after it, which turns the text's quotes into attributes of the tag (a live onmouseover).
+# this very expression (material/plugins/search/plugin.py, on_page_context); see
+# litkb.site.safe.defuse_search_marker for what it does to text from notes.
 MATERIAL_SEARCH_MARKER = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
 # The one marker our pages carry, as Markdown writes it (md_in_html).
 OUR_SEARCH_MARKER = ' data-search-exclude="data-search-exclude"'
@@ -210,11 +209,11 @@ OUR_SEARCH_MARKER = ' data-search-exclude="data-search-exclude"'
 
 def defuse_search_markers(content: str) -> str:
     """Rendered content -> the same, in which only our own ``data-search-exclude`` attributes
-    still read as Material's markers: every other "data-search-" (in text or in an attribute
-    value, from a note) gets its hyphen as a character reference, which the browser shows alike."""
-    if "data-search-" not in content:
+    still read as Material's markers (the Markdown of generated pages already has no other; this
+    also covers what reaches a page some other way)."""
+    if SEARCH_MARKER not in content:
         return content
-    return OUR_SEARCH_MARKER.join(part.replace("data-search-", "data&#45;search-") for part in content.split(OUR_SEARCH_MARKER))
+    return OUR_SEARCH_MARKER.join(defuse_search_marker(part) for part in content.split(OUR_SEARCH_MARKER))
 
 
 def page_title_html(title: str) -> str:

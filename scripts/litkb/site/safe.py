@@ -64,8 +64,8 @@ def md_text(text: str, *, line_start: bool = True) -> str:
     out: list[str] = []
     pos = 0
     for match in _CODE_SPAN.finditer(text):
-        if not line_start and _CELL_UNSAFE_CODE.search(match.group(2)):
-            continue  # shown as plain text (see _CELL_UNSAFE_CODE)
+        if (not line_start and _CELL_UNSAFE_CODE.search(match.group(2))) or SEARCH_MARKER in match.group(2):
+            continue  # shown as plain text (see _CELL_UNSAFE_CODE and defuse_search_marker)
         out.append(_escape_plain(text[pos : match.start()]))
         out.append(match.group(0))
         pos = match.end()
@@ -76,7 +76,21 @@ def md_text(text: str, *, line_start: bool = True) -> str:
 
 def _escape_plain(text: str) -> str:
     # "![" would start an image: escaping the "!" leaves a link, which the reader may follow.
-    return html.escape(text.replace("\\", "\\\\"), quote=False).replace("`", "\\`").replace("![", "\\![")
+    escaped = html.escape(text.replace("\\", "\\\\"), quote=False).replace("`", "\\`").replace("![", "\\![")
+    return defuse_search_marker(escaped)
+
+
+# Material's search plugin removes its markers from a page's HTML with a regular expression
+# (r'\s?data-search-\w+="[^"]+"', material/plugins/search/plugin.py) that also cuts across tags:
+# from a link title ending in "data-search-q=" to the next quote in the text after it, turning that
+# text's quotes into attributes of the link (a live onmouseover). Text from notes never carries the
+# marker: its hyphen becomes a character reference, which the browser shows alike.
+SEARCH_MARKER = "data-search-"
+
+
+def defuse_search_marker(text: str) -> str:
+    """HTML or Markdown text -> the same with "data-search-" written "data&#45;search-"."""
+    return text.replace(SEARCH_MARKER, "data&#45;search-") if SEARCH_MARKER in text else text
 
 
 def _defuse_line_start(text: str) -> str:
@@ -128,7 +142,7 @@ _HTML_MD_SPECIAL = str.maketrans({c: f"&#{ord(c)};" for c in "\\`[]|"})
 def html_text(text: str) -> str:
     """Plain text for inside our own HTML elements and attributes, also in a table cell: HTML
     special characters (quotes too) and Markdown's syntax characters as character references."""
-    return html.escape(" ".join(text.split()), quote=True).translate(_HTML_MD_SPECIAL)
+    return defuse_search_marker(html.escape(" ".join(text.split()), quote=True).translate(_HTML_MD_SPECIAL))
 
 
 def fence(content: str, lang: str) -> str:
