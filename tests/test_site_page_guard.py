@@ -63,6 +63,11 @@ INJECTED = {
     "comment": ("</body>", "<!-- --!><script>alert(1)</script> --></body>", "comment holding markup"),
     "toc link": ('class="md-nav__link"', 'class="md-nav__link" data-x="1"><a href="javascript:alert(1)"', "href='javascript:alert(1)'"),
     "base": ("<head>", '<head><base href="https://evil.example/">', "<base> element"),
+    "abrupt comment": ("</body>", "<!--><script>alert(1)</script><!-- --></body>", "comment holding markup"),
+    "cdata": ("</body>", "<![CDATA[><script>alert(1)</script>]]></body>", "marked section"),
+    "second config": ("<head>", '<head><script id="__config" type="application/json">{"search": "data:text/javascript,postMessage(1)"}</script>', "second Material configuration"),
+    "config worker": ('"search": "../../assets/', '"search": "data:text/javascript,1//../../assets/', "search worker that is not the site's"),
+    "other json": ("</head>", '<script type="application/json" id="x">{}</script></head>', "JSON block 'x'"),
 }
 
 

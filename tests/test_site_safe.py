@@ -270,3 +270,11 @@ def test_every_pipe_in_a_cell_is_escaped(text: str) -> None:
     for cell in (md_cell(text), table_cell(f"[{link_text(text)}](x.md)")):
         for match in re.finditer(r"(\\*)\|", cell):
             assert len(match.group(1)) % 2 == 1, (text, cell)
+
+
+def test_tripwire_sees_what_python_and_browsers_parse_differently() -> None:
+    # Python's parser ends a comment at "-->" and a marked section at "]]>"; a browser ends
+    # "<!-->" at once and a CDATA section in HTML at the first ">", so the script would run.
+    assert find_unsafe_html("<!--><script>alert(1)</script><!-- -->") != []
+    assert find_unsafe_html("<![CDATA[><script>alert(1)</script>]]>") != []
+    assert find_unsafe_html("<template><script>alert(1)</script></template>") != []

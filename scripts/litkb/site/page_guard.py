@@ -43,7 +43,7 @@ _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
 _TEMPLATE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 _LINE_CACHE_LIMIT = 200_000
-_SCRIPT_SRC = re.compile(r"<script.*src", re.I | re.S)  # a script that may have a src (may: erring on "yes")
+_SCRIPT = re.compile(r"<script", re.I)
 # Where the theme's blocks start (a new line opening one of these elements): the page is scanned a
 # block at a time so that the blocks every page repeats are scanned once.
 _CHUNK = re.compile(r"(?<=\n)(?=[ \t]*<(?:div|nav|header|footer|main|script|ul|li|form|label|input|a)\b)")
@@ -105,6 +105,8 @@ class _PageScanner(HTMLParser):
         self.found: list[str] = []
         self.svg_depth = 0
         self.script: list[str] | None = None  # text of the inline script being read
+        self.data_id: str | None = None  # id of the JSON data block being read
+        self.configs = 0  # Material's configuration blocks seen
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
@@ -130,15 +132,15 @@ class _PageScanner(HTMLParser):
 
     def neutral(self) -> bool:
         """Nothing open or held back: what follows is read as from the start of a document."""
-        return not self.rawdata and self.cdata_elem is None and self.script is None and not self.svg_depth
+        return not self.rawdata and self.cdata_elem is None and self.script is None and not self.svg_depth and not self.configs
 
     def _script_start(self, values: dict[str, str]) -> None:
         if "src" in values:
             if not _script_known(_site_path(self.page_path, values["src"]), self.theme.scripts):
                 self.found.append(f"<script src={values['src']!r}> is not one of the site's own scripts")
             return
-        if values.get("type", "").strip().lower() in ("application/json", "application/ld+json"):
-            return  # data, never run
+        if values.get("type", "").strip().lower() == "application/json":
+            self.data_id = values.get("id", "")  # never run, but read by the theme's script
         self.script = []
 
     def _check_attribute(self, tag: str, name: str, value: str) -> None:
@@ -165,8 +167,34 @@ class _PageScanner(HTMLParser):
         if tag == "script" and self.script is not None:
             text = "".join(self.script)
             self.script = None
-            if text.strip() and not self.theme.known_inline(text):
+            if self.data_id is not None:
+                self._data_block(self.data_id, text)
+                self.data_id = None
+            elif text.strip() and not self.theme.known_inline(text):
                 self.found.append(f"inline <script> not written by the theme: {text.strip()[:60]!r}")
+
+    def _data_block(self, block_id: str, text: str) -> None:
+        """Material's configuration (``<script id="__config" type="application/json">``), read by
+        its bundle with ``querySelector``: one per page, JSON, and the search worker it names
+        must be one of the site's own scripts (a worker could be started from a data: URL)."""
+        if block_id != "__config":
+            self.found.append(f"JSON block {block_id!r} not written by the theme")
+            return
+        self.configs += 1
+        if self.configs > 1:
+            self.found.append("a second Material configuration block")
+        try:
+            config = json.loads(text)
+        except ValueError:
+            self.found.append("Material's configuration block is not JSON")
+            return
+        worker = config.get("search") if isinstance(config, dict) else None
+        if worker is not None and not (isinstance(worker, str) and _script_known(_site_path(self.page_path, worker), self.theme.scripts)):
+            self.found.append(f"Material's configuration names a search worker that is not the site's: {worker!r}")
+
+    def unknown_decl(self, data: str) -> None:
+        # "<![CDATA[...]]>": a browser ends it at the first ">" in HTML, Python's parser at "]]>".
+        self.found.append(f"marked section <![{data[:40]!r}")
 
 
 def find_unsafe_page(rendered: str, page_path: str, theme: ThemeCode) -> list[str]:
@@ -174,9 +202,10 @@ def find_unsafe_page(rendered: str, page_path: str, theme: ThemeCode) -> list[st
     -> descriptions of live code or outside requests the theme did not write. Empty when safe.
 
     Scanned a block at a time (:data:`_CHUNK`). A block read from a neutral state (no tag,
-    comment, script or SVG open, nothing held back) that leaves the state neutral always gives
-    the same findings (in the same folder, if it holds a script), so those are remembered per
-    theme: most blocks of a page are the theme's and recur on every page.
+    comment, script or SVG open, nothing held back, no configuration block seen yet) that leaves
+    the state neutral always gives the same findings (in the same folder, if it holds a script),
+    so those are remembered per theme: most blocks of a page are the theme's and recur on every
+    page.
     """
     scanner = _PageScanner(page_path, theme)
     folder = posixpath.dirname(page_path)
@@ -184,8 +213,8 @@ def find_unsafe_page(rendered: str, page_path: str, theme: ThemeCode) -> list[st
         theme.lines.clear()
     for block in _CHUNK.split(rendered):
         neutral = scanner.neutral()
-        # Only a script's src is read relative to the page's folder.
-        key = (folder if _SCRIPT_SRC.search(block) else "", block)
+        # Only scripts name files relative to the page's folder.
+        key = (folder if _SCRIPT.search(block) else "", block)
         if neutral and key in theme.lines:
             scanner.found += theme.lines[key]
             continue

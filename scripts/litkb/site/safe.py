@@ -162,7 +162,7 @@ def mermaid_label(text: str) -> str:
 
 
 # -- tripwire over rendered HTML ------------------------------------------------------------------
-_BAD_TAGS = frozenset({"script", "iframe", "object", "embed", "form", "style", "base", "meta", "link", "frame", "frameset", "svg", "math"})
+_BAD_TAGS = frozenset({"script", "iframe", "object", "embed", "form", "style", "base", "meta", "link", "frame", "frameset", "svg", "math", "template", "applet", "portal"})
 _URL_ATTRS = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster", "data", "background", "srcset", "ping", "manifest"})
 # Attributes whose URL the browser fetches by itself, without the reader clicking anything.
 FETCHING_ATTRS = frozenset({"src", "srcset", "poster", "data", "background", "manifest", "ping"})
@@ -222,6 +222,10 @@ class _Scanner(HTMLParser):
         # holds markup could hide a tag from this scanner but not from the browser.
         if "<" in data or "--!" in data:
             self.found.append(f"comment holding markup: {data[:60]!r}")
+
+    def unknown_decl(self, data: str) -> None:
+        # "<![CDATA[...]]>": a browser ends it at the first ">" in HTML, Python's parser at "]]>".
+        self.found.append(f"marked section <![{data[:40]!r}")
 
 
 def find_unsafe_html(rendered: str) -> list[str]:
