@@ -225,7 +225,7 @@ def test_problems_fail_the_strict_build(tmp_path: Path) -> None:
     with pytest.raises(SiteError, match="strict mode"):
         build_site(root, site)
     assert (site / "index.html").read_text(encoding="utf-8") == "old site"  # the old site is untouched
-    assert not list(tmp_path.glob(".site-build-*"))
+    assert not list(tmp_path.glob(".kb-build-*"))
 
 
 # -- commands ------------------------------------------------------------------------------------

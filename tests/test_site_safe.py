@@ -3,6 +3,8 @@ the page. Rendered with the site's own Markdown configuration (mkdocs.yml)."""
 
 from __future__ import annotations
 
+import html as html_module
+import re
 from functools import cache
 from html.parser import HTMLParser
 
@@ -11,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO
-from litkb.emit.pages.common import link_text
-from litkb.emit.pages.safe import fence, find_unsafe_html, md_cell, md_text, mermaid_label
+from litkb.emit.pages.common import link_text, table_cell
+from litkb.emit.pages.safe import fence, find_unsafe_html, html_text, md_cell, md_text, mermaid_label
 
 ALLOWED_TAGS = {"p", "ul", "li", "em", "strong", "code", "a", "img", "table", "thead", "tbody", "tr", "th", "td", "blockquote", "span", "div", "pre", "br", "hr"}
 ALLOWED_ATTRS = {"href", "src", "alt", "title", "class", "id"}
@@ -162,3 +164,117 @@ def test_any_token_soup_is_inert(first: str, second: str) -> None:
 @given(st.text(max_size=60))
 def test_any_text_is_inert(text: str) -> None:
     assert_inert(render(md_text(text)))
+
+
+# -- images, remote fetches and table cells -------------------------------------------------------
+class _Elements(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append((tag, dict(attrs)))
+
+
+def elements(html: str) -> list[tuple[str, dict[str, str | None]]]:
+    parser = _Elements()
+    parser.feed(html)
+    return parser.elements
+
+
+REMOTE = [
+    "![cover](https://tracker.example/a.png)",
+    "![cover]( //tracker.example/a.png )",
+    "![cover](<https://tracker.example/a.png>)",
+    "![a [nested] alt](https://tracker.example/a.png)",
+    "![x](\\\\tracker.example\\a.png)",
+    "![x](/\\tracker.example/a.png)",
+    '![x](https://tracker.example/a.png "title")',
+    "[![badge](https://tracker.example/b.svg)](https://example.org)",
+    "![local](cover.png)",
+    "<img src=https://tracker.example/a.png> <img srcset='https://tracker.example/a.png 2x'>",
+    "<https://tracker.example/a.png> and https://tracker.example/a.png as they are",
+    "<p style=\"background:url(https://tracker.example/a.png)\">x</p>",
+]
+
+
+def test_no_text_makes_the_browser_fetch_anything() -> None:
+    # The site promises that reading it asks no other host for anything: an image in note text
+    # is shown as "!" and a link to it (which the reader may follow); raw HTML stays text.
+    for text in REMOTE:
+        for html in (render(md_text(text)), render(f"| a |\n| --- |\n| {md_cell(text)} |"), render(f"[{link_text(text)}](x.md)")):
+            fetching = [(tag, attrs) for tag, attrs in elements(html) if tag not in ("a",) and set(attrs) & {"src", "srcset", "style", "background", "poster"}]
+            assert fetching == [], (text, html)
+            assert find_unsafe_html(html) == [], (text, html)
+    assert render(md_text("![cover](https://example.org/a.png)")) == '<p>!<a href="https://example.org/a.png">cover</a></p>'
+    assert render(md_text("see https://example.org/a.png")) == "<p>see https://example.org/a.png</p>"  # raw URLs stay text
+
+
+def test_tripwire_flags_outside_fetches() -> None:
+    found = find_unsafe_html('<img src="https://t.example/a.png"><img srcset="a.png 1x, //t.example/b.png 2x"><a href="https://example.org">ok</a><img src="local.png">')
+    assert found == ["src='https://t.example/a.png' on <img> fetches from another host", "srcset='a.png 1x, //t.example/b.png 2x' on <img> fetches from another host"]
+
+
+def _cells(html: str) -> list[int]:
+    """The number of cells in each row of the first table of ``html``."""
+    rows = re.findall(r"<tr>(.*?)</tr>", html, re.S)
+    return [len(re.findall(r"<t[hd][ >]", row)) for row in rows]
+
+
+CELL_HOSTILE = [
+    "a | [x](javascript:alert(1)) | b",
+    "`a|b` | [x](javascript:alert(1))",
+    "`a\\|b` `<img src=x onerror=alert(1)>`",
+    "x\\``y` | `<img src=x onerror=alert(1)>`",
+    "`x\\` | `<img src=x onerror=alert(1)>`",
+    "``a`|`b`` | `<script>alert(1)</script>`",
+    "\\| [x](javascript:alert(1)) \\\\| y",
+    # Backslash-backtick inside a span, which the row scanner reads as an escaped run.
+    "`\\``\\|x` `<img src=x onerror=alert(1)>`",
+]
+
+
+def test_no_value_splits_a_table_cell() -> None:
+    # Python-Markdown splits a row into cells with its own backtick pairing, before it reads code
+    # spans: whatever a value holds, each row keeps its cells and nothing in them is live.
+    for text in CELL_HOSTILE:
+        for other in ("plain", "`code`", "x`", *CELL_HOSTILE):
+            row = f"| {md_cell(text)} | {md_cell(other)} | [{link_text(text)}](x.md) | {html_text(text)} |"
+            html = render(f"| a | b | c | d |\n| --- | --- | --- | --- |\n{row}")
+            assert _cells(html) == [4, 4], (text, other, html)
+            assert_inert(html)
+
+
+def test_html_text_is_inert_to_markdown_in_a_cell() -> None:
+    value = "a | [x](javascript:alert(1)) `b` \\ c"
+    html = render(f'| a | b |\n| --- | --- |\n| <span title="{html_text(value)}">0</span> | z |')
+    assert _cells(html) == [2, 2]
+    assert f'title="{value}"' in html_module.unescape(html)  # the browser shows the value as written
+    assert_inert(html)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(TOKENS), max_size=30).map("".join), st.lists(st.sampled_from(TOKENS), max_size=30).map("".join))
+def test_any_token_soup_keeps_table_cells(first: str, second: str) -> None:
+    html = render(f"| a | b | c |\n| --- | --- | --- |\n| {md_cell(first)} | {md_cell(second)} | [{link_text(first)}](x.md) |")
+    assert _cells(html) == [3, 3], html
+    assert_inert(html)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*TOKENS, "\\|", "`a|b`", "`a\\|b`", "`\\`"]), max_size=30).map("".join))
+def test_every_pipe_in_a_cell_is_escaped(text: str) -> None:
+    # The table scanner splits at a pipe after an even run of backslashes (none included) unless
+    # its own backtick pairing puts the pipe in a code span. Text for a cell has no such pipe at
+    # all, so no pairing can split it; code spans that would hold one are shown as plain text.
+    for cell in (md_cell(text), table_cell(f"[{link_text(text)}](x.md)")):
+        for match in re.finditer(r"(\\*)\|", cell):
+            assert len(match.group(1)) % 2 == 1, (text, cell)
+
+
+def test_tripwire_sees_what_python_and_browsers_parse_differently() -> None:
+    # Python's parser ends a comment at "-->" and a marked section at "]]>"; a browser ends
+    # "<!-->" at once and a CDATA section in HTML at the first ">", so the script would run.
+    assert find_unsafe_html("<!--><script>alert(1)</script><!-- -->") != []
+    assert find_unsafe_html("<![CDATA[><script>alert(1)</script>]]>") != []
+    assert find_unsafe_html("<template><script>alert(1)</script></template>") != []

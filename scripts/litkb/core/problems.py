@@ -68,6 +68,8 @@ _CODE_LIST = [
     Code("KB306", "error", "A value is empty.", "Write something, or remove the field."),
     Code("KB307", "error", f"A text value is longer than its field allows (e.g. {L.MAX_SUMMARY:,} characters for a summary, {L.MAX_CLAIM_TEXT:,} for a claim, {L.MAX_QUOTE:,} for a quote).", "Shorten it: the limits (shown by editors through the note schema) keep every page fast to build."),
     Code("KB308", "error", f"A list has more items than its field allows (e.g. {L.MAX_CLAIMS:,} claims, {L.MAX_CONCEPTS_PER_CLAIM} concepts per claim).", "Split the note, or drop items; the limit of each list is in the note schema."),
+    # What the site must not carry
+    Code("KB310", "error", "Text shows an image from another site (`![...](https://...)`); every reader's browser would fetch it from that host.", "Link to it instead, without the `!`: `[what it shows](https://...)`. The site loads nothing from other sites."),
     # Links
     Code("KB401", "error", "The note's key is not in references.bib.", "Add the entry to references.bib (`kb import`) or fix the key."),
     Code("KB402", "error", "The file name differs from the key or id inside it.", "Rename the file to `<key>.yaml`, or fix the key."),

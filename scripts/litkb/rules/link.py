@@ -24,7 +24,7 @@ from ..core.urls import RESERVED_PAGE_NAMES
 from ..load.bibtex import BibEntry, parse_bibtex, without_page_clashes
 from ..load.textio import open_folder, printable_name, read_text
 from ..load.yamlload import compose_yaml
-from . import schema
+from . import offsite, schema
 from .people import merge_people, person_from_name
 
 BIB_NAME = "references.bib"
@@ -87,7 +87,7 @@ def _load_library(root: Path, problems: list[Problem]) -> dict[str, BibEntry]:
         return {}
     library, bib_problems = parse_bibtex(text, BIB_NAME)
     entries, clashes = without_page_clashes(library.entries, BIB_NAME)
-    problems += bib_problems + clashes
+    problems += bib_problems + clashes + offsite.check_entries(entries, BIB_NAME)
     return entries
 
 
@@ -158,6 +158,7 @@ def _load_documents(root: Path, folder: Path, spec: schema.Mapping, problems: li
             values, schema_problems = schema.validate(node, spec, shown)
             problems += schema_problems
             if values is not None:
+                problems += offsite.check_document(values, shown)
                 yield shown, values, _digest(text)
     finally:
         os.close(folder_fd)

@@ -1,8 +1,10 @@
 """Building the site and writing the generated pages, atomically.
 
-Input: a knowledge-base root (and, for a build, the knowledge base when the caller loaded it). Output: a site folder (``build_site``, MkDocs in-process with
-``--strict``) or a folder of generated Markdown (``write_pages``). Both are made in a temporary
-folder next to the target and swapped in, so an interrupted run never leaves half a site.
+Input: a knowledge-base root (and, for a build, the knowledge base when the caller loaded it).
+Output: a site folder (``build_site``, MkDocs in-process with ``--strict``) or a folder of
+generated Markdown (``write_pages``). Both are made in a staging folder next to the target and
+swapped in (:mod:`litkb.site.staging`), so an interrupted run never leaves half a site, and the
+next run removes what it left behind.
 """
 
 from __future__ import annotations
@@ -10,8 +12,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from ..core.model import KnowledgeBase
 from ..emit.pages import GeneratedPage
 from . import hooks
 from .config import SiteError, find_config
+from .staging import staging_dir, swap_dir
 
 SITE_MARKER = ".kb-site"
 PAGES_MARKER = ".kb-pages"
@@ -55,17 +56,16 @@ def build_site(root: Path, site_dir: Path, *, kb: KnowledgeBase | None = None, c
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     _check_replaceable(site_dir, SITE_MARKER, "index.html")
-    tmp = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-build-", dir=site_dir.parent))
-    try:
-        with kb_root_env(root), _quiet_info(), (hooks.preloaded(kb) if kb is not None else contextlib.nullcontext()):
-            config = load_config(str(config_path), site_dir=str(tmp), strict=strict)
-            build(config)
+    with staging_dir(site_dir) as tmp:
+        try:
+            with kb_root_env(root), _quiet_info(), (hooks.preloaded(kb) if kb is not None else contextlib.nullcontext()):
+                config = load_config(str(config_path), site_dir=str(tmp), strict=strict)
+                build(config)
+        except MkDocsException as err:
+            raise SiteError(f"site build failed: {err}") from err
         (tmp / SITE_MARKER).write_text("built by kb build; this folder is replaced on each build\n", encoding="utf-8")
-        swap_dir(tmp, site_dir, SITE_MARKER, "index.html")
-    except MkDocsException as err:
-        raise SiteError(f"site build failed: {err}") from err
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        _check_replaceable(site_dir, SITE_MARKER, "index.html")
+        swap_dir(tmp, site_dir)
 
 
 @contextlib.contextmanager
@@ -87,17 +87,15 @@ def write_pages(pages: list[GeneratedPage], out: Path) -> None:
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     _check_replaceable(out, PAGES_MARKER)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-pages-", dir=out.parent))
-    try:
+    with staging_dir(out) as tmp:
         for page in pages:
             target = tmp / page.path
             target.parent.mkdir(parents=True, exist_ok=True)
             data = page.content.encode("utf-8") if isinstance(page.content, str) else page.content
             target.write_bytes(data)
         (tmp / PAGES_MARKER).write_text("written by kb pages; this folder is replaced on each run\n", encoding="utf-8")
-        swap_dir(tmp, out, PAGES_MARKER)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        _check_replaceable(out, PAGES_MARKER)
+        swap_dir(tmp, out)
 
 
 def _check_replaceable(target: Path, *markers: str) -> None:
@@ -109,19 +107,3 @@ def _check_replaceable(target: Path, *markers: str) -> None:
         raise SiteError(f"{target} exists and is not a folder")
     if any(target.iterdir()) and not any((target / m).exists() for m in markers):
         raise SiteError(f"{target} is not empty and was not made by kb: choose another folder or empty it")
-
-
-def swap_dir(new: Path, target: Path, *markers: str) -> None:
-    """Put the finished folder ``new`` in place of ``target`` by renames (same file system).
-
-    The old folder is moved aside first and deleted last, so readers see the old or the new
-    folder, never a mix (for an instant, neither).
-    """
-    _check_replaceable(target, *markers)
-    old: Path | None = None
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
-        os.rename(target, old / target.name)
-    os.rename(new, target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

@@ -2,9 +2,11 @@
 
 Notes arrive by pull request, so their text is untrusted. Input: a plain string from the model.
 Output: Markdown whose inline formatting (emphasis, code, http links) still renders, but in which
-raw HTML is escaped, link targets with a script-capable scheme are defused, and nothing can start
-a block (fence, table, reference definition, admonition). A last check, :func:`find_unsafe_html`,
-runs over the rendered HTML of generated pages as a tripwire for bugs in this module.
+raw HTML is escaped, link targets with a script-capable scheme are defused, images are shown as
+links (an image would make every reader's browser ask its host for it), nothing can start a block
+(fence, table, reference definition, admonition) and, in a table cell, nothing can split the cell.
+A last check, :func:`find_unsafe_html`, runs over the rendered HTML of every page as a tripwire for
+bugs in this module (:mod:`litkb.site.page_guard` adds the theme's part of each page).
 """
 
 from __future__ import annotations
@@ -36,6 +38,13 @@ _SCHEME = re.compile(r"^(?:&lt;)?\s*([A-Za-z][A-Za-z0-9+.\-]*)\s*:")
 # backslash before a backtick would change which code spans Markdown sees).
 _BACKSLASHABLE = frozenset("*_{}[]()>#+-.!")
 _OTHER_BLOCK_START = frozenset("=?:|~`")
+# A table row is split into cells before Markdown sees code spans, by a scanner of its own
+# (Python-Markdown's tables extension): it pairs backtick runs across the whole row and reads
+# backslash-backtick as an escaped run. Inside a code span Markdown keeps backslashes and pipes as
+# they are, so a span holding a pipe, a backtick or a backslash could be paired differently by the
+# two and a pipe in it split the cell, leaving the rest of the span (raw, unescaped text) outside
+# any code span. In text for cells such spans are therefore escaped like the text around them.
+_CELL_UNSAFE_CODE = re.compile(r"[|`\\]")
 
 
 @lru_cache(maxsize=65536)  # labels and titles recur on many pages
@@ -46,13 +55,17 @@ def md_text(text: str, *, line_start: bool = True) -> str:
     fence, table or reference definition. Outside code spans, ``&``, ``<`` and ``>`` become
     entities (no tag, entity trick or autolink survives), backslashes are literal and stray
     backticks escaped; code spans are kept as they are (Markdown escapes their content itself).
-    Emphasis and http(s)/mailto links still render. ``line_start=False`` is for text that
-    never starts a line (table cells), where block markers need no defusing.
+    Emphasis and http(s)/mailto links still render; an image (``![alt](url)``) becomes the
+    text "!" and a link to it. ``line_start=False`` is for text that never starts a line (table
+    cells, link texts), where block markers need no defusing but code spans holding a pipe, a
+    backtick or a backslash are shown as plain text (see ``_CELL_UNSAFE_CODE``).
     """
     text = " ".join(_CONTROL.sub("", text).split())
     out: list[str] = []
     pos = 0
     for match in _CODE_SPAN.finditer(text):
+        if (not line_start and _CELL_UNSAFE_CODE.search(match.group(2))) or SEARCH_MARKER in match.group(2):
+            continue  # shown as plain text (see _CELL_UNSAFE_CODE and defuse_search_marker)
         out.append(_escape_plain(text[pos : match.start()]))
         out.append(match.group(0))
         pos = match.end()
@@ -62,7 +75,22 @@ def md_text(text: str, *, line_start: bool = True) -> str:
 
 
 def _escape_plain(text: str) -> str:
-    return html.escape(text.replace("\\", "\\\\"), quote=False).replace("`", "\\`")
+    # "![" would start an image: escaping the "!" leaves a link, which the reader may follow.
+    escaped = html.escape(text.replace("\\", "\\\\"), quote=False).replace("`", "\\`").replace("![", "\\![")
+    return defuse_search_marker(escaped)
+
+
+# Material's search plugin removes its markers from a page's HTML with a regular expression
+# (r'\s?data-search-\w+="[^"]+"', material/plugins/search/plugin.py) that also cuts across tags:
+# from a link title ending in "data-search-q=" to the next quote in the text after it, turning that
+# text's quotes into attributes of the link (a live onmouseover). Text from notes never carries the
+# marker: its hyphen becomes a character reference, which the browser shows alike.
+SEARCH_MARKER = "data-search-"
+
+
+def defuse_search_marker(text: str) -> str:
+    """HTML or Markdown text -> the same with "data-search-" written "data&#45;search-"."""
+    return text.replace(SEARCH_MARKER, "data&#45;search-") if SEARCH_MARKER in text else text
 
 
 def _defuse_line_start(text: str) -> str:
@@ -104,9 +132,17 @@ def _defuse_links(text: str) -> str:
     return "".join(out)
 
 
+# Characters Markdown reads as syntax even inside raw HTML written into a page (code spans,
+# backslash escapes, links and images are found before HTML tags; emphasis only after them) or that
+# split a table cell; as character references they are inert to Markdown and the same characters
+# to the browser.
+_HTML_MD_SPECIAL = str.maketrans({c: f"&#{ord(c)};" for c in "\\`[]|"})
+
+
 def html_text(text: str) -> str:
-    """Plain text for inside our own HTML elements and attributes (quotes escaped too)."""
-    return html.escape(" ".join(text.split()), quote=True)
+    """Plain text for inside our own HTML elements and attributes, also in a table cell: HTML
+    special characters (quotes too) and Markdown's syntax characters as character references."""
+    return defuse_search_marker(html.escape(" ".join(text.split()), quote=True).translate(_HTML_MD_SPECIAL))
 
 
 def fence(content: str, lang: str) -> str:
@@ -126,8 +162,43 @@ def mermaid_label(text: str) -> str:
 
 
 # -- tripwire over rendered HTML ------------------------------------------------------------------
-_BAD_TAGS = frozenset({"script", "iframe", "object", "embed", "form", "style", "base", "meta", "link", "frame", "frameset", "svg", "math"})
-_URL_ATTRS = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster", "data", "background", "srcset"})
+_BAD_TAGS = frozenset({"script", "iframe", "object", "embed", "form", "style", "base", "meta", "link", "frame", "frameset", "svg", "math", "template", "applet", "portal"})
+_URL_ATTRS = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster", "data", "background", "srcset", "ping", "manifest"})
+# Attributes whose URL the browser fetches by itself, without the reader clicking anything.
+FETCHING_ATTRS = frozenset({"src", "srcset", "poster", "data", "background", "manifest", "ping"})
+CSS_FETCH = re.compile(r"url\s*\(|@import|expression\s*\(|image-set\s*\(", re.I)
+_URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
+
+
+def is_remote(url: str) -> bool:
+    """Whether the browser would fetch ``url`` from another host: an http(s) URL, or a
+    protocol-relative one (browsers read backslashes as slashes there: ``\\\\host``, ``/\\host``)."""
+    target = "".join(ch for ch in url if ch > " ")
+    if target[:2].replace("\\", "/") == "//":
+        return True
+    scheme = _URL_SCHEME.match(target)
+    return scheme is not None and scheme.group(1).lower() in ("http", "https", "ftp")
+
+
+def unsafe_scheme(url: str) -> bool:
+    """Whether ``url`` has a scheme other than http, https and mailto (control characters and
+    spaces ignored, as browsers do)."""
+    scheme = _URL_SCHEME.match("".join(ch for ch in url if ch > " "))
+    return scheme is not None and scheme.group(1).lower() not in SAFE_SCHEMES
+
+
+def url_findings(tag: str, name: str, value: str) -> list[str]:
+    """What is wrong with one attribute: a script-capable URL, a fetch from another host, CSS."""
+    if name == "style" and CSS_FETCH.search(value):
+        return [f"style {value!r} on <{tag}> (CSS can fetch)"]
+    if name not in _URL_ATTRS or not value:
+        return []
+    urls = [c.strip().split(" ")[0] for c in value.split(",")] if name == "srcset" else [value]
+    if any(unsafe_scheme(url) for url in urls):
+        return [f"{name}={value!r} on <{tag}>"]
+    if name in FETCHING_ATTRS and any(is_remote(url) for url in urls):
+        return [f"{name}={value!r} on <{tag}> fetches from another host"]
+    return []
 
 
 class _Scanner(HTMLParser):
@@ -141,18 +212,26 @@ class _Scanner(HTMLParser):
         for name, value in attrs:
             if name.startswith("on"):
                 self.found.append(f"event attribute {name} on <{tag}>")
-            elif name in _URL_ATTRS and value:
-                target = "".join(ch for ch in value if ch > " ")
-                scheme = re.match(r"^([A-Za-z][A-Za-z0-9+.\-]*):", target)
-                if scheme and scheme.group(1).lower() not in SAFE_SCHEMES:
-                    self.found.append(f"{name}={value!r} on <{tag}>")
+            else:
+                self.found += url_findings(tag, name, value or "")
 
     handle_startendtag = handle_starttag
+
+    def handle_comment(self, data: str) -> None:
+        # Browsers also end a comment at "--!>", Python's parser only at "-->": a comment that
+        # holds markup could hide a tag from this scanner but not from the browser.
+        if "<" in data or "--!" in data:
+            self.found.append(f"comment holding markup: {data[:60]!r}")
+
+    def unknown_decl(self, data: str) -> None:
+        # "<![CDATA[...]]>": a browser ends it at the first ">" in HTML, Python's parser at "]]>".
+        self.found.append(f"marked section <![{data[:40]!r}")
 
 
 def find_unsafe_html(rendered: str) -> list[str]:
     """Rendered page HTML -> descriptions of live code in it (script-like elements, event
-    attributes, script-capable URLs). Empty when the page is safe."""
+    attributes, script-capable URLs) and of fetches from other hosts (images, CSS). Empty when
+    the page is safe."""
     scanner = _Scanner()
     scanner.feed(rendered)
     scanner.close()

@@ -23,7 +23,7 @@ from .common import (
     table_cell,
 )
 from .references import STYLES, References, plain_reference, year_of_label
-from .safe import fence, html_text, md_cell, md_text
+from .safe import defuse_search_marker, fence, html_text, md_cell, md_text
 
 VERIFICATION = {
     "verified": ("success", "Metadata verified"),
@@ -51,7 +51,8 @@ def reference_markdown(site: SiteData, source: Source, references: References | 
         return md_text(plain_reference(source, year_of_label(site.label(source.key)) or source.year or "n.d."))
     lines = []
     for style, by_key in references.items():
-        lines += [f'=== "{STYLES.get(style, style)}"', "", f"    {by_key[source.key]}", ""]
+        # litkb.cite's HTML keeps the data's quotes as they are: no "data-search-" (see safe.py).
+        lines += [f'=== "{STYLES.get(style, style)}"', "", f"    {defuse_search_marker(by_key[source.key])}", ""]
     return "\n".join(lines).rstrip("\n")
 
 
@@ -116,7 +117,9 @@ def source_page(site: SiteData, source: Source, references: References | None) -
 
 def _provenance(source: Source) -> list[str]:
     """How the metadata was checked, with what is unconfirmed or in doubt: never hidden."""
-    kind, title = VERIFICATION.get(source.verification, ("warning", f"Verification: {source.verification}"))
+    # An unknown status is an error of kb check, but kb serve still shows the page: the title of an
+    # admonition is Markdown too, so the status goes through md_text like any other value.
+    kind, title = VERIFICATION.get(source.verification, ("warning", f"Verification: {md_text(source.verification, line_start=False)}"))
     lines = [f'!!! {kind} "{title}"', ""]
     fields = source.fields
     rows = [("Status", source.verification)]
