@@ -6,8 +6,6 @@ Input: a distribution name and the version a patch set was written for. Output: 
 
 from __future__ import annotations
 
-from importlib import metadata
-
 
 class UnsupportedVersion(RuntimeError):
     """A library is installed in another version than the one litkb's patches were written for."""
@@ -15,6 +13,9 @@ class UnsupportedVersion(RuntimeError):
 
 def installed_version(distribution: str) -> str | None:
     """The installed version of ``distribution`` (e.g. "whoosh3"), or None when it is not installed."""
+    # Imported here: importlib.metadata costs ~30 ms, and every kb command imports this module.
+    from importlib import metadata
+
     try:
         return metadata.version(distribution)
     except metadata.PackageNotFoundError:
