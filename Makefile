@@ -36,9 +36,11 @@ serve: $(STAMP)
 check: $(STAMP)
 	$(BIN)/kb check
 
+## Style, types and the house rules (ARCHITECTURE.md: import-linter contracts in pyproject.toml).
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check scripts tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 ## Whole test suite: lint, types, and every test (including the headless-Chromium ones).
 test: setup-test lint
@@ -46,11 +48,13 @@ test: setup-test lint
 
 ## Benchmark table on synthetic knowledge bases of 1,000 and 10,000 sources.
 bench: $(TEST_STAMP)
-	$(BIN)/python -m litkb.bench --sizes 1000,10000
+	PYTHONPATH=scripts $(BIN)/python -m bench.bench --sizes 1000,10000
 
-## Refresh the generated problem-code table in CONTRIBUTING.md.
+## Refresh the generated parts of the documentation: the problem-code table in CONTRIBUTING.md
+## and the command reference docs/cli.md.
 docs: $(STAMP)
-	$(BIN)/python -m litkb.contrib_docs
+	$(BIN)/python -m litkb.contrib.docs
+	$(BIN)/python -m litkb.cli.reference
 
 clean:
 	rm -rf site .kb-index $(VENV)

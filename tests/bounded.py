@@ -129,8 +129,8 @@ def render_and_time(root: Path) -> dict[str, Any]:
     to HTML as MkDocs would. Returns {"accepted": bool, "seconds": float, "errors": [...],
     "paths": [...]}: the seconds of the rendering alone (loading is bounded by the load tests)
     and the generated pages' paths."""
-    from litkb.link import build_kb
-    from litkb.site import render_pages
+    from litkb.emit.pages import ReferenceFormatter, render_pages
+    from litkb.rules.link import build_kb
 
     kb = build_kb(root)
     if kb.errors:
@@ -138,7 +138,7 @@ def render_and_time(root: Path) -> dict[str, Any]:
     start = time.perf_counter()
     converter = site_markdown()
     size = 0
-    pages = render_pages(kb, with_cli=False)
+    pages = render_pages(kb, style="apa", references=ReferenceFormatter())
     for page in pages:
         if isinstance(page.content, str):
             converter.reset()

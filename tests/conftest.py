@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from litkb.model import KnowledgeBase
+from litkb.core.model import KnowledgeBase
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -19,7 +19,7 @@ SITE_FIXTURE_ROOT = FIXTURES / "site" / "root"
 @pytest.fixture(scope="session")
 def real_kb() -> KnowledgeBase:
     """The repository's knowledge base, loaded once for the whole run (the model is immutable)."""
-    from litkb.link import build_kb
+    from litkb.rules.link import build_kb
 
     return build_kb(REPO)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from litkb.bench import generate_kb
-from litkb.bench_vocabulary import COUNTS, vocabulary_from_kb
-from litkb.link import build_kb
+from bench.bench import generate_kb
+from bench.bench_vocabulary import COUNTS, vocabulary_from_kb
+from litkb.rules.link import build_kb
 
 
 def test_generated_kb_is_valid_and_has_a_long_tail_of_words(tmp_path: Path) -> None:

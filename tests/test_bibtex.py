@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from conftest import SHARED
-from litkb.bibtex import load_bibtex, parse_bibtex
-from litkb.link import _link_sources
-from litkb.people import person_from_name
+from litkb.load.bibtex import load_bibtex, parse_bibtex
+from litkb.rules.link import _link_sources
+from litkb.rules.people import person_from_name
 
 CORPUS = SHARED / "corpora" / "biblatex-examples.bib"
 

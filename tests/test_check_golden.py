@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, check_golden
-from litkb.link import build_kb
-from litkb.problems import format_problems
+from litkb.core.problems import format_problems
+from litkb.rules.link import build_kb
 
 CASES = sorted(p.name for p in (FIXTURES / "invalid").iterdir() if p.is_dir())
 

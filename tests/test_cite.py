@@ -1,4 +1,4 @@
-"""Formatted references and in-text citations (litkb.cite): goldens, published examples, suffixes.
+"""Formatted references and in-text citations (litkb.emit.cite.format): goldens, published examples, suffixes.
 
 Golden files: tests/fixtures/cite/golden/<style>.txt, regenerated only with KB_UPDATE_GOLDEN=1.
 Published examples and their sources: tests/fixtures/cite/published.json.
@@ -13,9 +13,12 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, REPO, check_golden
-from litkb import cite, workers
-from litkb.link import build_kb
-from litkb.model import KnowledgeBase
+from litkb.core import workers
+from litkb.core.model import KnowledgeBase
+from litkb.emit.cite import format as cite
+from litkb.emit.cite import styles
+from litkb.rules.link import build_kb
+from litkb.site.config import citation_style
 
 CITE = FIXTURES / "cite"
 PUBLISHED = json.loads((CITE / "published.json").read_text(encoding="utf-8"))
@@ -152,30 +155,30 @@ def test_corporate_authors(kb: KnowledgeBase) -> None:
 
 
 def test_styles_and_default_style(tmp_path: Path, kb: KnowledgeBase) -> None:
-    assert cite.style_path("apa").name == "apa.csl"
-    assert cite.style_path("harvard").name == "harvard-cite-them-right.csl"
+    assert styles.style_path("apa").name == "apa.csl"
+    assert styles.style_path("harvard").name == "harvard-cite-them-right.csl"
     custom = tmp_path / "mine.csl"
-    custom.write_bytes(cite.style_path("apa").read_bytes())
+    custom.write_bytes(styles.style_path("apa").read_bytes())
     source = kb.sources["bell2007"]
     assert cite.format_reference(source, str(custom)) == cite.format_reference(source, "apa")
-    with pytest.raises(cite.StyleError, match="unknown citation style"):
-        cite.style_path("no-such-style")
-    with pytest.raises(cite.StyleError, match="does not exist"):
-        cite.style_path(str(tmp_path / "missing.csl"))
+    with pytest.raises(styles.StyleError, match="unknown citation style"):
+        styles.style_path("no-such-style")
+    with pytest.raises(styles.StyleError, match="does not exist"):
+        styles.style_path(str(tmp_path / "missing.csl"))
     broken = tmp_path / "broken.csl"
     broken.write_text("<style", encoding="utf-8")
-    with pytest.raises(cite.StyleError, match="cannot read"):
+    with pytest.raises(styles.StyleError, match="cannot read"):
         cite.format_reference(source, str(broken))
-    assert cite.default_style(tmp_path) == "apa"
+    assert citation_style(tmp_path) == "apa"
     (tmp_path / "mkdocs.yml").write_text(
         "site_name: x\nmarkdown_extensions:\n  - pymdownx.superfences:\n      custom_fences:\n        - format: !!python/name:pymdownx.superfences.fence_code_format\n"
         "extra:\n  kb:\n    citation_style: harvard\n",
         encoding="utf-8",
     )
-    assert cite.default_style(tmp_path) == "harvard"
+    assert citation_style(tmp_path) == "harvard"
     (tmp_path / "mkdocs.yml").write_text("extra: [unclosed\n", encoding="utf-8")
-    assert cite.default_style(tmp_path) == "apa"
-    assert cite.default_style(REPO) in ("apa", "harvard")
+    assert citation_style(tmp_path) == "apa"
+    assert citation_style(REPO) in ("apa", "harvard")
 
 
 def test_whole_real_library_formats(real_kb: KnowledgeBase) -> None:
@@ -194,9 +197,9 @@ def test_harvard_matches_a_published_cite_them_right_book_example() -> None:
     # Harvard (Cite Them Right)" (lincolncollege-uk.libguides.com/citethemright/references):
     # "Hedley, C. and Shaw, N. (2023) Plant medicine: a collection of the teachings of herbalists
     # Christopher Hedley & Non Shaw. London: Aeon Books." (title in italics)
-    from litkb.bibtex import parse_bibtex
-    from litkb.cite import format_reference
-    from litkb.link import _link_sources
+    from litkb.emit.cite.format import format_reference
+    from litkb.load.bibtex import parse_bibtex
+    from litkb.rules.link import _link_sources
 
     library, problems = parse_bibtex(
         "@book{hedley2023,\n  author = {Hedley, Christopher and Shaw, Non},\n"
@@ -219,13 +222,13 @@ def test_styles_formatted_by_a_worker_process_match_formatting_here(real_kb: Kno
     sources = sorted(real_kb.sources.values(), key=lambda s: s.key, reverse=True)[:40]
     here = cite.format_in_styles(sources, ["harvard", "apa"], kb=real_kb, workers=1)
     formatted_here: list[str] = []
-    format_references = cite.format_references
+    references = cite.Citations.references
 
-    def spy(sources: object, style: str, **kwargs: object) -> list[str]:
+    def spy(self: cite.Citations, sources: object, style: str, **kwargs: object) -> list[str]:
         formatted_here.append(style)
-        return format_references(sources, style, **kwargs)  # type: ignore[arg-type]
+        return references(self, sources, style, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(cite, "format_references", spy)
+    monkeypatch.setattr(cite.Citations, "references", spy)
     parallel = cite.format_in_styles(sources, ["harvard", "apa"], kb=real_kb, workers=2)
     monkeypatch.undo()
     assert formatted_here == ["harvard"]  # APA came from the worker

@@ -10,8 +10,8 @@ import yaml
 from click.testing import CliRunner
 
 from conftest import FIXTURES, REPO
-from litkb.cli import main
-from litkb.schema_export import render_schemas
+from litkb.cli.main import main
+from litkb.rules.schema import render_schemas
 
 VALID = FIXTURES / "invalid" / "valid"
 BROKEN = FIXTURES / "invalid" / "unknown-concept"

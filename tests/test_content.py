@@ -7,7 +7,7 @@ import csv
 import pytest
 
 from conftest import REPO, SHARED
-from litkb.link import build_kb
+from litkb.rules.link import build_kb
 
 KB = build_kb(REPO)
 RESEARCH = SHARED / "research"

@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import FIXTURES, check_golden
-from litkb.cli import main
-from litkb.evidence_diff import diff_kbs, render_text
-from litkb.link import build_kb
+from litkb.cli.main import main
+from litkb.contrib.evidence_diff import diff_kbs, render_text
+from litkb.rules.link import build_kb
 
 HERE = FIXTURES / "contrib"
 # Git must not read the developer's own configuration (hooks, signing, default branch ...).

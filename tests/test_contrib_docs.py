@@ -13,19 +13,12 @@ import pytest
 import yaml
 
 from conftest import REPO
-from litkb.cli import main as cli_main
-from litkb.contrib_docs import (
-    BEGIN,
-    END,
-    iter_commands,
-    main,
-    render_cli_reference,
-    render_contributing_page,
-    render_problem_table,
-    update_contributing,
-)
-from litkb.link import build_kb
-from litkb.problems import CODES, Code
+from litkb.cli.main import main as cli_main
+from litkb.cli.reference import iter_commands, render_cli_reference
+from litkb.contrib.docs import main
+from litkb.core.problems import CODES, Code
+from litkb.emit.pages.contributing import BEGIN, END, contributing_page, render_problem_table, update_contributing
+from litkb.rules.link import build_kb
 
 CONTRIBUTING = REPO / "CONTRIBUTING.md"
 
@@ -36,7 +29,7 @@ def _squash(text: str) -> str:
 
 def test_contributing_is_up_to_date() -> None:
     text = CONTRIBUTING.read_text(encoding="utf-8")
-    assert update_contributing(text) == text, "run: .venv/bin/python -m litkb.contrib_docs"
+    assert update_contributing(text) == text, "run: .venv/bin/python -m litkb.contrib.docs"
     assert main(["--check"]) == 0
 
 
@@ -107,16 +100,17 @@ def test_cli_reference_is_deterministic_and_nested() -> None:
 
 
 def test_contributing_page_for_the_site() -> None:
-    page = render_contributing_page()
+    page = contributing_page(CONTRIBUTING.read_text(encoding="utf-8")).content
+    assert isinstance(page, str)
     assert page == CONTRIBUTING.read_text(encoding="utf-8")
     # No relative links: the page is built by MkDocs --strict, where a link to a repository file breaks.
     links = re.findall(r"\]\(([^)]+)\)", page)
     assert all(link.startswith(("#", "http://", "https://")) for link in links), links
 
 
-def test_contributing_page_without_the_file(tmp_path: Path) -> None:
-    page = render_contributing_page(tmp_path / "missing.md")
-    assert page.startswith("# How to contribute")
+def test_contributing_page_without_the_file() -> None:
+    page = contributing_page(None).content
+    assert isinstance(page, str) and page.startswith("# How to contribute")
     assert all(code in page for code in CODES)
 
 
@@ -146,12 +140,12 @@ def test_example_note_is_valid_and_its_quotes_are_real(tmp_path: Path) -> None:
 
 
 def test_every_stance_and_kind_is_explained() -> None:
-    from litkb.schema import KINDS, STANCES
+    from litkb.core.vocabulary import STANCES, WORK_KINDS
 
     text = CONTRIBUTING.read_text(encoding="utf-8")
     for stance in STANCES:
         assert f"| `{stance}` |" in text
-    for kind in KINDS:
+    for kind in WORK_KINDS:
         assert f"`{kind}`" in text
     for command in ("kb new source", "kb new concept", "kb import", "kb diff", "kb verify-quotes", "kb check", "kb serve"):
         assert command in text
@@ -159,3 +153,17 @@ def test_every_stance_and_kind_is_explained() -> None:
 
 def test_cli_main_is_the_group_walked() -> None:
     assert iter_commands()[0] == ("kb", cli_main)
+
+
+def test_make_docs_rewrites_a_stale_cli_reference(tmp_path: Path) -> None:
+    from litkb.cli.reference import main as reference_main
+
+    assert reference_main(["--check"]) == 0  # docs/cli.md is current
+    stale = tmp_path / "cli.md"
+    stale.write_text("# Command reference\n\nold\n", encoding="utf-8")
+    assert reference_main(["--check", "--file", str(stale)]) == 1
+    assert stale.read_text(encoding="utf-8") == "# Command reference\n\nold\n"  # --check writes nothing
+    assert reference_main(["--file", str(stale)]) == 0
+    assert stale.read_text(encoding="utf-8") == render_cli_reference()
+    missing = tmp_path / "new" / "cli.md"
+    assert reference_main(["--file", str(missing)]) == 0 and missing.read_text(encoding="utf-8") == render_cli_reference()

@@ -12,10 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES, REPO, check_golden
-from litkb.bibimport import canonical_library, import_bibtex, insert_entries, normalise_doi, read_raw, render_entry
-from litkb.bibtex import parse_bibtex
-from litkb.cli import main
-from litkb.link import build_kb
+from litkb.cli.main import main
+from litkb.contrib.bibimport import canonical_library, import_bibtex, insert_entries, normalise_doi, render_entry
+from litkb.load.bibraw import read_raw
+from litkb.load.bibtex import parse_bibtex
+from litkb.rules.link import build_kb
 
 HERE = FIXTURES / "contrib"
 EXPORT = HERE / "import" / "library-export.bib"

@@ -11,10 +11,10 @@ import yaml
 from click.testing import CliRunner
 
 from conftest import FIXTURES, REPO
-from litkb.cli import main
-from litkb.link import build_kb
-from litkb.scaffold import CONCEPT_SCHEMA_LINE, NOTE_SCHEMA_LINE, label_from_id, scaffold_source
-from litkb.schema_export import render_schemas
+from litkb.cli.main import main
+from litkb.contrib.scaffold import CONCEPT_SCHEMA_LINE, NOTE_SCHEMA_LINE, label_from_id, scaffold_source
+from litkb.rules.link import build_kb
+from litkb.rules.schema import render_schemas
 
 KB = FIXTURES / "contrib" / "kb"
 

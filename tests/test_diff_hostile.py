@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from litkb.cli import main
+from litkb.cli.main import main
 from test_contrib_diff import GIT_ENV, make_repo
 
 NOTE = b"key: hostile\n"

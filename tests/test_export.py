@@ -6,6 +6,8 @@ import csv
 import io
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -13,11 +15,14 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import FIXTURES, UPDATE_GOLDEN
-from litkb import exports
-from litkb.bibtex import parse_bibtex
-from litkb.cli import main
-from litkb.link import build_kb
-from litkb.model import KnowledgeBase
+from litkb.cli.main import main
+from litkb.core.model import KnowledgeBase
+from litkb.emit.exports import packs, registry, selection
+from litkb.emit.exports.formats.bibtex import to_bibtex
+from litkb.emit.exports.formats.csl_json import to_csl_json
+from litkb.emit.exports.formats.ris import to_ris
+from litkb.load.bibtex import parse_bibtex
+from litkb.rules.link import build_kb
 
 CITE = FIXTURES / "cite"
 FIXTURE_KB = CITE / "kb"
@@ -72,7 +77,7 @@ def parse_ris(text: str) -> list[list[tuple[str, str]]]:
 
 
 def test_bibtex_reimports_with_the_same_fields(real_kb: KnowledgeBase) -> None:
-    text = exports.to_bibtex(real_kb, list(real_kb.sources.values()))
+    text = to_bibtex(real_kb, list(real_kb.sources.values()))
     library, problems = parse_bibtex(text, "export.bib")
     assert problems == []
     assert sorted(library.entries) == sorted(real_kb.sources)
@@ -81,7 +86,7 @@ def test_bibtex_reimports_with_the_same_fields(real_kb: KnowledgeBase) -> None:
 
 
 def test_bibtex_selection_brings_its_crossref_parents_last(kb: KnowledgeBase) -> None:
-    text = exports.to_bibtex(kb, [kb.sources["gronn2009a"], kb.sources["gronn2009b"]])
+    text = to_bibtex(kb, [kb.sources["gronn2009a"], kb.sources["gronn2009b"]])
     keys = re.findall(r"^@\w+\{([^,]+),", text, flags=re.MULTILINE)
     assert keys == ["gronn2009a", "gronn2009b", "harris2009book", "leithwood2009book"]
     library, problems = parse_bibtex(text, "export.bib")
@@ -92,7 +97,7 @@ def test_bibtex_selection_brings_its_crossref_parents_last(kb: KnowledgeBase) ->
 
 
 def test_bibtex_keeps_provenance_of_unverified_entries(kb: KnowledgeBase) -> None:
-    text = exports.to_bibtex(kb, [kb.sources["day2007b"], kb.sources["dinham2009"]])
+    text = to_bibtex(kb, [kb.sources["day2007b"], kb.sources["dinham2009"]])
     entries = parse_bibtex(text, "x.bib")[0].entries
     assert entries["day2007b"].fields["verification"] == "unverified"
     assert entries["day2007b"].fields["unconfirmed"] == "author, title, series, number, publisher"
@@ -105,7 +110,7 @@ def test_bibtex_keeps_provenance_of_unverified_entries(kb: KnowledgeBase) -> Non
 
 
 def test_csl_json_of_whole_library_validates(real_kb: KnowledgeBase) -> None:
-    items = json.loads(exports.to_csl_json(list(real_kb.sources.values())))
+    items = json.loads(to_csl_json(list(real_kb.sources.values())))
     jsonschema.validate(items, CSL_SCHEMA)
     assert [i["id"] for i in items] == sorted(real_kb.sources)
     by_id = {i["id"]: i for i in items}
@@ -117,7 +122,7 @@ def test_csl_json_of_whole_library_validates(real_kb: KnowledgeBase) -> None:
 
 
 def test_csl_json_carries_verification_in_note_and_custom(kb: KnowledgeBase) -> None:
-    items = {i["id"]: i for i in json.loads(exports.to_csl_json(list(kb.sources.values())))}
+    items = {i["id"]: i for i in json.loads(to_csl_json(list(kb.sources.values())))}
     day = items["day2007b"]
     assert day["note"].startswith("verification: unverified; verification_note: unverified: from memory")
     assert day["custom"]["unconfirmed"] == "author, title, series, number, publisher"
@@ -139,7 +144,7 @@ def test_csl_schema_rejects_what_it_should() -> None:
 
 
 def test_ris_of_whole_library_is_zotero_readable(real_kb: KnowledgeBase) -> None:
-    records = parse_ris(exports.to_ris(list(real_kb.sources.values())))
+    records = parse_ris(to_ris(list(real_kb.sources.values())))
     assert len(records) == len(real_kb.sources)
     for record, source in zip(records, real_kb.sources.values(), strict=True):
         assert record[0][0] == "TY" and record[-1] == ("ER", "")
@@ -150,7 +155,7 @@ def test_ris_of_whole_library_is_zotero_readable(real_kb: KnowledgeBase) -> None
 
 
 def test_ris_maps_types_and_creators_as_zotero_does(kb: KnowledgeBase) -> None:
-    records = {dict(r)["ID"]: r for r in parse_ris(exports.to_ris(list(kb.sources.values())))}
+    records = {dict(r)["ID"]: r for r in parse_ris(to_ris(list(kb.sources.values())))}
     chapter = records["gronn2009a"]
     assert chapter[0] == ("TY", "CHAP")
     assert ("A2", "Harris, Alma") in chapter and ("T2", "Distributed Leadership: Different Perspectives") in chapter
@@ -175,7 +180,7 @@ def test_ris_maps_types_and_creators_as_zotero_does(kb: KnowledgeBase) -> None:
 
 def test_selection_by_concept_author_and_key(kb: KnowledgeBase) -> None:
     def keys(**kwargs: object) -> list[str]:
-        return [s.key for s in exports.select_sources(kb, **kwargs)]  # type: ignore[arg-type]
+        return [s.key for s in selection.select_sources(kb, **kwargs)]  # type: ignore[arg-type]
 
     assert keys() == sorted(kb.sources)
     assert keys(concepts=["hybrid-leadership"]) == ["gronn2009b", "torrance2013catch22"]
@@ -189,12 +194,12 @@ def test_selection_by_concept_author_and_key(kb: KnowledgeBase) -> None:
     assert keys(concepts=["hybrid-leadership"], authors=["Gronn"]) == ["gronn2009b"]
     assert keys(keys=["ncsl2004", "bell2007"]) == ["bell2007", "ncsl2004"]
     assert keys(keys=["ncsl2004"], authors=["Gronn"]) == []
-    with pytest.raises(exports.SelectionError, match="unknown concept 'nope'"):
-        exports.select_sources(kb, concepts=["nope"])
-    with pytest.raises(exports.SelectionError, match="no author or editor named 'Nobody'"):
-        exports.select_sources(kb, authors=["Nobody"])
-    with pytest.raises(exports.SelectionError, match="unknown key 'zz'"):
-        exports.select_sources(kb, keys=["zz"])
+    with pytest.raises(selection.SelectionError, match="unknown concept 'nope'"):
+        selection.select_sources(kb, concepts=["nope"])
+    with pytest.raises(selection.SelectionError, match="no author or editor named 'Nobody'"):
+        selection.select_sources(kb, authors=["Nobody"])
+    with pytest.raises(selection.SelectionError, match="unknown key 'zz'"):
+        selection.select_sources(kb, keys=["zz"])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -202,18 +207,18 @@ def test_selection_by_concept_author_and_key(kb: KnowledgeBase) -> None:
 
 
 def test_evidence_pack_golden(kb: KnowledgeBase) -> None:
-    pack = exports.evidence_pack(kb, "hybrid-leadership")
+    pack = packs.evidence_pack(kb, "hybrid-leadership")
     assert sorted(pack) == ["hybrid-leadership-claims.csv", "hybrid-leadership-evidence.bib", "hybrid-leadership-evidence.ris"]
     for name, text in pack.items():
         check_golden_bytes(CITE / "golden" / "pack" / name, text)
     with pytest.raises(KeyError):
-        exports.evidence_pack(kb, "nope")
+        packs.evidence_pack(kb, "nope")
 
 
 def test_evidence_pack_has_what_the_concept_page_shows(kb: KnowledgeBase) -> None:
-    pack = exports.evidence_pack(kb, "distributed-leadership")
+    pack = packs.evidence_pack(kb, "distributed-leadership")
     rows = list(csv.DictReader(io.StringIO(pack["distributed-leadership-claims.csv"], newline="")))
-    assert list(rows[0]) == list(exports.CLAIM_COLUMNS)
+    assert list(rows[0]) == list(packs.CLAIM_COLUMNS)
     shown = kb.claims_about_concept("distributed-leadership")
     assert sorted((r["stance"], r["claim"], r["quote"], r["locator"], r["source key"], r["reported by"]) for r in rows) == sorted(
         (link.stance, c.text, c.quote, c.locator, c.about, c.note_key if c.reported else "") for c, link in shown
@@ -230,13 +235,13 @@ def test_evidence_pack_has_what_the_concept_page_shows(kb: KnowledgeBase) -> Non
 
 def test_evidence_packs_of_the_real_knowledge_base(real_kb: KnowledgeBase) -> None:
     for concept_id in real_kb.concepts:
-        pack = exports.evidence_pack(real_kb, concept_id)
+        pack = packs.evidence_pack(real_kb, concept_id)
         rows = list(csv.reader(io.StringIO(pack[f"{concept_id}-claims.csv"], newline="")))
-        assert rows[0] == list(exports.CLAIM_COLUMNS)
+        assert rows[0] == list(packs.CLAIM_COLUMNS)
         assert len(rows) - 1 == len(real_kb.claims_about_concept(concept_id))
         assert parse_bibtex(pack[f"{concept_id}-evidence.bib"], "x.bib")[1] == []
         parse_ris(pack[f"{concept_id}-evidence.ris"])
-    assert exports.evidence_pack(real_kb, "trust") == exports.evidence_pack(real_kb, "trust")  # deterministic
+    assert packs.evidence_pack(real_kb, "trust") == packs.evidence_pack(real_kb, "trust")  # deterministic
 
 
 # ---------------------------------------------------------------------------------------------
@@ -265,7 +270,7 @@ def test_cli_export(tmp_path: Path) -> None:
     result = runner.invoke(main, ["--root", str(FIXTURE_KB), "export", "--concept", "hybrid-leadership", "--format", "ris", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "wrote 2 works" in result.output
-    assert out.read_bytes().decode("utf-8") == exports.to_ris(exports.select_sources(build_kb(FIXTURE_KB), concepts=["hybrid-leadership"]))
+    assert out.read_bytes().decode("utf-8") == to_ris(selection.select_sources(build_kb(FIXTURE_KB), concepts=["hybrid-leadership"]))
     result = runner.invoke(main, ["--root", str(FIXTURE_KB), "export", "--key", "bell2007,ncsl2004", "--format", "csl-json"])
     assert [i["id"] for i in json.loads(result.output)] == ["bell2007", "ncsl2004"]
     result = runner.invoke(main, ["--root", str(FIXTURE_KB), "export", "--author", "Gronn", "--format", "bibtex"])
@@ -278,3 +283,35 @@ def test_cli_export(tmp_path: Path) -> None:
         assert result.exit_code == 1 and result.output.strip() == message
     result = runner.invoke(main, ["--root", str(FIXTURE_KB), "export", "--format", "pdf"])
     assert result.exit_code == 2
+
+
+# -- the format registry ---------------------------------------------------------------------------
+def test_the_registry_finds_one_module_per_format() -> None:
+    known = registry.formats()
+    assert list(known) == ["bibtex", "csl-json", "ris"]
+    assert [f.extension for f in known.values()] == ["bib", "json", "ris"]
+    help_text = CliRunner().invoke(main, ["export", "--help"]).output
+    assert "[bibtex|csl-json|ris]" in help_text
+    assert all(" ".join(f.provenance.split()) in " ".join(help_text.split()) for f in known.values())
+    with pytest.raises(ValueError, match="unknown export format 'pdf'"):
+        registry.export(build_kb(FIXTURE_KB), [], "pdf")
+
+
+def test_a_new_format_is_one_module_and_kb_export_offers_it(tmp_path: Path) -> None:
+    """A module in emit/exports/formats/ declaring FORMAT is offered by `kb export --format` and
+    described in its help, with no other change (the package path is extended to a temporary
+    folder here, as if the module had been added)."""
+    (tmp_path / "keylist.py").write_text(
+        "from litkb.emit.exports.spec import ExportFormat\n"
+        "FORMAT = ExportFormat('keys', 'a key list', 'txt', 'a key list keeps none', lambda kb, sources: ''.join(s.key + '\\n' for s in sources))\n",
+        encoding="utf-8",
+    )
+    script = (
+        "import sys; import litkb.emit.exports.formats as formats; formats.__path__.append(sys.argv[1]); "
+        "from litkb.cli.main import run; run(sys.argv[2:])"
+    )
+    base = [sys.executable, "-c", script, str(tmp_path), "--root", str(FIXTURE_KB), "export"]
+    done = subprocess.run([*base, "--format", "keys", "--key", "gronn2009b,bell2007"], capture_output=True, text=True, check=False)
+    assert (done.returncode, done.stdout) == (0, "bell2007\ngronn2009b\n"), done.stderr
+    helped = subprocess.run([*base, "--help"], capture_output=True, text=True, check=False).stdout
+    assert "[bibtex|csl-json|keys|ris]" in helped and "BibTeX, CSL-JSON, a key list or RIS" in " ".join(helped.split())

@@ -12,10 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES, REPO
-from litkb.csl import csl_to_bibtex
-from litkb.exports import to_csl_json
-from litkb.link import build_kb
-from litkb.model import KnowledgeBase, Source
+from litkb.core.model import KnowledgeBase, Source
+from litkb.emit.cite.csl import csl_to_bibtex
+from litkb.emit.exports.formats.csl_json import to_csl_json
+from litkb.rules.link import build_kb
 
 
 def _through_csl(kb: KnowledgeBase, tmp: Path) -> KnowledgeBase:
@@ -68,7 +68,7 @@ _TEXT = (
 @settings(max_examples=60, deadline=None)
 @given(family=_TEXT, given_name=_TEXT, title=_TEXT, journal=_TEXT.filter(lambda s: not set(s) & set("{}")))
 def test_arbitrary_text_round_trips(family: str, given_name: str, title: str, journal: str) -> None:
-    from litkb.bibtex import parse_bibtex
+    from litkb.load.bibtex import parse_bibtex
 
     item = {
         "id": "x2020",

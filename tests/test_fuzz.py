@@ -7,10 +7,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from litkb.bibtex import parse_bibtex
-from litkb.link import build_kb
-from litkb.schema import NOTE, validate
-from litkb.yamlload import compose_yaml
+from litkb.load.bibtex import parse_bibtex
+from litkb.load.yamlload import compose_yaml
+from litkb.rules.link import build_kb
+from litkb.rules.schema import NOTE, validate
 
 BIB_ALPHABET = st.sampled_from(list("@{}\",=#%\\ \n\tab1") + ["@article{", "title = {", "@string{", "crossref = {x}", "\\\"o", "}\n"])
 YAML_ALPHABET = st.sampled_from(list(":-[]{}&*!|>'\"# \n\tab1") + ["key: ", "claims:\n  - ", "!!python/object ", "&a ", "*a", "no", "\n  "])

@@ -21,13 +21,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES
-from litkb import cli, exports, quotes
-from litkb.bibimport import import_bibtex, read_raw, rendering_problem
-from litkb.cli import main
-from litkb.link import build_kb
-from litkb.problems import format_problems, problem
-from litkb.search import SearchIndex, update_index
-from litkb.search_query import MAX_DEPTH, MAX_NESTING_OPERATORS, MAX_QUERY_CHARS, MAX_WORD_CHARS, QueryError, check_query
+from litkb.cli import main as cli
+from litkb.cli.main import main
+from litkb.contrib.bibimport import import_bibtex, rendering_problem
+from litkb.core.problems import format_problems, problem
+from litkb.emit.exports import packs as exports
+from litkb.emit.search.build import update_index
+from litkb.emit.search.query import MAX_DEPTH, MAX_NESTING_OPERATORS, MAX_QUERY_CHARS, MAX_WORD_CHARS, QueryError, check_query
+from litkb.emit.search.whoosh.searcher import SearchIndex
+from litkb.load.bibraw import read_raw
+from litkb.rules import quotes
+from litkb.rules.link import build_kb
 
 HOSTILE = FIXTURES / "hostile"
 
@@ -249,12 +253,12 @@ def test_queries_at_the_bounds_are_answered(tmp_path: Path, monkeypatch: pytest.
             check_query(query)
             ix.search(query)
         # The did-you-mean step skips a long word instead of comparing it with every known word.
-        import litkb.search
+        import litkb.emit.search.whoosh.searcher
 
         def no_comparison(*_args: object) -> None:
             raise AssertionError("a long word reached the spelling corrector")
 
-        monkeypatch.setattr(litkb.search, "ListCorrector", no_comparison)
+        monkeypatch.setattr(litkb.emit.search.whoosh.searcher, "ListCorrector", no_comparison)
         assert ix.search("hierarchiesx" + "y" * 40).did_you_mean is None
         with pytest.raises(AssertionError):
             ix.search("hierarchiesx")
@@ -320,12 +324,12 @@ def test_github_escapes_follow_the_runner() -> None:
 
 def guarded(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], raised: BaseException, *args: str) -> tuple[int, str, str]:
     """Run ``kb ARGS`` through the entry point with ``build_kb`` raising ``raised``."""
-    import litkb.link
+    import litkb.rules.link
 
     def broken(*_args: object, **_kwargs: object) -> None:
         raise raised
 
-    monkeypatch.setattr(litkb.link, "build_kb", broken)
+    monkeypatch.setattr(litkb.rules.link, "build_kb", broken)
     with pytest.raises(SystemExit) as exit_info:
         cli.run(list(args))
     out, err = capsys.readouterr()
@@ -340,12 +344,12 @@ def test_an_unexpected_exception_is_one_line_and_exit_1(monkeypatch: pytest.Monk
 
 
 def test_kb_debug_shows_the_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
-    import litkb.link
+    import litkb.rules.link
 
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(litkb.link, "build_kb", broken)
+    monkeypatch.setattr(litkb.rules.link, "build_kb", broken)
     monkeypatch.setenv("KB_DEBUG", "1")
     with pytest.raises(RuntimeError, match="boom"):
         cli.run(["--root", str(FIXTURES / "invalid" / "valid"), "check"])

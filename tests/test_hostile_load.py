@@ -16,11 +16,11 @@ import pytest
 
 from bounded import in_child, run_kb
 from conftest import FIXTURES, REPO, check_golden
-from litkb import limits, urls
-from litkb.bibtex import parse_bibtex, resolve_value
-from litkb.link import build_kb
-from litkb.site import render_pages
-from litkb.yamlload import compose_yaml, depth_bound
+from litkb.core import limits, urls
+from litkb.emit.pages import ReferenceFormatter, render_pages
+from litkb.load.bibtex import parse_bibtex, resolve_value
+from litkb.load.yamlload import compose_yaml, depth_bound
+from litkb.rules.link import build_kb
 
 VALID = FIXTURES / "invalid" / "valid"
 NOTE = "kb/sources/spillane2006.yaml"
@@ -88,7 +88,7 @@ def test_a_linked_note_is_not_published(tmp_path: Path) -> None:
     os.symlink(outside, root / NOTE)
     kb = build_kb(root)
     assert not kb.notes
-    pages = {page.path: page.content for page in render_pages(kb, with_cli=False)}
+    pages = {page.path: page.content for page in render_pages(kb, style="apa", references=ReferenceFormatter())}
     assert "practice-not-role" not in str(pages[urls.source_path("spillane2006")])
 
 
@@ -174,7 +174,7 @@ def test_depth_bound_never_undercounts() -> None:
     depth, including with brackets in quotes, comments and plain text."""
     import yaml
 
-    from litkb.yamlload import _Loader
+    from litkb.load.yamlload import _Loader
 
     samples = [
         "a: [b, [c, {d: [e]}]]",
@@ -251,12 +251,12 @@ def test_person_ids_are_safe_and_never_reserved() -> None:
 
 def test_pages_never_share_a_path(tmp_path: Path) -> None:
     kb = build_kb(FIXTURES / "invalid" / "bibtex-limits")
-    paths = [page.path.casefold() for page in render_pages(kb, with_cli=False)]
+    paths = [page.path.casefold() for page in render_pages(kb, style="apa", references=ReferenceFormatter())]
     assert len(paths) == len(set(paths))
 
 
 def _coauthor_lines(root: Path) -> int:
-    pages = render_pages(build_kb(root), with_cli=False)
+    pages = render_pages(build_kb(root), style="apa", references=ReferenceFormatter())
     return sum(str(page.content).count(" shared work") for page in pages if page.path.startswith("authors/"))
 
 
@@ -279,7 +279,7 @@ def _concept(root: Path, cid: str, broader: list[str]) -> None:
 
 
 def _concepts_index_lines(root: Path) -> int:
-    pages = {page.path: page.content for page in render_pages(build_kb(root), with_cli=False)}
+    pages = {page.path: page.content for page in render_pages(build_kb(root), style="apa", references=ReferenceFormatter())}
     return str(pages["concepts/index.md"]).count("\n- ") + str(pages["concepts/index.md"]).count("    - ")
 
 

@@ -25,8 +25,8 @@ from hypothesis import strategies as st
 
 from bounded import build_and_time, in_child, render_and_time
 from conftest import FIXTURES
-from litkb import limits as L
-from litkb.schema import STANCES
+from litkb.core import limits as L
+from litkb.core.vocabulary import STANCES
 
 VALID = FIXTURES / "invalid" / "valid"
 NOTE = "kb/sources/spillane2006.yaml"

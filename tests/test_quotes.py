@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import FIXTURES, REPO, SHARED
-from litkb.cli import main
-from litkb.quotes import FullText, normalise
+from litkb.cli.main import main
+from litkb.rules.quotes import FullText, normalise
 
 SEEDS = SHARED / "seeds"
 

@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES
-from litkb import search
-from litkb.link import build_kb
-from litkb.search import SearchIndex, update_index
-from litkb.search_query import QueryError
-from litkb.search_results import SearchResult, render_text, to_json
+from litkb.emit.search.build import update_index
+from litkb.emit.search.query import QueryError
+from litkb.emit.search.results import SearchResult, render_text, to_json
+from litkb.emit.search.whoosh import writing
+from litkb.emit.search.whoosh.searcher import SearchIndex
+from litkb.rules.link import build_kb
 
 KB = FIXTURES / "search" / "kb"
 
@@ -104,8 +105,8 @@ def test_phrases_keep_word_order(ix: SearchIndex) -> None:
 def test_phrases_of_common_words_use_word_pairs(ix: SearchIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # In a large knowledge base, phrases of common words are answered from indexed word pairs;
     # make every word common here, and the answers must equal those from positions.
-    monkeypatch.setattr(search, "COMMON_MIN", 1)
-    monkeypatch.setattr(search, "COMMON_SHARE", 0.0)
+    monkeypatch.setattr(writing, "COMMON_MIN", 1)
+    monkeypatch.setattr(writing, "COMMON_SHARE", 0.0)
     update_index(build_kb(KB), tmp_path)
     with SearchIndex(tmp_path) as paired:
         assert {"lead", "chang", "leadership", "distribut"} <= paired.searcher.schema["text"].analyzer.common

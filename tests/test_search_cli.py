@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import FIXTURES, REPO
-from litkb import cmd_search
-from litkb.cli import main
+from litkb.cli.main import main
+from litkb.emit.search import freshness
 
 KB = FIXTURES / "search" / "kb"
 
@@ -104,7 +104,7 @@ def test_stale_small_index_is_refreshed(root: Path) -> None:
 
 def test_stale_large_index_says_so(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     kb(root, "index")
-    monkeypatch.setattr(cmd_search, "AUTO_REFRESH_BYTES", 0)
+    monkeypatch.setattr(freshness, "AUTO_REFRESH_BYTES", 0)
     note = root / "kb/sources/harris2008.yaml"
     note.write_text(note.read_text(encoding="utf-8").replace("Rigid hierarchies", "Rigid bureaucracies"), encoding="utf-8")
     code, out, err = kb(root, "search", "bureaucracies")

@@ -14,10 +14,12 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES
-from litkb import search_build, search_store
-from litkb.link import build_kb
-from litkb.search import SearchIndex, update_index
-from litkb.search_store import changed_inputs, current_version, read_file_stamps, read_labels, read_units, stamp_inputs
+from litkb.emit.search import build as search_build
+from litkb.emit.search import store as search_store
+from litkb.emit.search.build import update_index
+from litkb.emit.search.store import changed_inputs, current_version, read_file_stamps, read_labels, read_units, stamp_inputs
+from litkb.emit.search.whoosh.searcher import SearchIndex
+from litkb.rules.link import build_kb
 
 KB = FIXTURES / "search" / "kb"
 NOTE = "kb/sources/harris2008.yaml"
@@ -150,8 +152,9 @@ def test_failed_build_leaves_previous_index(root: Path, tmp_path: Path, monkeypa
 _KILLABLE_BUILD = """
 import sys, time
 from pathlib import Path
-from litkb import search_build, search_store
-from litkb.link import build_kb
+from litkb.emit.search import build as search_build
+from litkb.emit.search import store as search_store
+from litkb.rules.link import build_kb
 
 root, folder, hook, full = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], sys.argv[4] == "full"
 
@@ -268,8 +271,7 @@ def test_another_citation_style_relabels_without_reindexing(root: Path, tmp_path
     folder = tmp_path / "index"
     update_index(build_kb(root), folder)
     before = read_labels(current_version(folder))  # type: ignore[arg-type]
-    (root / "mkdocs.yml").write_text("extra:\n  kb:\n    citation_style: harvard\n", encoding="utf-8")
-    counts = update_index(build_kb(root), folder)
+    counts = update_index(build_kb(root), folder, style="harvard")
     assert (counts["added"], counts["changed"], counts["rebuilt"]) == (0, 0, 0)
     after = read_labels(current_version(folder))  # type: ignore[arg-type]
     assert before is not None and after is not None and after[0] != before[0]
@@ -277,7 +279,8 @@ def test_another_citation_style_relabels_without_reindexing(root: Path, tmp_path
 
 @pytest.mark.parametrize("child", ["works", "fails"])
 def test_labels_of_a_large_library_come_from_a_child_process(root: Path, monkeypatch: pytest.MonkeyPatch, child: str) -> None:
-    from litkb import labels, workers
+    from litkb.core import workers
+    from litkb.emit import labels
 
     kb = build_kb(root)
     expected = labels.author_year_labels(kb, "apa")

@@ -7,10 +7,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES
-from litkb.link import build_kb
-from litkb.search import SearchIndex, update_index
-from litkb.search_query import QueryError, alias_spans, check_query, normalise_kind, resolve_concept
-from litkb.search_results import make_snippet
+from litkb.emit.search.build import update_index
+from litkb.emit.search.query import QueryError, alias_spans, check_query, normalise_kind, resolve_concept
+from litkb.emit.search.results import make_snippet
+from litkb.emit.search.whoosh.searcher import SearchIndex
+from litkb.rules.link import build_kb
 
 
 @pytest.mark.parametrize(

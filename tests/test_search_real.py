@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from litkb.latex import fold
-from litkb.model import KnowledgeBase
-from litkb.search import SearchIndex, update_index
+from litkb.core.model import KnowledgeBase
+from litkb.core.text import fold
+from litkb.emit.search.build import update_index
+from litkb.emit.search.whoosh.searcher import SearchIndex
 
 
 @pytest.fixture(scope="module")
@@ -57,9 +58,9 @@ def test_hybrid_leadership_defined_by_gronn_as_reported_by_torrance(kb: Knowledg
 def test_search_labels_are_the_site_labels(kb: KnowledgeBase, ix: SearchIndex) -> None:
     """A work is labelled in search results as on its site page: the CSL year suffixes of the
     library ("Harris (2009a)" is the same work everywhere), and "and" between two names."""
-    from litkb.site.common import SiteData
+    from litkb.emit.pages.common import SiteData
 
-    site = SiteData.from_kb(kb)
+    site = SiteData.from_kb(kb, "apa")
     for key in ("harris2009b", "harris2009c", "leithwood2009book", "torrance2013slm", "spillane_diamond2007", "ncsl2004"):
         hit = next(h for g in ix.search(f"key:{key} kind:source").groups for h in g.hits)
         assert (hit.id, hit.label) == (key, site.label(key))

@@ -1,4 +1,4 @@
-"""The set-at-a-time scorer (litkb.search._SetScorer) against Whoosh's own matchers.
+"""The set-at-a-time scorer (litkb.emit.search.whoosh.scoring.SetScorer) against Whoosh's own matchers.
 
 The scorer must give exactly the hits Whoosh's collector gives, in the same order, with the same
 scores: on the fixture index (one segment), on an index updated in place (a second segment and
@@ -15,12 +15,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bench.bench import generate_kb
 from conftest import FIXTURES
-from litkb import search
-from litkb.bench import generate_kb
-from litkb.link import build_kb
-from litkb.search import SearchIndex, update_index
-from litkb.search_results import SearchResult
+from litkb.emit.search.build import update_index
+from litkb.emit.search.results import SearchResult
+from litkb.emit.search.whoosh import analysis, scoring, searcher, writing
+from litkb.emit.search.whoosh.searcher import SearchIndex
+from litkb.rules.link import build_kb
 
 KB = FIXTURES / "search" / "kb"
 FIXTURE_QUERIES = [
@@ -41,22 +42,22 @@ def both_ways(folder: Path, queries: list[str], monkeypatch: pytest.MonkeyPatch)
     """Each query answered by the set scorer and by Whoosh's matchers; and how many queries the
     set scorer answered itself (the others fall back to Whoosh in both runs)."""
     answered = 0
-    scores = search._SetScorer.scores
+    scores = scoring.SetScorer.scores
 
-    def counting(self: search._SetScorer, q: object) -> dict[int, float]:
+    def counting(self: scoring.SetScorer, q: object) -> dict[int, float]:
         nonlocal answered
         found = scores(self, q)
         answered += 1
         return found
 
-    monkeypatch.setattr(search._SetScorer, "scores", counting)
+    monkeypatch.setattr(scoring.SetScorer, "scores", counting)
     with SearchIndex(folder) as ix:
         fast = [ix.search(q, limit=50) for q in queries]
 
-    def unsupported(self: search._SetScorer, q: object) -> dict[int, float]:
-        raise search._Unsupported
+    def unsupported(self: scoring.SetScorer, q: object) -> dict[int, float]:
+        raise scoring.Unsupported
 
-    monkeypatch.setattr(search._SetScorer, "scores", unsupported)
+    monkeypatch.setattr(scoring.SetScorer, "scores", unsupported)
     with SearchIndex(folder) as ix:
         whoosh = [ix.search(q, limit=50) for q in queries]
     return fast, whoosh, answered
@@ -97,7 +98,7 @@ def test_same_on_a_synthetic_index_of_several_segments(tmp_path: Path, monkeypat
     generate_kb(tmp_path / "kb", 900)
     kb = build_kb(tmp_path / "kb")
     counts = update_index(kb, tmp_path / "index")
-    assert counts["documents"] >= search.PARALLEL_FROM  # written by worker processes
+    assert counts["documents"] >= writing.PARALLEL_FROM  # written by worker processes
     with SearchIndex(tmp_path / "index") as ix:
         assert len(ix.searcher.reader().leaf_readers()) > 1
     rng = random.Random(7)
@@ -131,5 +132,5 @@ def test_positional_phrases_match_whoosh_and_need_adjacent_words(tmp_path: Path,
 def test_snippet_spans_are_the_analysed_matches(words: list[str], separators: list[str]) -> None:
     text = "".join(w + sep for w, sep in zip(words, separators, strict=False))
     for terms in ({"school", "leadership"}, {"gronn"}, {"3.5", "e.g"}, {"lead"}):
-        expected = [(m.start(), m.end()) for m in search._WORD.finditer(text) if search._term(m.group(0).lower()) in terms]
-        assert search._match_spans(text, terms) == expected
+        expected = [(m.start(), m.end()) for m in analysis.WORD.finditer(text) if analysis.term(m.group(0).lower()) in terms]
+        assert searcher._match_spans(text, terms) == expected

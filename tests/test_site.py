@@ -16,14 +16,16 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import FIXTURES, REPO, UPDATE_GOLDEN, check_golden
-from litkb import urls
-from litkb.cli import main
-from litkb.labels import author_year_labels
-from litkb.link import build_kb
-from litkb.site import render_pages, source_pages
-from litkb.site.build import SiteError, build_site, write_pages
-from litkb.site.cli_page import cli_page
-from litkb.site.overview_pages import gap_ranking
+from litkb.cli.main import main
+from litkb.cli.reference import render_cli_reference
+from litkb.core import urls
+from litkb.emit.labels import author_year_labels
+from litkb.emit.pages import ReferenceFormatter, render_pages
+from litkb.emit.pages.overview_pages import gap_ranking
+from litkb.rules.link import build_kb
+from litkb.site.build import build_site, write_pages
+from litkb.site.config import PROJECT_CONFIG, SiteError
+from litkb.site.pages import site_pages
 
 SITE_FIXTURES = FIXTURES / "site"
 FIXTURE_ROOT = SITE_FIXTURES / "root"
@@ -33,10 +35,8 @@ SECTIONS = ["Home", "Concepts", "Sources", "Authors", "Evidence map", "Gaps", "E
 
 def _fallback_pages(root: Path) -> dict[str, str | bytes]:
     """Pages rendered with the site's own plain reference format, so the goldens do not depend on
-    litkb.cite's styles (its use is tested separately)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(source_pages, "formatted_references", lambda site: None)
-        return {page.path: page.content for page in render_pages(build_kb(root), with_cli=False)}
+    litkb.emit.cite.format's styles (its use is tested separately)."""
+    return {page.path: page.content for page in render_pages(build_kb(root), style="apa", references=None)}
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +74,7 @@ def test_page_set_follows_urls(fixture_pages: dict[str, str | bytes]) -> None:
 
 def test_edit_paths_point_at_yaml_notes() -> None:
     kb = build_kb(FIXTURE_ROOT)
-    edit = {page.path: page.edit_path for page in render_pages(kb, with_cli=False)}
+    edit = {page.path: page.edit_path for page in render_pages(kb, style="apa", references=None)}
     assert edit[urls.concept_path("hybrid-leadership")] == "kb/concepts/hybrid-leadership.yaml"
     assert edit[urls.source_path("torrance2013")] == "kb/sources/torrance2013.yaml"
     assert edit[urls.source_path("harris2008")] is None  # no note yet
@@ -123,9 +123,9 @@ def test_explorer_json_holds_every_claim(fixture_pages: dict[str, str | bytes]) 
 
 
 def test_gaps_rank_cited_works_without_notes() -> None:
-    from litkb.site.common import SiteData
+    from litkb.emit.pages.common import SiteData
 
-    ranking = gap_ranking(SiteData.from_kb(build_kb(FIXTURE_ROOT)))
+    ranking = gap_ranking(SiteData.from_kb(build_kb(FIXTURE_ROOT), "apa"))
     assert [(key, times) for key, times, _, _ in ranking] == [("harris2008", 3), ("gronn2009a", 2), ("gronn2009b", 2), ("ncsl2004", 2)]
 
 
@@ -141,10 +141,10 @@ def test_labels_take_the_style_year_suffixes() -> None:
 
 
 def test_source_pages_show_both_citation_styles_from_litkb_cite() -> None:
-    from litkb.cite import format_reference
+    from litkb.emit.cite.format import format_reference
 
     kb = build_kb(FIXTURE_ROOT)
-    page = str({page.path: page.content for page in render_pages(kb, with_cli=False)}[urls.source_path("torrance2013")])
+    page = str({page.path: page.content for page in render_pages(kb, style="apa", references=ReferenceFormatter())}[urls.source_path("torrance2013")])
     source = kb.sources["torrance2013"]
     apa, harvard = format_reference(source, "apa", kb=kb), format_reference(source, "harvard", kb=kb)
     assert apa != harvard
@@ -152,13 +152,12 @@ def test_source_pages_show_both_citation_styles_from_litkb_cite() -> None:
     assert page.index(f'=== "APA 7"\n\n    {apa}\n') < page.index(f'=== "Harvard (Cite Them Right)"\n\n    {harvard}\n')
 
 
-def test_cli_page_lists_every_command() -> None:
-    page = cli_page().content
-    assert isinstance(page, str)
+def test_cli_page_lists_every_command_and_is_current() -> None:
+    page = (REPO / "docs" / "cli.md").read_text(encoding="utf-8")
     for name in main.commands:
         assert f"`kb {name}`" in page
     assert "Usage: kb build [OPTIONS]" in page
-    assert cli_page().content == page
+    assert page == render_cli_reference(), "docs/cli.md is out of date: run make docs"
 
 
 # -- strict MkDocs builds -------------------------------------------------------------------------
@@ -203,11 +202,11 @@ def test_fixture_site_builds_strict_and_inert(fixture_site: Path) -> None:
 
 def test_no_generated_files_in_docs() -> None:
     kb = build_kb(REPO)
-    generated = {page.path for page in render_pages(kb)}
-    hand_written = {p.relative_to(REPO / "docs").as_posix() for p in (REPO / "docs").rglob("*") if p.is_file()}
-    assert not generated & hand_written
-    assert "index.md" in hand_written
-    assert {"contributing.md", "cli.md"} <= generated
+    generated = {page.path for page in site_pages(kb, PROJECT_CONFIG, None)}
+    in_docs = {p.relative_to(REPO / "docs").as_posix() for p in (REPO / "docs").rglob("*") if p.is_file()}
+    assert not generated & in_docs
+    assert {"index.md", "cli.md"} <= in_docs  # cli.md: committed, generated by make docs
+    assert "contributing.md" in generated
 
 
 def _kb_copy(tmp_path: Path) -> Path:
@@ -234,11 +233,11 @@ def test_kb_pages_writes_the_same_pages(tmp_path: Path) -> None:
     out = tmp_path / "pages"
     result = CliRunner().invoke(main, ["--root", str(FIXTURE_ROOT), "pages", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    for page in render_pages(build_kb(FIXTURE_ROOT), with_cli=False):
+    for page in site_pages(build_kb(FIXTURE_ROOT), PROJECT_CONFIG, ReferenceFormatter()):
         path, content = page.path, page.content
         data = content.encode("utf-8") if isinstance(content, str) else content
         assert (out / path).read_bytes() == data
-    assert (out / "cli.md").is_file()
+    assert (out / "contributing.md").is_file()
     again = CliRunner().invoke(main, ["--root", str(FIXTURE_ROOT), "pages", "--out", str(out)])
     assert again.exit_code == 0, again.output
 
@@ -274,7 +273,7 @@ def test_kb_build_builds_and_swaps_in_the_site(tmp_path: Path) -> None:
 
 
 def test_write_pages_replaces_its_own_output(tmp_path: Path) -> None:
-    from litkb.site import GeneratedPage
+    from litkb.emit.pages import GeneratedPage
 
     out = tmp_path / "out"
     write_pages([GeneratedPage("a.md", "# A\n"), GeneratedPage("d/b.json", b"{}")], out)
@@ -302,3 +301,44 @@ def test_evidence_packs_are_in_the_built_site_and_match_the_concept_page(fixture
         assert f'href="../../sources/{urls.page_slug(row["source key"])}/' in text
     bib = (fixture_site / "packs" / "hybrid-leadership-evidence.bib").read_text(encoding="utf-8")
     assert "@incollection{gronn2009b," in bib or "{gronn2009b," in bib
+
+
+def test_kb_build_loads_the_knowledge_base_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command checks the knowledge base and hands it to the MkDocs hook, which does not load it again."""
+    from litkb.rules import link
+    from litkb.site import hooks
+
+    loads: list[Path] = []
+    real = link.build_kb
+
+    def counting(root: Path) -> object:
+        loads.append(root)
+        return real(root)
+
+    monkeypatch.setattr(link, "build_kb", counting)
+    monkeypatch.setattr(hooks, "build_kb", counting)
+    result = CliRunner().invoke(main, ["--root", str(_kb_copy(tmp_path)), "build", "--site-dir", str(tmp_path / "site")])
+    assert result.exit_code == 0, result.output
+    assert len(loads) == 1
+    assert hooks.SESSION.preloaded is None  # only for the build it was given to
+
+
+def test_the_reference_formatter_remembers_what_it_formatted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """mkdocs serve re-renders every page on each save: unchanged entries are not formatted again."""
+    from litkb.emit.pages import references
+
+    kb = build_kb(FIXTURE_ROOT)
+    formatter = ReferenceFormatter()
+    first = render_pages(kb, style="apa", references=formatter)
+    formatted: list[int] = []
+    real = references.format_in_styles
+
+    def counting(sources: list[object], styles: list[str], **kwargs: object) -> object:
+        formatted.append(len(sources))
+        return real(sources, styles, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(references, "format_in_styles", counting)
+    assert render_pages(kb, style="apa", references=formatter) == first
+    assert formatted == [0]
+    assert render_pages(kb, style="apa", references=ReferenceFormatter()) == first  # a new formatter starts empty
+    assert formatted == [0, len(kb.sources)]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from litkb.bench import generate_kb
-from litkb.bench_site import bench_site
+from bench.bench import generate_kb
+from bench.bench_site import bench_site
 
 
 def test_bench_site_reports_build_generation_and_sizes(tmp_path: Path) -> None:

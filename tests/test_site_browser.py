@@ -14,9 +14,9 @@ from playwright.sync_api import expect, sync_playwright
 
 from browser.helpers import PageWatch, launch_chromium, serve_directory, watch_page
 from conftest import FIXTURES, REPO
-from litkb import urls
-from litkb.labels import author_year_labels
-from litkb.link import build_kb
+from litkb.core import urls
+from litkb.emit.labels import author_year_labels
+from litkb.rules.link import build_kb
 
 FIXTURE_ROOT = FIXTURES / "site" / "root"
 

@@ -19,13 +19,13 @@ from playwright.sync_api import expect, sync_playwright
 
 from browser.helpers import launch_chromium, serve_directory, watch_page
 from hostile_kb import MARKER, kit, write_accepted, write_preview
-from litkb import urls
-from litkb.link import build_kb
-from litkb.site import render_pages
+from litkb.core import urls
+from litkb.emit.pages import ReferenceFormatter, render_pages
+from litkb.emit.pages.safe import find_unsafe_html
+from litkb.rules.link import build_kb
 from litkb.site.build import build_site
 from litkb.site.hooks import WITHHELD_CONTENT
 from litkb.site.page_guard import MATERIAL_SEARCH_MARKER, OUR_SEARCH_MARKER, WITHHELD_PAGE
-from litkb.site.safe import find_unsafe_html
 from test_site_safe import render
 
 # Something that runs a script leaves this behind even when it is not a dialog.
@@ -110,7 +110,7 @@ def test_no_field_splits_a_table_cell_or_forges_a_link(which: str, accepted_root
     # and nothing is live, before or after Material's search plugin rewrites the content.
     root = accepted_root if which == "accepted" else preview_root
     tables = 0
-    for page in render_pages(build_kb(root), with_cli=False):
+    for page in render_pages(build_kb(root), style="apa", references=ReferenceFormatter()):
         if not page.path.endswith(".md"):
             continue
         assert isinstance(page.content, str)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, SITE_FIXTURE_ROOT
-from litkb import urls
+from litkb.core import urls
 from litkb.site import hooks
 from litkb.site.build import SiteError, build_site
 from litkb.site.page_guard import WITHHELD_PAGE, ThemeCode, check_search_index, find_unsafe_page, page_title_html
@@ -128,8 +128,8 @@ def test_search_markers_from_notes_are_defused() -> None:
     # regular expression that also cuts across tags: from a link title ending in
     # "data-search-q=" to the next quote in the text after it, turning that text's quotes into
     # attributes (measured: a live onmouseover on a concept page of a strict build).
+    from litkb.emit.pages.safe import find_unsafe_html, html_text, md_text
     from litkb.site.page_guard import MATERIAL_SEARCH_MARKER, OUR_SEARCH_MARKER, defuse_search_markers
-    from litkb.site.safe import find_unsafe_html, html_text, md_text
     from test_site_safe import render
 
     text = 'see [x](https://example.org "data-search-q=") "y" onmouseover="alert(1)" z="'

@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO
-from litkb.site.common import link_text, table_cell
-from litkb.site.safe import fence, find_unsafe_html, html_text, md_cell, md_text, mermaid_label
+from litkb.emit.pages.common import link_text, table_cell
+from litkb.emit.pages.safe import fence, find_unsafe_html, html_text, md_cell, md_text, mermaid_label
 
 ALLOWED_TAGS = {"p", "ul", "li", "em", "strong", "code", "a", "img", "table", "thead", "tbody", "tr", "th", "td", "blockquote", "span", "div", "pre", "br", "hr"}
 ALLOWED_ATTRS = {"href", "src", "alt", "title", "class", "id"}

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from litkb.site import GeneratedPage
+from litkb.emit.pages import GeneratedPage
 from litkb.site.build import write_pages
 
 PAGES = [GeneratedPage("a.md", "# A\n"), GeneratedPage("d/b.json", b"{}")]

@@ -1,9 +1,10 @@
 """Building the site and writing the generated pages, atomically.
 
-Input: a knowledge-base root. Output: a site folder (``build_site``, MkDocs in-process with
-``--strict``) or a folder of generated Markdown (``write_pages``). Both are made in a staging
-folder next to the target and swapped in (:mod:`litkb.site.staging`), so an interrupted run never
-leaves half a site, and the next run removes what it left behind.
+Input: a knowledge-base root (and, for a build, the knowledge base when the caller loaded it).
+Output: a site folder (``build_site``, MkDocs in-process with ``--strict``) or a folder of
+generated Markdown (``write_pages``). Both are made in a staging folder next to the target and
+swapped in (:mod:`litkb.site.staging`), so an interrupted run never leaves half a site, and the
+next run removes what it left behind.
 """
 
 from __future__ import annotations
@@ -14,45 +15,35 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from .common import GeneratedPage
-from .hooks import ROOT_ENV
+from ..core.model import KnowledgeBase
+from ..emit.pages import GeneratedPage
+from . import hooks
+from .config import SiteError, find_config
 from .staging import staging_dir, swap_dir
 
 SITE_MARKER = ".kb-site"
 PAGES_MARKER = ".kb-pages"
-# The project's mkdocs.yml (scripts/litkb/site/build.py -> repository root), used for a
-# knowledge base that has none of its own (fixtures, benchmarks).
-PROJECT_CONFIG = Path(__file__).resolve().parents[3] / "mkdocs.yml"
-
-
-class SiteError(Exception):
-    """A build that cannot start or did not finish; the message is one line for the user."""
-
-
-def find_config(root: Path) -> Path:
-    """``<root>/mkdocs.yml``, else the project's own."""
-    for candidate in (root / "mkdocs.yml", PROJECT_CONFIG):
-        if candidate.is_file():
-            return candidate.resolve()
-    raise SiteError(f"no mkdocs.yml in {root} (nor {PROJECT_CONFIG})")
 
 
 @contextlib.contextmanager
 def kb_root_env(root: Path) -> Iterator[None]:
     """Point the MkDocs hook at ``root`` for the duration of a build."""
-    old = os.environ.get(ROOT_ENV)
-    os.environ[ROOT_ENV] = str(root.resolve())
+    old = os.environ.get(hooks.ROOT_ENV)
+    os.environ[hooks.ROOT_ENV] = str(root.resolve())
     try:
         yield
     finally:
         if old is None:
-            os.environ.pop(ROOT_ENV, None)
+            os.environ.pop(hooks.ROOT_ENV, None)
         else:
-            os.environ[ROOT_ENV] = old
+            os.environ[hooks.ROOT_ENV] = old
 
 
-def build_site(root: Path, site_dir: Path, *, config_file: Path | None = None, strict: bool = True) -> None:
+def build_site(root: Path, site_dir: Path, *, kb: KnowledgeBase | None = None, config_file: Path | None = None, strict: bool = True) -> None:
     """Run ``mkdocs build`` (strict) for the knowledge base at ``root`` into ``site_dir``.
+
+    ``kb``: the knowledge base at ``root`` when the caller has loaded it already (it is then
+    not loaded again by the hook).
 
     Raises :class:`SiteError` when MkDocs aborts (e.g. warnings in strict mode); the previous
     site is then left untouched.
@@ -67,7 +58,7 @@ def build_site(root: Path, site_dir: Path, *, config_file: Path | None = None, s
     _check_replaceable(site_dir, SITE_MARKER, "index.html")
     with staging_dir(site_dir) as tmp:
         try:
-            with kb_root_env(root), _quiet_info():
+            with kb_root_env(root), _quiet_info(), (hooks.preloaded(kb) if kb is not None else contextlib.nullcontext()):
                 config = load_config(str(config_path), site_dir=str(tmp), strict=strict)
                 build(config)
         except MkDocsException as err:

@@ -1,12 +1,13 @@
-"""The MkDocs adapter: hands MkDocs events to the pure stage :func:`render_pages`.
+"""The MkDocs adapter: hands MkDocs events to the pure stage :func:`litkb.emit.pages.render_pages`.
 
 ``scripts/mkdocs_hooks.py`` re-exports these functions. On ``on_files`` the knowledge base is
-loaded and every generated page is added as a virtual file (``File.generated``), its edit link
-pointing at the YAML note; knowledge-base problems are logged as warnings so that
-``mkdocs build --strict`` fails on them. The knowledge base is the folder of ``mkdocs.yml``
-unless the ``KB_ROOT`` environment variable names another (``kb --root DIR build``).
+loaded (or taken from the caller, :func:`preloaded`) and every generated page is added as a
+virtual file (``File.generated``), its edit link pointing at the YAML note; knowledge-base problems
+are logged as warnings so that ``mkdocs build --strict`` fails on them. The knowledge base is the
+folder of ``mkdocs.yml`` unless the ``KB_ROOT`` environment variable names another
+(``kb --root DIR build``).
 
-Every page is checked twice: its content (:func:`~litkb.site.safe.find_unsafe_html`) and the
+Every page is checked twice: its content (:func:`~litkb.emit.pages.safe.find_unsafe_html`) and the
 whole page the theme made of it (:func:`~litkb.site.page_guard.find_unsafe_page`), then the search
 index. A finding is a warning (so the strict build fails) and the page is withheld, so that the
 non-strict preview (``kb serve``) never shows it either.
@@ -14,9 +15,11 @@ non-strict preview (``kb serve``) never shows it either.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -25,7 +28,10 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from ..link import build_kb
+from ..core.model import KnowledgeBase
+from ..emit.pages import ReferenceFormatter
+from ..emit.pages.safe import find_unsafe_html
+from ..rules.link import build_kb
 from .page_guard import (
     MATERIAL_SEARCH_MARKER,
     OUR_SEARCH_MARKER,
@@ -36,17 +42,53 @@ from .page_guard import (
     find_unsafe_page,
     page_title_html,
 )
-from .render import render_pages
-from .safe import find_unsafe_html
+from .pages import site_pages
 
 ROOT_ENV = "KB_ROOT"
 log = logging.getLogger("mkdocs.plugins.litkb")
 
-# Paths of the pages generated in the current build, and what the theme may put on a page.
-_generated: set[str] = set()
-_theme: list[ThemeCode] = []
-_checked: dict[str, tuple[bytes, ...]] = {}  # page -> digests of the content on_page_content checked
+# Pages in docs/ that are generated but committed (docs/cli.md: `make docs`, from the click
+# commands): their edit link would invite hand edits that the next `make docs` overwrites.
+GENERATED_DOCS = frozenset({"cli.md"})
 WITHHELD_CONTENT = "<p><strong>The content of this page was withheld: it held live code (see the build's warnings).</strong></p>"
+
+
+class Session:
+    """What the hooks keep across MkDocs events and builds in one process.
+
+    ``references`` remembers formatted references across the rebuilds of ``mkdocs serve``;
+    ``preloaded`` is a knowledge base the caller already loaded for the next build (``kb build``
+    checks it first, so it is loaded once). Per build: ``generated``, the pages generated;
+    ``theme``, what the theme may put on a page; ``checked``, page -> digests of the content
+    :func:`on_page_content` checked (the HTML tripwires).
+    """
+
+    def __init__(self) -> None:
+        self.references = ReferenceFormatter()
+        self.preloaded: KnowledgeBase | None = None
+        self.generated: set[str] = set()
+        self.theme = ThemeCode(frozenset())
+        self.checked: dict[str, tuple[bytes, ...]] = {}
+
+    def knowledge_base(self, root: Path) -> KnowledgeBase:
+        """The preloaded knowledge base if it is the one at ``root``, else a fresh load."""
+        if self.preloaded is not None and self.preloaded.root == root:
+            return self.preloaded
+        return build_kb(root)
+
+
+# MkDocs calls hooks as module functions, so the session of this process lives here.
+SESSION = Session()
+
+
+@contextlib.contextmanager
+def preloaded(kb: KnowledgeBase) -> Iterator[None]:
+    """Let the builds run meanwhile use ``kb`` instead of loading its root again."""
+    SESSION.preloaded = kb
+    try:
+        yield
+    finally:
+        SESSION.preloaded = None
 
 
 def kb_root(config: MkDocsConfig) -> Path:
@@ -59,17 +101,18 @@ def kb_root(config: MkDocsConfig) -> Path:
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     """Add the generated pages; point every edit link at the file to edit in the repository."""
-    project = Path(config.config_file_path or ".").resolve().parent
+    config_file = Path(config.config_file_path or "mkdocs.yml").resolve()
+    project = config_file.parent
     docs_prefix = Path(os.path.relpath(Path(config.docs_dir).resolve(), project)).as_posix()
     for file in files:
         if file.generated_by is None:
-            file.edit_uri = quote(f"{docs_prefix}/{file.src_uri}" if docs_prefix != "." else file.src_uri)
-    kb = build_kb(kb_root(config))
+            file.edit_uri = None if file.src_uri in GENERATED_DOCS else quote(f"{docs_prefix}/{file.src_uri}" if docs_prefix != "." else file.src_uri)
+    kb = SESSION.knowledge_base(kb_root(config))
     for problem in kb.problems:
         log.warning(problem.text())
-    _generated.clear()
-    _checked.clear()
-    for page in render_pages(kb):
+    SESSION.generated.clear()
+    SESSION.checked.clear()
+    for page in site_pages(kb, config_file, SESSION.references):
         existing = files.get_file_from_path(page.path)
         if existing is not None:
             log.warning(f"docs/{page.path} is replaced by a generated page of the same name: rename or remove it")
@@ -80,10 +123,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         # file name would otherwise end the attribute).
         generated.edit_uri = quote(page.edit_path) if page.edit_path else None
         files.append(generated)
-        _generated.add(page.path)
+        SESSION.generated.add(page.path)
     # Scripts the pages may load: the theme's and docs/ JavaScript files, never a generated file.
-    scripts = {f.dest_uri for f in files if f.dest_uri.endswith(".js") and f.src_uri not in _generated}
-    _theme[:] = [ThemeCode.from_theme(config.theme.dirs, scripts)]
+    scripts = {f.dest_uri for f in files if f.dest_uri.endswith(".js") and f.src_uri not in SESSION.generated}
+    SESSION.theme = ThemeCode.from_theme(config.theme.dirs, scripts)
     return files
 
 
@@ -95,7 +138,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     prints it with ``striptags``, which turns ``&lt;`` back into ``<`` in the ``<title>``; its
     templates print ``page.meta.title`` as it is, so the escaped text stays text.
     """
-    if page.file.src_uri in _generated:
+    if page.file.src_uri in SESSION.generated:
         if page.title is not None and "title" not in page.meta:
             page.meta["title"] = page_title_html(page.title)
         html = defuse_search_markers(html)
@@ -109,7 +152,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     digests = [_digest(content)]
     if all(m.group(0).strip() == OUR_SEARCH_MARKER.strip() for m in MATERIAL_SEARCH_MARKER.finditer(content)):
         digests.append(_digest(MATERIAL_SEARCH_MARKER.sub("", content)))
-    _checked[page.file.src_uri] = tuple(digests)
+    SESSION.checked[page.file.src_uri] = tuple(digests)
     return content
 
 
@@ -126,7 +169,7 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     start = output.find(content) if content else -1
     if start >= 0 and output.find(content, start + 1) < 0:
         chrome = output[:start] + output[start + len(content) :]
-        if _digest(content) not in _checked.get(page.file.src_uri, ()):
+        if _digest(content) not in SESSION.checked.get(page.file.src_uri, ()):
             findings = find_unsafe_html(content)
             for finding in findings:
                 log.warning(f"unsafe HTML in page {page.file.src_uri} (content as rendered): {finding}")
@@ -148,7 +191,7 @@ def on_post_template(output_content: str, template_name: str, config: MkDocsConf
 
 def _unsafe(html: str, site_path: str, shown: str) -> bool:
     """Log what :func:`find_unsafe_page` finds in ``html``; whether it found anything."""
-    findings = find_unsafe_page(html, site_path, _theme[0] if _theme else ThemeCode(frozenset()))
+    findings = find_unsafe_page(html, site_path, SESSION.theme)
     for finding in findings:
         log.warning(f"unsafe HTML in {shown} (whole page): {finding}")
     return bool(findings)

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .safe import SEARCH_MARKER, defuse_search_marker, is_remote, url_findings
+from ..emit.pages.safe import SEARCH_MARKER, defuse_search_marker, is_remote, url_findings
 
 # Elements that never belong on a page of ours, in the theme's part or in content.
 _NEVER = frozenset({"iframe", "frame", "frameset", "object", "embed", "applet", "portal", "base", "style", "math", "template"})

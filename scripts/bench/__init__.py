@@ -1,0 +1,1 @@
+"""The benchmark of ``make bench`` (outside the installed package)."""

@@ -1,0 +1,143 @@
+"""Benchmark of the site: ``bench_site(root)`` -> rows for the ``make bench`` table.
+
+Input: a knowledge-base root (e.g. one written by :func:`bench.bench.generate_kb`). Output:
+(metric, value) rows: the strict MkDocs build in a child process (wall time, peak memory), the
+generation step (load to pages) timed inside that build and its share of it, sizes of the
+site, the explorer JSON and the search index, and, when Chromium is available, how long the
+explorer takes to filter all claims in the browser.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .bench import measure_with_output
+
+# The build, with the generation step inside it timed: loading (build_kb) and rendering every
+# page (render_pages), as the MkDocs adapter calls them. Prints the two times and the number of
+# generated pages as JSON.
+_BUILD = """
+import json, sys, time
+from pathlib import Path
+from litkb.site import hooks, pages
+from litkb.site.build import build_site
+
+spent = {"load": 0.0, "render": 0.0, "pages": 0}
+
+def timed(name, function):
+    def run(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            result = function(*args, **kwargs)
+            if name == "render":
+                spent["pages"] = len(result)
+            return result
+        finally:
+            spent[name] += time.perf_counter() - start
+    return run
+
+hooks.build_kb = timed("load", hooks.build_kb)
+pages.render_pages = timed("render", pages.render_pages)
+build_site(Path(sys.argv[1]), Path(sys.argv[2]))
+print(json.dumps(spent))
+"""
+
+
+def bench_site(root: Path) -> list[tuple[str, str]]:
+    from litkb.core.workers import available_cpus
+    from litkb.emit.cite.format import format_in_styles
+    from litkb.emit.pages.common import SiteData
+    from litkb.emit.pages.references import PARALLEL_FROM, site_styles
+    from litkb.rules.link import build_kb
+    from litkb.site.config import citation_style
+
+    rows: list[tuple[str, str]] = []
+    with tempfile.TemporaryDirectory(prefix="kb-bench-site-") as tmp:
+        site = Path(tmp) / "site"
+        env_before = os.environ.get("NO_MKDOCS_2_WARNING")
+        os.environ["NO_MKDOCS_2_WARNING"] = "1"
+        try:
+            # The child first: RUSAGE_CHILDREN keeps the largest child so far.
+            wall, peak, code, printed = measure_with_output([sys.executable, "-c", _BUILD, str(root), str(site)])
+        finally:
+            if env_before is None:
+                os.environ.pop("NO_MKDOCS_2_WARNING", None)
+        rows += [("site: build wall (s)", f"{wall:.1f}"), ("site: build peak memory (MB)", f"{peak:.0f}"), ("site: build exit", str(code))]
+        if code == 0:
+            spent = json.loads(printed.strip().splitlines()[-1])
+            generation = spent["load"] + spent["render"]
+            rows += [
+                ("site: generation in the build: load (s)", f"{spent['load']:.2f}"),
+                ("site: generation in the build: render pages (s)", f"{spent['render']:.2f}"),
+                ("site: generation in the build, load to pages (s)", f"{generation:.2f}"),
+                ("site: generation share of the build (%)", f"{100 * generation / wall:.0f}"),
+                ("site: generated pages", str(spent["pages"])),
+            ]
+        kb = build_kb(root)
+        site_data = SiteData.from_kb(kb, citation_style(root))
+        # Formatting references with litkb.emit.cite.format (citeproc) is part of rendering; shown apart because
+        # it is the largest part of generation (a fresh formatting, as the site does it: the second
+        # style in a child process; the site's memo is bypassed).
+        start = time.perf_counter()
+        format_in_styles(list(kb.sources.values()), site_styles(site_data), kb=kb, workers=available_cpus() if len(kb.sources) >= PARALLEL_FROM else 1)
+        rows.append(("site: of which formatted references, both styles (s)", f"{time.perf_counter() - start:.2f}"))
+        if code == 0:
+            rows += _sizes(site)
+            rows += _explorer_timing(site)
+    return rows
+
+
+def _sizes(site: Path) -> list[tuple[str, str]]:
+    files = [p for p in site.rglob("*") if p.is_file()]
+    html = [p for p in files if p.suffix == ".html"]
+    largest = max(html, key=lambda p: p.stat().st_size)
+    return [
+        ("site: size (MB)", f"{sum(p.stat().st_size for p in files) / 1e6:.1f}"),
+        ("site: HTML pages", str(len(html))),
+        ("site: largest page (KB)", f"{largest.stat().st_size / 1e3:.0f} ({largest.parent.relative_to(site).as_posix()})"),
+        ("site: explorer JSON (KB)", f"{(site / 'explorer' / 'claims.json').stat().st_size / 1e3:.0f}"),
+        ("site: search index (KB)", f"{(site / 'search' / 'search_index.json').stat().st_size / 1e3:.0f}"),
+    ]
+
+
+def _explorer_timing(site: Path) -> list[tuple[str, str]]:
+    """Explorer filter times in headless Chromium (first view of all claims; stance filter)."""
+    chromium = Path("/usr/bin/chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return [("site: explorer filter (ms)", "n/a (no playwright)")]
+    if not chromium.exists():
+        return [("site: explorer filter (ms)", "n/a (no chromium)")]
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(site)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(0.5)
+        args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(chromium), args=args)
+            page = browser.new_page()
+            page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(f"http://127.0.0.1:{port}/") else route.abort())
+            page.goto(f"http://127.0.0.1:{port}/explorer/")
+            page.wait_for_selector("#kb-explorer[data-ready=true]", timeout=60_000)
+            first = float(page.get_attribute("#kb-explorer", "data-filter-ms") or "nan")
+            timings = []
+            for stance in ("contests", "supports", ""):
+                page.select_option("select[name=stance]", stance)
+                timings.append(float(page.get_attribute("#kb-explorer", "data-filter-ms") or "nan"))
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait()
+    return [("site: explorer first view (ms)", f"{first:.0f}"), ("site: explorer filter, worst of 3 (ms)", f"{max(timings):.0f}")]

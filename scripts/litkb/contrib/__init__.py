@@ -1,0 +1,1 @@
+"""Contributors' tools: scaffolds, BibTeX import, evidence diff, contributor documentation."""

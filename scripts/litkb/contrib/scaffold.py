@@ -1,0 +1,211 @@
+"""`kb new source KEY` / `kb new concept ID`: start a note or concept file for a contributor.
+
+Input: the linked knowledge base and the key or id asked for. Output: the YAML text of the scaffold
+(:func:`scaffold_source`, :func:`scaffold_concept`), written by :func:`new_source` / :func:`new_concept`.
+
+A scaffold is valid YAML that passes the schema everywhere except in the fields only the contributor
+can write (summary, kind; a concept's definition): those are left as ``""``, so both the editor
+(through the ``yaml-language-server`` schema line) and ``kb check`` point at exactly what is missing,
+and no placeholder text can slip into the published evidence.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import re
+import tempfile
+import textwrap
+from pathlib import Path
+
+from ..core.model import KnowledgeBase, Source
+from ..core.vocabulary import DESIGNS, ID_PATTERN, SECTORS, STANCES, WORK_KINDS, is_safe_key
+from ..rules.link import CONCEPTS_DIR, SOURCES_DIR
+
+NOTE_SCHEMA_LINE = "# yaml-language-server: $schema=../../schemas/note.schema.json"
+CONCEPT_SCHEMA_LINE = "# yaml-language-server: $schema=../../schemas/concept.schema.json"
+
+
+class ScaffoldError(ValueError):
+    """The scaffold cannot be made (unknown key, existing file, malformed id): one-line message."""
+
+
+def _quoted(text: str) -> str:
+    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _comment_list(label: str, values: tuple[str, ...]) -> list[str]:
+    """``# label: a | b | c`` wrapped to comment lines."""
+    return ["# " + line for line in textwrap.wrap(f"{label}: " + " | ".join(values), 96, subsequent_indent="    ", break_on_hyphens=False)]
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
+
+
+def _describe(source: Source, kb: KnowledgeBase) -> list[str]:
+    """Comment lines saying which work this is, so the contributor can check they have the right one."""
+    lines = [f"#   Title:    {_one_line(source.title) or '(no title in references.bib)'}"]
+    if source.creators:
+        role = "Authors" if source.authors else "Editors"
+        lines.append(f"#   {role + ':':<9} {_one_line('; '.join(p.sort_name for p in source.creators))}")
+    where = f"{source.entry_type}" + (f" in {_one_line(source.container, 120)}" if source.container else "")
+    lines.append(f"#   Year:     {source.year or 'n.d.'} ({where})")
+    for name, label in (("doi", "DOI"), ("url", "URL")):
+        if source.fields.get(name):
+            lines.append(f"#   {label + ':':<9} {source.fields[name]}")
+    lines.append(f"#   Metadata: {source.verification} (see verification_note in references.bib)")
+    if source.fields.get("cited_context"):
+        lines.append(f"#   Cited for: {_one_line(source.fields['cited_context'])}")
+    citing = kb.cited_by.get(source.key, ())
+    if citing:
+        lines.append(f"#   Cited by notes: {', '.join(citing)}")
+    return lines
+
+
+def scaffold_source(kb: KnowledgeBase, key: str) -> str:
+    """The YAML text of a new note on ``key`` (which must be in ``kb.sources``)."""
+    source = kb.sources[key]
+    example_concept = "distributed-leadership" if "distributed-leadership" in kb.concepts else next(iter(sorted(kb.concepts)), "some-concept")
+    lines = [
+        NOTE_SCHEMA_LINE,
+        "#",
+        f"# Note on {key}, started by `kb new source` from references.bib:",
+        *_describe(source, kb),
+        "#",
+        "# Write the summary and claims in your own words; quotes must be the source's exact words.",
+        "# `kb check` lists what is still missing; CONTRIBUTING.md explains every field.",
+        f"key: {key if re.fullmatch(r'[A-Za-z][A-Za-z0-9_]*', key) else _quoted(key)}",
+        "",
+        "# What the source is and does, in your own words (a few sentences).",
+        'summary: ""',
+        "",
+        *_comment_list("One of", WORK_KINDS),
+        'kind: ""',
+        "",
+        "# Study design: any of the controlled list below, e.g. [case-study, interview]; [] if none applies.",
+        *_comment_list("Designs", DESIGNS),
+        "design: []",
+        "",
+        "# For empirical work, where and with whom (uncomment and edit):",
+        "# setting:",
+        "#   country: [Scotland]",
+        "#   sector: [primary]     # any of: " + " | ".join(SECTORS),
+        '#   sample: "3 primary schools; 3 headteachers"',
+        "",
+        "# What this source itself argues or finds, one item per claim. Replace [] with items like:",
+        "#   - id: gift-of-the-headteacher              # lower-case words and hyphens, unique in this note",
+        "#     text: Distribution was largely granted and paced by the headteacher.   # your words",
+        '#     quote: "in the gift of the headteacher"  # the exact words of the source',
+        '#     locator: "section: A Hierarchical Perspective"   # or "p. 337"',
+        "#     concepts:",
+        f"#       - {{concept: {example_concept}, stance: qualifies}}",
+        *_comment_list("  Stances", STANCES),
+        "claims: []",
+        "",
+        "# What this source says about OTHER works (secondary evidence): items like claims, plus",
+        "# `about: <BibTeX key of that work>`; the quote is this source's words about it.",
+        "reported: []",
+        "",
+        "# BibTeX keys of works in references.bib that this source cites (add missing works with kb import).",
+        "cites: []",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def label_from_id(concept_id: str) -> str:
+    """``teacher-agency`` -> ``Teacher agency``."""
+    words = concept_id.split("-")
+    return " ".join([words[0].capitalize(), *words[1:]])
+
+
+def scaffold_concept(kb: KnowledgeBase, concept_id: str, label: str | None = None) -> str:
+    """The YAML text of a new concept ``concept_id``."""
+    lines = [
+        CONCEPT_SCHEMA_LINE,
+        "#",
+        f"# Concept {concept_id}, started by `kb new concept`. Ground the definition in a work of",
+        "# references.bib: its key, the exact words that define the concept and where they stand.",
+        "# `kb check` lists what is still missing; CONTRIBUTING.md explains every field.",
+        f"id: {concept_id}",
+        f"label: {_quoted(label or label_from_id(concept_id))}",
+        "# Other names readers may search for, e.g. [\"shared leadership\"].",
+        "aliases: []",
+        "definition:",
+        '  text: ""      # the definition in your own words',
+        '  source: ""    # BibTeX key of the work the definition comes from',
+        "  # reported_by: torrance2013catch22   # if you know the definition through another source",
+        '  quote: ""     # the exact defining words (or delete this line)',
+        '  locator: ""   # "section: <heading>" or "p. 12"',
+        "# Concept ids: more general concepts, related ones, and competing terms.",
+        "broader: []",
+        "related: []",
+        "alternative_to: []",
+        "# group: ways-of-distribution   # if the concept is one of a group",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def new_source(kb: KnowledgeBase, key: str) -> Path:
+    """Write ``kb/sources/<key>.yaml``. Raises :class:`ScaffoldError` for an unknown key or an
+    existing note. Returns the path written."""
+    if key not in kb.sources:
+        hint = _did_you_mean(key, list(kb.sources))
+        raise ScaffoldError(f"unknown key '{key}': not in references.bib ({hint or 'add the entry first with kb import FILE.bib'})")
+    if not is_safe_key(key):
+        raise ScaffoldError(f"key '{key}' has characters unsafe in a file name")
+    path = kb.root / SOURCES_DIR / f"{key}.yaml"
+    if path.exists() or key in kb.notes:
+        existing = kb.notes[key].path if key in kb.notes else (SOURCES_DIR / path.name).as_posix()
+        raise ScaffoldError(f"a note on '{key}' already exists: {existing}")
+    return _create(path, scaffold_source(kb, key))
+
+
+def new_concept(kb: KnowledgeBase, concept_id: str, label: str | None = None) -> tuple[Path, list[str]]:
+    """Write ``kb/concepts/<id>.yaml``. Raises :class:`ScaffoldError` for a malformed or existing
+    id. Returns the path and notes on similar existing concepts (possible duplicates)."""
+    if not re.match(ID_PATTERN, concept_id):
+        slug = "-".join(re.findall(r"[a-z0-9]+", concept_id.lower()))
+        hint = f"; did you mean '{slug}'?" if slug else ""
+        raise ScaffoldError(f"'{concept_id}' is not a valid concept id: use lower-case words joined by hyphens{hint}")
+    path = kb.root / CONCEPTS_DIR / f"{concept_id}.yaml"
+    if path.exists() or concept_id in kb.concepts:
+        existing = kb.concepts[concept_id].path if concept_id in kb.concepts else (CONCEPTS_DIR / path.name).as_posix()
+        raise ScaffoldError(f"concept '{concept_id}' already exists: {existing}")
+    return _create(path, scaffold_concept(kb, concept_id, label)), similar_concepts(kb, concept_id)
+
+
+def similar_concepts(kb: KnowledgeBase, concept_id: str) -> list[str]:
+    """Existing concepts whose id or an alias is close to ``concept_id``: "x (alias 'y')"."""
+    found: dict[str, str] = {}
+    for cid, concept in sorted(kb.concepts.items()):
+        names = {cid: "", **{"-".join(re.findall(r"[a-z0-9]+", a.lower())): f" (alias '{a}')" for a in concept.aliases}}
+        for name, why in names.items():
+            if cid not in found and difflib.SequenceMatcher(None, name, concept_id).ratio() >= 0.85:
+                found[cid] = f"{cid}{why}"
+    return list(found.values())
+
+
+def _did_you_mean(word: str, choices: list[str]) -> str:
+    near = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f"did you mean '{near[0]}'?" if near else ""
+
+
+def _create(path: Path, text: str) -> Path:
+    """Create ``path`` with ``text`` atomically, never replacing a file that appeared meanwhile:
+    the text goes to a temporary file first, which is then hard-linked to its name (a link
+    fails if the name exists, where a rename would replace it)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.link(tmp, path)
+    except FileExistsError as err:
+        raise ScaffoldError(f"{path.name} already exists") from err
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return path

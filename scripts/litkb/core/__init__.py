@@ -1,0 +1,3 @@
+"""The model every stage shares: dataclasses, problems, vocabulary, text folding, URLs, files.
+
+Imports nothing else of litkb."""

@@ -1,0 +1,45 @@
+"""The controlled vocabulary, defined once: stances, kinds, designs, sectors, id and key forms, and
+the BibTeX fields with a fixed meaning here.
+
+Input: none (constants). Output: the values the schema checks, the scaffolds offer, the pages and
+the search index order by, and the exports carry.
+"""
+
+from __future__ import annotations
+
+import re
+
+# How a claim relates to a concept, in the order a concept page shows them.
+STANCES = ("defines", "supports", "qualifies", "contests")
+# The kind of a work (a note's ``kind``).
+WORK_KINDS = ("empirical", "review", "conceptual", "policy", "methods")
+# The kinds of search documents (``kb search ... kind:claim``), in the order results are grouped.
+DOC_KINDS = ("source", "claim", "concept", "author")
+DESIGNS = (
+    "case-study", "interview", "questionnaire", "survey", "sociometric-analysis", "shadowing",
+    "workshop", "literature-review", "document-analysis", "observation", "focus-group",
+    "narrative-inquiry", "grounded-theory", "mixed-methods", "longitudinal", "action-research",
+    "conceptual-analysis", "policy-analysis",
+)
+SECTORS = ("nursery", "primary", "secondary", "special", "all-through", "further", "higher", "system")
+
+# Concept and claim ids: lower-case words joined by hyphens.
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+# BibTeX keys: also used as file names and URL parts, so no spaces, slashes or '..'.
+KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:+-]*$"
+_KEY = re.compile(KEY_PATTERN)
+
+
+def is_safe_key(key: str) -> bool:
+    """A BibTeX key usable as a file name and URL part (:data:`KEY_PATTERN`, and no '..')."""
+    # fullmatch: with match, '$' would let a final newline through.
+    return _KEY.fullmatch(key) is not None and ".." not in key
+
+
+# ``verification`` of a BibTeX entry: how its metadata was checked.
+VERIFICATION_VALUES = ("verified", "partial", "unverified", "unknown")
+# Fields that say how an entry's metadata was checked, in the order they are shown and exported.
+PROVENANCE_FIELDS = ("verification", "verification_note", "unconfirmed", "doubt")
+# Fields kept verbatim (no LaTeX decoding): identifiers and URLs, where a backslash or % is literal.
+# The loader reads them so and the BibTeX writer of the exports escapes them so.
+VERBATIM_FIELDS = frozenset({"doi", "url", "isbn", "issn", "eprint", "file", "verification_note", "crossref", "xref", "related", "pages"})

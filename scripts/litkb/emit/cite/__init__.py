@@ -1,0 +1,1 @@
+"""Formatted references and in-text citations through CSL (citeproc-py)."""

@@ -1,0 +1,211 @@
+"""Patches of citeproc-py 0.11.1: three CSL fixes that change its output, and speed patches that do not.
+
+Applied explicitly (:func:`apply`, called by :func:`litkb.emit.cite.styles.load_style` before a
+style is used), never at import, and only for the pinned version: the replaced functions are
+copies of 0.11.1's with a change, so :func:`apply` refuses any other version with
+:class:`~litkb.core.versions.UnsupportedVersion` (one line in ``kb``).
+
+The three fixes (:data:`FIXES`) change the output, where citeproc-py departs from the CSL 1.0.2 specification
+(``tests/test_citeproc_patches.py`` shows each difference):
+
+1. Substitution: "substituted variables are suppressed in the rest of the output"; citeproc-py
+   suppresses ``<text>`` variables only, so an edited book printed its editors twice
+   ("Harris, A. (Ed.). (2009). Title (A. Harris, Ed.)."). Names now honour the suppression.
+2. ``text-case`` on ``<label>``: citeproc-py passes no language, so title case never applies and
+   APA's "(Eds.)" came out "(eds.)". Labels now use the style's language.
+3. Group suppression: a group is dropped when it calls variables and all are empty; citeproc-py
+   counted any ``<choose>`` as calling a variable, so a thesis with a type but no number came out
+   "(Publication) [PhD thesis]" in APA. A choose now counts only by the branch it takes.
+
+The :data:`SPEED` patches change nothing in the output (the same test compares every reference of the real
+library with and without them): they answer repeated lookups once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from citeproc import model, source
+
+from ...core.versions import require
+
+DISTRIBUTION, VERSION = "citeproc-py", "0.11.1"
+# The patch sets: three fixes (each changes output) and the speed patches (none does).
+SUBSTITUTION, LABEL_CASE, GROUP_SUPPRESSION, SPEED = "substitution", "label-case", "group-suppression", "speed"
+FIXES = (SUBSTITUTION, LABEL_CASE, GROUP_SUPPRESSION)
+SETS = (*FIXES, SPEED)
+
+
+# -- the three CSL fixes ------------------------------------------------------------------------
+_process_names = model.Names.process
+
+
+def _names_process(self: Any, item: Any, names_context: Any = None, context: Any = None, **kwargs: Any) -> Any:
+    try:
+        repressed = (context if context is not None else self).get_layout().repressed.get(self.tag, [])
+    except (AttributeError, IndexError):
+        repressed = []
+    hidden = {name for entry in repressed if entry for name in entry.split()}
+    roles = str(self.get("variable", "")).split()
+    shown = [role for role in roles if role not in hidden]
+    if len(shown) == len(roles):
+        return _process_names(self, item, names_context=names_context, context=context, **kwargs)
+    if not shown:
+        raise model.VariableError
+    # Render the remaining roles only; the style tree is restored at once (single-threaded use).
+    self.set("variable", " ".join(shown))
+    try:
+        return _process_names(self, item, names_context=names_context, context=context, **kwargs)
+    finally:
+        self.set("variable", " ".join(roles))
+
+
+def _label_markup(self: Any, text: Any) -> Any:
+    if not text:
+        return None
+    language = str(self.get_root().get("default-locale", "en"))[:2]
+    return self.wrap(self.format(self.case(self.strip_periods(text), language)))
+
+
+def _group_process(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
+    # As citeproc-py's Group.process, except that a <choose> counts as calling a variable
+    # only when the branch taken does: a group of fixed text and empty variables is dropped.
+    output = []
+    variable_called = variable_rendered = False
+    delimiter = self.get("delimiter", "")
+    for child in self.iterchildren():
+        if isinstance(child, model.Choose):
+            text, calls = _choose_render(child, item, context, delimiter, kwargs)
+        else:
+            calls = child.calls_variable()
+            try:
+                text = child.render(item, context=context, **kwargs)
+            except model.VariableError:
+                text = None
+        variable_called = variable_called or calls
+        if text is not None:
+            output.append(text)
+            variable_rendered = variable_rendered or calls
+    if output and (not variable_called or variable_rendered):
+        return self.join(output)
+    raise model.VariableError
+
+
+def _choose_render(choose: Any, item: Any, context: Any, delimiter: str, kwargs: dict[str, Any]) -> tuple[Any, bool]:
+    for branch in choose.getchildren():
+        try:
+            return branch.render(item, context=context, delimiter=delimiter, **kwargs), branch.calls_variable()
+        except model.ConditionFailed:
+            continue
+        except model.VariableError:
+            return None, branch.calls_variable()
+    return None, False
+
+
+# -- speed, not output --------------------------------------------------------------------------
+def _speed_patches() -> list[tuple[Any, str, Any]]:
+    """The speed patches, each with fresh caches.
+
+    citeproc-py re-runs the same XPath queries (macros, layout, locale terms) for every element of
+    every reference, a third of its time. Style trees never change shape, so each (element,
+    query) is answered once; holding the element also keeps lxml's Python proxy alive, on which
+    citeproc-py stores per-layout state. Whether an element calls a variable depends on the style
+    tree only (the Names fix changes a Names element's own attribute, which no calls_variable
+    reads). Each ``item.reference`` walks three properties and two dict lookups, ~300 times a
+    reference: a citation item belongs to one bibliography, so it is looked up once. A citation of
+    one work still sorts its one item by rendering the style's sort keys (40% of an in-text
+    citation): the order of fewer than two items is known without them.
+    """
+    xpath_cache: dict[tuple[Any, str], list[Any]] = {}
+
+    def xpath_search(self: Any, expression: str) -> list[Any]:
+        found = xpath_cache.get((self, expression))
+        if found is None:
+            found = xpath_cache[(self, expression)] = self.xpath(expression, namespaces=self.nsmap)
+        return list(found)
+
+    calls_cache: dict[Any, bool] = {}
+
+    def cached_calls(original: Callable[[Any], Any]) -> Callable[[Any], bool]:
+        def calls_variable(self: Any) -> bool:
+            found = calls_cache.get(self)
+            if found is None:
+                found = calls_cache[self] = bool(original(self))
+            return found
+
+        return calls_variable
+
+    def reference(self: Any) -> Any:
+        found = self.__dict__.get("_kb_reference")
+        if found is None:
+            found = self.__dict__["_kb_reference"] = self.citation.bibliography.source[self.key]
+        return found
+
+    sort_items = _ORIGINALS[(model.Sort, "sort")]
+
+    def sort(self: Any, items: Any, context: Any) -> Any:
+        return list(items) if len(items) < 2 else sort_items(self, items, context)
+
+    return [
+        (model.CitationStylesElement, "xpath_search", xpath_search),
+        (model.Parent, "calls_variable", cached_calls(_ORIGINALS[(model.Parent, "calls_variable")])),
+        (model.Text, "calls_variable", cached_calls(_ORIGINALS[(model.Text, "calls_variable")])),
+        (source.CitationItem, "reference", property(reference)),
+        (model.Sort, "sort", sort),
+    ]
+
+
+_FIXES: dict[str, list[tuple[Any, str, Any]]] = {
+    SUBSTITUTION: [(model.Names, "process", _names_process)],
+    LABEL_CASE: [(model.Label, "markup", _label_markup)],
+    GROUP_SUPPRESSION: [(model.Group, "process", _group_process)],
+}
+_TARGETS = [(model.Names, "process"), (model.Label, "markup"), (model.Group, "process"), (model.CitationStylesElement, "xpath_search"),
+            (model.Parent, "calls_variable"), (model.Text, "calls_variable"), (source.CitationItem, "reference"), (model.Sort, "sort")]
+_ORIGINALS: dict[tuple[Any, str], Any] = {(owner, name): owner.__dict__[name] for owner, name in _TARGETS}
+_installed: dict[str, list[tuple[Any, str, Any]]] = {}
+_suspended: set[str] = set()
+
+
+def apply() -> None:
+    """Install every patch set (idempotent, and cheap once done: called before each use of a
+    style). Raises UnsupportedVersion for another citeproc-py than the pinned one."""
+    wanted = [group for group in SETS if group not in _installed and group not in _suspended]
+    if not wanted:
+        return
+    require(DISTRIBUTION, VERSION, "litkb's citeproc-py patches")
+    for group in wanted:
+        patches = _speed_patches() if group == SPEED else _FIXES[group]
+        for owner, name, replacement in patches:
+            setattr(owner, name, replacement)
+        _installed[group] = patches
+
+
+def installed() -> set[str]:
+    """The patch sets in place now (of :data:`SETS`)."""
+    return set(_installed)
+
+
+def remove(*groups: str) -> None:
+    """Put citeproc-py's own functions back for ``groups`` (default: every set)."""
+    for group in groups or SETS:
+        for owner, name, _ in _installed.pop(group, []):
+            setattr(owner, name, _ORIGINALS[(owner, name)])
+
+
+@contextlib.contextmanager
+def suspended(*groups: str) -> Iterator[None]:
+    """citeproc-py's own functions for ``groups`` (default: every set) for the duration, for
+    comparing output with and without them; what was installed before is installed again after."""
+    groups = groups or SETS
+    before = installed()
+    remove(*groups)
+    _suspended.update(groups)
+    try:
+        yield
+    finally:
+        _suspended.difference_update(groups)
+        if before:
+            apply()

@@ -1,0 +1,1 @@
+"""Exports of the library for reference managers, and per-concept evidence packs."""

@@ -1,0 +1,119 @@
+"""Author pages: the list of people and one page per person (works, co-authors, concepts).
+
+A person is one :class:`~litkb.core.model.Person` id however the name is spelt in BibTeX.
+Input: :class:`~litkb.site.common.SiteData`. Output: :class:`GeneratedPage` values (Markdown).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from ...core import urls
+from ...core.limits import MAX_COAUTHORS_SHOWN
+from ...core.model import Person
+from ...core.vocabulary import STANCES
+from .common import (
+    AUTHORS_INDEX,
+    GeneratedPage,
+    SiteData,
+    concept_link,
+    explorer_query,
+    md_link,
+    source_link,
+    table_cell,
+)
+from .safe import md_text
+
+
+def author_pages(site: SiteData) -> list[GeneratedPage]:
+    pages = [GeneratedPage(AUTHORS_INDEX, authors_index(site))]
+    for person in site.kb.persons.values():
+        pages.append(GeneratedPage(urls.author_path(person.id), author_page(site, person)))
+    return pages
+
+
+def authors_index(site: SiteData) -> str:
+    here = AUTHORS_INDEX
+    people = sorted(site.kb.persons.values(), key=lambda p: (p.sort_name.lower(), p.id))
+    lines = [
+        "# Authors",
+        "",
+        f"{len(people)} authors and editors. Each page lists the person's works, co-authors and the concepts their works bear on.",
+        "",
+        '<div class="kb-sortable" data-search-exclude markdown>',
+        "",
+        "| Name | Works |",
+        "| --- | --- |",
+    ]
+    for person in people:
+        works = len(site.kb.works_of.get(person.id, ()))
+        lines.append(f"| {table_cell(md_link(person.sort_name, here, urls.author_path(person.id)))} | {works} |")
+    lines += ["", "</div>", ""]
+    return "\n".join(lines)
+
+
+def author_page(site: SiteData, person: Person) -> str:
+    here = urls.author_path(person.id)
+    kb = site.kb
+    works = sorted(kb.works_of.get(person.id, ()), key=lambda k: (kb.sources[k].year, site.label(k), k))
+    lines = [f"# {md_text(person.display)}", ""]
+    if person.sort_name != person.display:
+        lines += [f"Listed as *{md_text(person.sort_name)}*.", ""]
+    lines += [f"## Works ({len(works)})", "", '<div class="kb-works" data-search-exclude markdown>', ""]
+    for key in works:
+        source = kb.sources[key]
+        role = " (editor)" if person.id in {p.id for p in source.editors} and person.id not in {p.id for p in source.authors} else ""
+        noted = " · annotated" if key in kb.notes else ""
+        lines.append(f"- {source_link(site, here, key)} — {md_text(source.title)}{role}{noted}")
+    lines += ["", "</div>", ""]
+    lines += _coauthors(site, person, works, here)
+    lines += _concepts(site, person, works, here)
+    return "\n".join(lines)
+
+
+def _coauthors(site: SiteData, person: Person, works: list[str], here: str) -> list[str]:
+    shared: Counter[str] = Counter()
+    for key in works:
+        source = site.kb.sources[key]
+        for other in dict.fromkeys(p.id for p in (*source.authors, *source.editors)):
+            if other != person.id:
+                shared[other] += 1
+    if not shared:
+        return []
+    people = sorted(shared, key=lambda pid: (-shared[pid], site.kb.persons[pid].sort_name.lower()))
+    lines = [f"## Co-authors ({len(people)})", "", '<div data-search-exclude markdown>', ""]
+    # At most MAX_COAUTHORS_SHOWN, the most frequent first: one work with n authors would
+    # otherwise put n - 1 lines on each of its n authors' pages (n x n lines in all).
+    shown = people[:MAX_COAUTHORS_SHOWN]
+    lines += [f"- {md_link(site.kb.persons[pid].display, here, urls.author_path(pid))} ({shared[pid]} shared work{'s' * (shared[pid] != 1)})" for pid in shown]
+    if len(people) > len(shown):
+        lines.append(f"- *and {len(people) - len(shown):,} more (see the works above)*")
+    lines += ["", "</div>", ""]
+    return lines
+
+
+def _concepts(site: SiteData, person: Person, works: list[str], here: str) -> list[str]:
+    """Concepts that claims about this person's works bear on, counted by stance."""
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for key in works:
+        for claim in site.claims_about.get(key, ()):
+            for link in claim.concepts:
+                if link.concept in site.kb.concepts:
+                    counts[link.concept][link.stance] += 1
+    if not counts:
+        return []
+    lines = [
+        f"## Concepts ({len(counts)})",
+        "",
+        f"Claims about these works, by concept and stance ([open in the explorer]({explorer_query(here, author=person.id)})).",
+        "",
+        '<div data-search-exclude markdown>',
+        "",
+        "| Concept | " + " | ".join(STANCES) + " |",
+        "| --- |" + " --- |" * len(STANCES),
+    ]
+    for cid in sorted(counts, key=lambda c: site.kb.concepts[c].label.lower()):
+        cells = [table_cell(concept_link(site, here, cid))] + [str(counts[cid][s]) if counts[cid][s] else "" for s in STANCES]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += ["", "</div>", ""]
+    return lines

@@ -1,0 +1,89 @@
+"""The references on source pages: formatted through CSL in the site's styles by a
+:class:`ReferenceFormatter` (which remembers what it formatted), or a plain fallback when none is
+given (golden tests). The labels ("Gronn (2009b)") are :mod:`litkb.emit.labels` (shared with search).
+
+Input: the site data and its styles. Output: style -> key -> Markdown-safe HTML, or plain text
+(callers make it Markdown-safe).
+"""
+
+from __future__ import annotations
+
+from ...core.model import Source
+from ...core.workers import available_cpus
+from ..cite.format import format_in_styles
+from .common import SiteData
+
+# The two styles every source page offers: the site's default first, the other one click away.
+STYLES = {"apa": "APA 7", "harvard": "Harvard (Cite Them Right)"}
+# Formatted references: style -> key -> Markdown-safe HTML.
+References = dict[str, dict[str, str]]
+# Entries to format from which a second process pays for its start (~0.5 s against ~1 ms an entry).
+PARALLEL_FROM = 500
+
+
+def site_styles(site: SiteData) -> list[str]:
+    """The styles a source page shows, the site's default first."""
+    return [site.style] + [s for s in STYLES if s != site.style]
+
+
+class ReferenceFormatter:
+    """Formats every source of a site in each of :func:`site_styles`, with the year suffixes of
+    its library (so references match the labels), and remembers what it formatted.
+
+    citeproc takes about a millisecond an entry and ``mkdocs serve`` re-renders every page on each
+    save, so an entry whose (source, style, label) is unchanged is not formatted again. The memory
+    belongs to this object, hence to its owner: the MkDocs adapter's session keeps one for the
+    life of the process, ``kb pages`` one for its run.
+    """
+
+    def __init__(self, limit: int = 100_000) -> None:
+        self.limit = limit
+        self._memo: dict[tuple[str, str, str], str] = {}
+
+    def __call__(self, site: SiteData) -> References:
+        """Every source of ``site`` formatted in each of its styles. Entries not remembered are
+        formatted as one batch per style (cheaper than an entry at a time), the styles in parallel
+        processes when there are enough entries to repay starting one."""
+        styles = site_styles(site)
+        memo = self._memo
+        memo_keys = {(key, style): (repr(source), style, site.label(key)) for key, source in site.kb.sources.items() for style in styles}
+        if len(memo) + len(memo_keys) > self.limit:
+            memo.clear()
+        missing = [source for key, source in site.kb.sources.items() if any(memo_keys[key, style] not in memo for style in styles)]
+        workers = available_cpus() if len(missing) >= PARALLEL_FROM else 1
+        for style, texts in format_in_styles(missing, styles, kb=site.kb, workers=workers, citations=site.citations).items():
+            for source, text in zip(missing, texts, strict=True):
+                memo[memo_keys[source.key, style]] = text
+        return {style: {key: memo[memo_keys[key, style]] for key in site.kb.sources} for style in styles}
+
+
+def plain_reference(source: Source, label_year: str) -> str:
+    """Fallback reference when no formatter is given: "Authors (year). Title. Container."
+
+    Plain text; ``label_year`` carries the disambiguation letter ("2009b").
+    """
+    people = source.authors or source.editors
+    names = "; ".join(p.sort_name for p in people) or "Anon."
+    if not source.authors and source.editors:
+        names += " (Ed.)" if len(source.editors) == 1 else " (Eds.)"
+    parts = [f"{names} ({label_year}). {source.title.rstrip('.') or '[no title]'}."]
+    container = source.container
+    if container and container != source.title:
+        detail = ", ".join(bit for bit in (container, _volume_issue(source), source.fields.get("pages", "").replace("--", "–")) if bit)
+        parts.append(f"{'In ' if source.entry_type in ('incollection', 'inproceedings', 'inbook') else ''}{detail}.")
+    if source.fields.get("publisher") and source.fields.get("publisher") != container:
+        parts.append(f"{source.fields['publisher']}.")
+    if source.fields.get("doi"):
+        parts.append(f"https://doi.org/{source.fields['doi']}")
+    return " ".join(parts)
+
+
+def _volume_issue(source: Source) -> str:
+    """"41(3)", "41" or "3"."""
+    volume, number = source.fields.get("volume", ""), source.fields.get("number", "")
+    return f"{volume}({number})" if volume and number else volume or number
+
+
+def year_of_label(label: str) -> str:
+    """"Gronn (2009b)" -> "2009b"."""
+    return label[label.rfind("(") + 1 : -1] if label.endswith(")") else ""

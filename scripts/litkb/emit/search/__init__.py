@@ -1,0 +1,1 @@
+"""Full-text search: documents, queries, results, the index store; Whoosh only in :mod:`.whoosh`."""

@@ -1,0 +1,28 @@
+"""The pages the adapter hands to MkDocs (or writes to disk): the knowledge base's, rendered in the
+configured citation style, plus the contributing guide read from CONTRIBUTING.md.
+
+Input: a linked knowledge base, the mkdocs.yml that builds it, and the caller's reference formatter.
+Output: every generated page (:func:`litkb.emit.pages.render_pages`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..core.model import KnowledgeBase
+from ..emit.pages import GeneratedPage, ReferenceFormatter, contributing_page, render_pages
+from .config import citation_style
+
+
+def read_contributing(project: Path) -> str | None:
+    """The text of CONTRIBUTING.md beside the site's mkdocs.yml (None when there is none)."""
+    try:
+        return (project / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+
+
+def site_pages(kb: KnowledgeBase, config_file: Path, references: ReferenceFormatter | None) -> list[GeneratedPage]:
+    """Every generated page of the site built by ``config_file`` (a mkdocs.yml) from ``kb``."""
+    extra = [contributing_page(read_contributing(config_file.parent))]
+    return render_pages(kb, style=citation_style(kb.root), references=references, extra_pages=extra)
