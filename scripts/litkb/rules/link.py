@@ -26,6 +26,7 @@ from ..load.textio import open_folder, printable_name, read_text
 from ..load.yamlload import compose_yaml
 from . import offsite, schema
 from .people import merge_people, person_from_name
+from .questions import load_questions
 
 BIB_NAME = "references.bib"
 SOURCES_DIR = Path("kb/sources")
@@ -53,6 +54,7 @@ def _build_kb(root: Path) -> KnowledgeBase:
     # Concepts are linked as a whole (cycles, inverse relations); notes one by one as they load.
     concepts = linker.concepts(list(_load_documents(root, CONCEPTS_DIR, schema.CONCEPT, problems)))
     notes = linker.notes(_load_documents(root, SOURCES_DIR, schema.NOTE, problems), concepts)
+    questions = load_questions(root, sources, notes, concepts, problems)
     cited_by: dict[str, set[str]] = defaultdict(set)
     for note in notes.values():
         for key in note.cites:
@@ -72,6 +74,7 @@ def _build_kb(root: Path) -> KnowledgeBase:
         problems=tuple(sorted(set(problems))),
         cited_by={k: tuple(sorted(v)) for k, v in sorted(cited_by.items())},
         works_of={k: tuple(sorted(v)) for k, v in sorted(works_of.items())},
+        questions=questions,
     )
 
 

@@ -21,7 +21,7 @@ from ..core import limits as L
 from ..core.files import atomic_write_text
 from ..core.located import LList, LMap, LStr
 from ..core.problems import Problem, problem
-from ..core.vocabulary import DESIGNS, ID_PATTERN, KEY_PATTERN, SECTORS, STANCES, WORK_KINDS
+from ..core.vocabulary import DESIGNS, ID_PATTERN, KEY_PATTERN, QUESTION_STATUSES, SECTORS, STANCES, WORK_KINDS
 from ..load.yamlload import STANDARD_TAGS, implicit_type
 
 
@@ -141,7 +141,18 @@ CONCEPT = Mapping(
     "A concept of the controlled vocabulary.",
     "Concept",
 )
-
+# The front matter of a question page (kb/questions/<id>.md); the text below it is checked by
+# litkb.rules.questions, not by a schema.
+QUESTION = Mapping(
+    (
+        Field("question", Text("The question the page answers; its title.", max_length=L.MAX_QUESTION), True),
+        Field("concepts", ListOf(Text("Concept id from kb/concepts/.", pattern=ID_PATTERN), "Concept ids the question discusses.", 1, L.MAX_QUESTION_CONCEPTS), True),
+        Field("status", Text("draft, or reviewed: a second person has checked every citation against its quote.", choices=QUESTION_STATUSES), True),
+        Field("contributors", ListOf(Text("A contributor's name.", max_length=L.MAX_LABEL), "Who wrote and reviewed the page.", 1, L.MAX_CONTRIBUTORS), True),
+    ),
+    "The front matter of a question (synthesis) page.",
+    "Question page",
+)
 
 
 def _describe(node: yaml.Node) -> str:
@@ -279,6 +290,11 @@ def _matches(pattern: str, value: str) -> bool:
     return compiled.match(value) is not None and ".." not in value
 
 
+def matches_id(value: str) -> bool:
+    """Whether ``value`` has the form of an id (:data:`~litkb.core.vocabulary.ID_PATTERN`)."""
+    return "\n" not in value and _matches(ID_PATTERN, value)
+
+
 def _pattern_hint(pattern: str) -> str:
     if pattern == ID_PATTERN:
         return "use lower-case words joined by hyphens, e.g. 'hybrid-leadership'"
@@ -322,7 +338,7 @@ def _to_json(spec: Spec) -> dict[str, Any]:
     }
 
 
-SCHEMA_FILES = {"note.schema.json": NOTE, "concept.schema.json": CONCEPT}
+SCHEMA_FILES = {"note.schema.json": NOTE, "concept.schema.json": CONCEPT, "question.schema.json": QUESTION}
 
 
 def render_schemas() -> dict[str, str]:
