@@ -58,3 +58,34 @@ def start_labels(kb: KnowledgeBase, style: str) -> ChildJob[dict[str, str]] | Re
 def labels_of_sources(sources: list[Source], style: str) -> dict[str, str]:
     """In a child process: the labels of a library given as its sources alone."""
     return author_year_labels(library_of(sources), style)
+
+
+# -- citation forms of a label ----------------------------------------------------------------------
+# Question pages cite works in running text. Every form is made from the label above, so a work is
+# "Gronn (2009b)" in a narrative citation and "Gronn, 2009b" in a parenthetical one, with the same
+# names and the same letter as on every other page.
+
+
+def label_parts(label: str) -> tuple[str, str]:
+    """"Gronn (2009b)" -> ("Gronn", "2009b"); a label without a year (a key outside the
+    library) -> (label, "")."""
+    if label.endswith(")") and " (" in label:
+        names, _, year = label[:-1].rpartition(" (")
+        return names, year
+    return label, ""
+
+
+def narrative_label(label: str, locator: str = "") -> str:
+    """The narrative form: "Torrance (2013a)", with a locator "Torrance (2013a, p. 3)"."""
+    names, year = label_parts(label)
+    if not year:
+        return f"{names} ({locator})" if locator else names
+    return f"{names} ({year}, {locator})" if locator else label
+
+
+def parenthetical_label(label: str, *, suppress_author: bool = False) -> str:
+    """The form inside parentheses: "Gronn, 2009b" (pandoc's ``-@key``: "2009b")."""
+    names, year = label_parts(label)
+    if not year:
+        return names
+    return year if suppress_author else f"{names}, {year}"

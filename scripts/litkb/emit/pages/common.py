@@ -19,6 +19,7 @@ from ...core.model import Claim, ConceptLink, KnowledgeBase, Note
 from ...core.vocabulary import STANCES
 from ..cite.format import Citations
 from ..labels import author_year_labels
+from ..questions import QuestionIndex
 from .safe import md_text
 
 EXPLORER_PAGE = "explorer.md"
@@ -28,6 +29,7 @@ GAPS_PAGE = "gaps.md"
 CONCEPTS_INDEX = "concepts/index.md"
 SOURCES_INDEX = "sources/index.md"
 AUTHORS_INDEX = "authors/index.md"
+QUESTIONS_INDEX = "questions/index.md"
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class SiteData:
     reported_about: Mapping[str, tuple[Claim, ...]]  # key -> claims of other notes about it
     claims_about: Mapping[str, tuple[Claim, ...]]  # key -> every claim about the work
     alternatives: Mapping[str, tuple[str, ...]]  # concept id -> concepts offered as alternatives to it
+    questions: QuestionIndex  # which questions discuss a concept or cite a work
 
     @classmethod
     def from_kb(cls, kb: KnowledgeBase, style: str) -> SiteData:
@@ -82,6 +85,7 @@ class SiteData:
             reported_about={k: tuple(v) for k, v in reported.items()},
             claims_about={k: tuple(v) for k, v in about.items()},
             alternatives={k: tuple(sorted(v)) for k, v in alternatives.items()},
+            questions=QuestionIndex.of(kb),
         )
 
     def label(self, key: str) -> str:
