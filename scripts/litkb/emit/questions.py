@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from ..core.model import CitedItem, Claim, KnowledgeBase, Question, TextBlock
@@ -52,16 +52,20 @@ class QuestionStats:
         return self.claim_citations / self.citations if self.citations else 0.0
 
 
-def block_prose(block: TextBlock) -> str:
-    """The block's text with its bracketed citations cut out and narrative ones kept as words."""
+_SPACE_BEFORE_STOP = re.compile(r"[ \t]+([,.;:!?)])")
+
+
+def block_prose(block: TextBlock, narrative: Callable[[CitedItem], str] = lambda _item: "cite") -> str:
+    """The block's text with its bracketed citations cut out (and the space left before a
+    following stop) and each narrative one replaced by ``narrative(item)``, a word or a name."""
     parts, pos = [], 0
     for citation in block.citations:
         parts.append(block.text[pos : citation.start])
         if citation.narrative:
-            parts.append(" cite ")
+            parts.append(narrative(citation.items[0]))
         pos = citation.end
     parts.append(block.text[pos:])
-    return "".join(parts)
+    return _SPACE_BEFORE_STOP.sub(r"\1", "".join(parts))
 
 
 def question_stats(question: Question) -> QuestionStats:

@@ -15,14 +15,14 @@ from typing import Any
 from ...core import urls
 from .documents import doc_id
 
-KIND_TITLES = {"source": "Sources", "claim": "Claims", "concept": "Concepts", "author": "Authors"}
+KIND_TITLES = {"source": "Sources", "claim": "Claims", "concept": "Concepts", "author": "Authors", "question": "Questions"}
 MARK_OPEN, MARK_CLOSE = "**", "**"  # how snippets mark matched words (as Markdown bold)
 FACETS_SHOWN = 10  # concepts and stances listed in text output (JSON lists them all)
 
 
 @dataclass(frozen=True)
 class Hit:
-    """One result: ``id`` is the key, "note#claim", concept id or person id; ``url`` the site page."""
+    """One result: ``id`` is the key, "note#claim", concept id, person id or question id; ``url`` the site page."""
 
     kind: str
     id: str
@@ -73,6 +73,8 @@ def page_url(uid: str) -> str:
         return urls.claim_url(note, claim)
     if kind == "concept":
         return urls.concept_url(ident)
+    if kind == "question":
+        return urls.question_url(ident)
     return urls.author_url(ident)
 
 
@@ -134,6 +136,8 @@ def _describe(hit: Hit) -> str:
         return f"{hit.label}" + (f"  [{links}]" if links else "")
     if hit.kind == "concept":
         return str(info.get("label", ""))
+    if hit.kind == "question":
+        return f"{hit.label} ({info.get('status', '')}, {info.get('words', 0)} words)"
     works = len(info.get("works", []))
     return f"{hit.label} ({works} work{'s' if works != 1 else ''})"
 
@@ -180,7 +184,8 @@ def to_json(result: SearchResult) -> dict[str, Any]:
     facets?}. A total is null when more matched than were ranked and not all were counted (ask
     for --facets to count them). Each hit: kind, id, label, url, score, snippet (matches marked **so**), plus per kind:
     source {title, year, creators, container, annotated}; claim {note, claim, about, reported, text,
-    locator, concepts: [{concept, stance}]}; concept {aliases, group, definition}; author {works}."""
+    locator, concepts: [{concept, stance}]}; concept {aliases, group, definition}; author {works};
+    question {status, concepts, words, citations}."""
     out: dict[str, Any] = {
         "query": result.query,
         "total": result.total,
@@ -198,6 +203,7 @@ _EXTRA = {
     "claim": ("note", "claim", "about", "reported", "text", "locator"),
     "concept": ("aliases", "group", "definition"),
     "author": ("works",),
+    "question": ("status", "concepts", "words", "citations"),
 }
 
 
