@@ -34,6 +34,8 @@ _BRACKET = re.compile(r"\[[^\[\]]*\]")
 _CITATION_AT = re.compile(r"(?<![\w\\])-?@(?=[A-Za-z0-9_])")
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
 _ESCAPE = re.compile(r"\\[\\`*_{}\[\]()#+\-.!@<>|~]")
+# A link's destination and an autolink: a URL may hold "@", which is no citation there.
+_DESTINATION = re.compile(r"(?<=\])\([^()\s]*(?:\s+\"[^\"]*\")?\)|<[A-Za-z][A-Za-z0-9+.-]*:[^\s<>]*>")
 
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -213,7 +215,7 @@ class _BodyParser:
     def _check_inline(self, text: str, positions: _Lines) -> None:
         masked = _mask(text)
         for pattern, what, hint in (
-            (_RAW_HTML, "raw HTML", "write plain Markdown; '<' followed by a letter reads as a tag (write 'less than')"),
+            (_RAW_HTML, "raw HTML", "write plain Markdown: a '<' directly before a letter reads as a tag"),
             (_FOOTNOTE_REF, "a footnote", "cite in the text instead"),
         ):
             found = pattern.search(masked)
@@ -230,7 +232,7 @@ class _BodyParser:
             inner = bracket.group(0)[1:-1]
             if not _CITATION_AT.search(inner):
                 continue
-            after = masked[bracket.end() : bracket.end() + 1]
+            after = text[bracket.end() : bracket.end() + 1]
             if after in ("(", "["):
                 self._malformed(positions, bracket.start(), "a citation inside a link's text", "take the citation out of the link")
             else:
@@ -328,12 +330,14 @@ def _skip_block(lines: list[str], i: int) -> int:
 
 
 def _mask(text: str) -> str:
-    """``text`` with code spans and backslash escapes blanked (same length): no citation, bracket
-    or tag is read inside them, as pandoc and Markdown read none there."""
+    """``text`` with code spans, backslash escapes and link destinations blanked (same length): no
+    citation, bracket or tag is read inside them, as pandoc and Markdown read none there."""
     if "`" in text:
         text = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), text)
     if "\\" in text:
         text = _ESCAPE.sub("  ", text)
+    if "](" in text or "<" in text:
+        text = _DESTINATION.sub(lambda m: " " * len(m.group(0)), text)
     return text
 
 

@@ -105,11 +105,12 @@ class _Checker:
                 self.problems.extend(offsite.check_document(front, shown))
         blocks, body_problems = parse_body(split.body, split.body_line, shown)
         self.problems.extend(body_problems)
-        if front is None or "question" not in front:
-            return None
+        front = front if front is not None else LMap()
         concepts = tuple(str(c) for c in front.get("concepts", ()) if self.check_concept(shown, c))
         for block in blocks:
             self.check_block(shown, block, set(concepts))
+        if "question" not in front:
+            return None  # the page is left out until its front matter says what it answers
         return Question(
             id=question_id,
             path=shown,
