@@ -72,7 +72,7 @@ def test_citations_are_labels_linked_to_the_works(pages: dict[str, str]) -> None
     page = pages["questions/given-or-taken.md"]
     assert "(see [Example, 2020a](../sources/example2020a.md), p. 10; [Sample and Case, 2018](../sources/sample2018.md))" in page
     assert "[Example (2020b, p. 31)](../sources/example2020b.md) adds" in page  # narrative with a locator
-    assert "([Sample and Case, 2018](../sources/sample2018.md)\u00a0(1); [2018](../sources/sample2018.md), p. 7)" in page  # -@key
+    assert '(<span class="kb-cite">[Sample and Case, 2018](../sources/sample2018.md)\u00a0(1)</span>; [2018](../sources/sample2018.md), p. 7)' in page  # -@key
     # Two claims of one work in one citation: the label once, a marker for each.
     two = build_kb(ROOT)
     assert two.questions["given-or-taken"].blocks[2].citations[2].items[1].key == "example2020a"
@@ -104,11 +104,24 @@ def test_references_are_formatted_in_the_site_style_through_emit_cite() -> None:
 
 def test_tension_panel_names_each_voice_once_per_stance(pages: dict[str, str]) -> None:
     panel = pages["questions/given-or-taken.md"].split("## Agreement and tension", 1)[1].split("## References", 1)[0]
+    assert "| Concept | Supports | Qualifies | Contests |" in panel
     rows = {m.group(1): m.group(2).split(" | ") for m in re.finditer(r"^\| \[([^\]]+)\]\([^)]*\) \| (.*) \|$", panel, re.M)}
     assert list(rows) == ["Shared leadership", "Gatekeeping", "Trust"]
-    supports, qualifies, contests = rows["Gatekeeping"]
+    cells = [re.sub(r'^<span class="kb-stance-label">(\w+):</span> ', r"\1=", cell) for cell in rows["Gatekeeping"]]
+    assert [cell.split("=", 1)[0] for cell in cells] == ["Supports", "Qualifies", "Contests"]
+    supports, qualifies, contests = (cell.split("=", 1)[1] for cell in cells)
     assert supports == "[Example (2020a)](../sources/example2020a.md); [Example (2020a)](../sources/example2020a.md), as reported by [Sample and Case (2018)](../sources/sample2018.md)"
     assert qualifies == "—" and contests == "[Sample and Case (2018)](../sources/sample2018.md)"
+
+
+def test_a_stance_nobody_takes_gets_a_sentence_not_a_column() -> None:
+    kb = build_kb(ROOT)
+    site = SiteData.from_kb(kb, "apa")
+    from litkb.emit.pages.question_pages import tension_panel
+
+    panel = "\n".join(tension_panel(site, kb.questions["who-keeps-the-gate"], "questions/who-keeps-the-gate.md"))
+    assert "| Concept | Supports |\n" in panel
+    assert "No claim cited here qualifies or contests any of these concepts." in panel
 
 
 def test_concept_and_source_pages_lead_to_the_questions(pages: dict[str, str]) -> None:
@@ -125,6 +138,8 @@ def test_strict_build_has_the_pages_the_navigation_and_the_home_list(site: Path)
     article = page[page.index("<h1") : page.index("</article>")]  # the content, after the theme's edit button
     assert find_unsafe_html(article) == []
     assert re.search(r'<div class="kb-q-block annotate" id="kb-p1">.*?</div>\s*<ol>\s*<li>', page, re.S)
+    # A paragraph that starts with a claim citation is still a paragraph.
+    assert re.search(r'<div class="kb-q-block annotate" id="kb-p3">\s*<p><span class="kb-cite"><a href="../../sources/example2020a/">Example \(2020a\)</a>\u00a0\(1\)</span> describes', page)
     assert "kb/questions/given-or-taken.md" in page  # the edit link names the question's file
     home = (site / "index.html").read_text(encoding="utf-8")
     assert 'href="questions/given-or-taken/"' in home and "<!-- kb:questions -->" not in home

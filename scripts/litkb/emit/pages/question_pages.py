@@ -23,7 +23,7 @@ from .question_text import render_body
 from .references import References, plain_reference, year_of_label
 from .safe import defuse_search_marker, md_text
 
-# Column headings (docs/stylesheets/kb.css repeats them as labels when the table stacks on phones).
+# Column headings, repeated in each cell for narrow screens, where the table stacks into blocks.
 STANCE_COLUMNS = {"supports": "Supports", "qualifies": "Qualifies", "contests": "Contests"}
 _TAG = re.compile(r"<[^>]+>")
 
@@ -101,7 +101,8 @@ def _status(site: SiteData, question: Question, here: str) -> list[str]:
 
 # -- agreement and tension -----------------------------------------------------------------------
 def tension_panel(site: SiteData, question: Question, here: str) -> list[str]:
-    """Per concept of the question: who supports, qualifies and contests it among the cited claims."""
+    """Per concept of the question: who supports, qualifies and contests it among the cited
+    claims. A stance no cited claim takes gets no column but a sentence saying so."""
     found = positions(site.kb, question)
     lines = [
         "## Agreement and tension",
@@ -114,20 +115,24 @@ def tension_panel(site: SiteData, question: Question, here: str) -> list[str]:
         "",
     ]
     if not found:
-        lines += ["*None of the claims this page cites takes a stance on its concepts.*", "", "</div>", ""]
-        return lines
-    lines += ["| Concept | " + " | ".join(STANCE_COLUMNS[s] for s in POSITION_STANCES) + " |", "| --- |" + " --- |" * len(POSITION_STANCES)]
-    for row in found:
-        lines.append(_tension_row(site, row, here))
-    lines += ["", "</div>", ""]
-    return lines
+        return [*lines, "*None of the claims this page cites takes a stance on its concepts.*", "", "</div>", ""]
+    stances = [s for s in POSITION_STANCES if any(row.by_stance.get(s) for row in found)]
+    missing = [s for s in POSITION_STANCES if s not in stances]
+    lines += ["| Concept | " + " | ".join(STANCE_COLUMNS[s] for s in stances) + " |", "| --- |" + " --- |" * len(stances)]
+    lines += [_tension_row(site, row, stances, here) for row in found]
+    lines.append("")
+    if missing:
+        lines += [f"No claim cited here {' or '.join(missing)} any of these concepts.", ""]
+    return [*lines, "</div>", ""]
 
 
-def _tension_row(site: SiteData, row: ConceptPositions, here: str) -> str:
+def _tension_row(site: SiteData, row: ConceptPositions, stances: list[str], here: str) -> str:
     cells = [table_cell(concept_link(site, here, row.concept))]
-    for stance in POSITION_STANCES:
+    for stance in stances:
         voices = row.by_stance.get(stance, ())
-        cells.append(table_cell("; ".join(_voice(site, voice, here) for voice in voices)) if voices else "—")
+        # The label shows only where the table stacks into blocks (narrow screens: kb.css).
+        label = f'<span class="kb-stance-label">{STANCE_COLUMNS[stance]}:</span> '
+        cells.append(label + (table_cell("; ".join(_voice(site, voice, here) for voice in voices)) if voices else "—"))
     return "| " + " | ".join(cells) + " |"
 
 

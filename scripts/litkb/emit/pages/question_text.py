@@ -112,9 +112,14 @@ def _work(site: SiteData, key: str, text: str, here: str) -> str:
     return md_link(text, here, urls.source_path(key))
 
 
-def _markers(site: SiteData, items: list[CitedItem], notes: _Notes) -> str:
+def _with_markers(site: SiteData, cited: str, items: list[CitedItem], notes: _Notes) -> str:
+    """``cited`` (a label, with its locator) followed by a marker per claim among ``items``; the
+    last word and the markers kept on one line (the theme's buttons are otherwise a place where a
+    line may break, leaving a button alone at the start of the next one)."""
     claims = [claim for claim in (cited_claim(site.kb, item) for item in items) if claim is not None]
-    return ("\u00a0" + " ".join(notes.marker(claim) for claim in claims)) if claims else ""
+    if not claims:
+        return cited
+    return f'<span class="kb-cite">{cited}\u00a0{" ".join(notes.marker(claim) for claim in claims)}</span>'
 
 
 def _citation(site: SiteData, citation: Citation, here: str, notes: _Notes) -> str:
@@ -123,14 +128,14 @@ def _citation(site: SiteData, citation: Citation, here: str, notes: _Notes) -> s
     if citation.narrative:
         item = citation.items[0]
         text = narrative_label(site.label(item.key), item.locator)
-        return _work(site, item.key, text, here) + _markers(site, [item], notes)
+        return _with_markers(site, _work(site, item.key, text, here), [item], notes)
     parts = []
     for group in _groups(citation.items):
         head = group[0]
         text = parenthetical_label(site.label(head.key), suppress_author=head.suppress_author)
         prefix = f"{md_text(head.prefix, line_start=False)} " if head.prefix else ""
         locator = f", {md_text(head.locator, line_start=False)}" if head.locator else ""
-        parts.append(prefix + _work(site, head.key, text, here) + locator + _markers(site, group, notes))
+        parts.append(prefix + _with_markers(site, _work(site, head.key, text, here) + locator, group, notes))
     return "(" + "; ".join(parts) + ")"
 
 
