@@ -141,6 +141,18 @@ def test_claim_citations_become_citations_with_the_claims_locator() -> None:
     assert document.markdown.splitlines()[2] == "# Given by the head"  # the page's parts are the document's top level
 
 
+def test_two_claims_at_one_place_are_one_citation(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    shutil.copytree(ROOT, root)
+    note = root / "kb" / "sources" / "sample2018.yaml"
+    note.write_text(note.read_text(encoding="utf-8").replace('    locator: "p. 9"', '    locator: "p. 7"'), encoding="utf-8")
+    page = root / "kb" / "questions" / "who-keeps-the-gate.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nBoth [@sample2018#taken-not-given; @sample2018#example-found-gatekeeping; @draft2015].\n", encoding="utf-8")
+    kb = build_kb(root)
+    assert kb.errors == ()
+    assert "Both [@sample2018, p. 7; @draft2015]." in review_document(kb, kb.questions["who-keeps-the-gate"]).markdown
+
+
 @pytest.mark.parametrize(
     ("locator", "expected"),
     [

@@ -80,11 +80,14 @@ def _citation(kb: KnowledgeBase, citation: Citation) -> str:
         item = citation.items[0]
         locator = _locator(kb, item)
         return f"@{_key(item.key)}" + (f" [{locator}]" if locator else "")
-    parts = []
+    parts: list[str] = []
     for item in citation.items:
         locator = _locator(kb, item)
         prefix = f"{item.prefix} " if item.prefix else ""
-        parts.append(f"{prefix}{'-' if item.suppress_author else ''}@{_key(item.key)}" + (f", {locator}" if locator else ""))
+        part = f"{prefix}{'-' if item.suppress_author else ''}@{_key(item.key)}" + (f", {locator}" if locator else "")
+        # Two claims of one work at the same place are one citation of that place in the document.
+        if part not in parts:
+            parts.append(part)
     return "[" + "; ".join(parts) + "]"
 
 
