@@ -187,6 +187,8 @@ def test_question_index_and_anchors() -> None:
     assert index.by_concept["gatekeeping"] == ("given-or-taken", "who-keeps-the-gate")
     assert "staff-voice" not in index.by_concept
     assert index.by_work["draft2015"] == (("given-or-taken", (5,)), ("who-keeps-the-gate", (0,)))
+    # Sample and Case's report about Example's study, cited in blocks 0 and 2.
+    assert index.reported == {"example2020a": (("given-or-taken", "sample2018", (0, 2)),)}
     question = kb.questions["given-or-taken"]
     # Blocks: 0 paragraph, 1 heading, 2 paragraph, 3 heading, 4 and 5 list items (one list).
     assert [anchor_of(question, i) for i in (0, 2, 4, 5)] == ["kb-p1", "kb-p3", "kb-p5", "kb-p5"]

@@ -128,6 +128,9 @@ def test_concept_and_source_pages_lead_to_the_questions(pages: dict[str, str]) -
     concept = pages["concepts/gatekeeping.md"]
     assert "## Questions (2)" in concept and "[Who keeps the gate?](../questions/who-keeps-the-gate.md) (draft)" in concept
     assert "## Questions" not in pages["concepts/staff-voice.md"]
+    reported = pages["sources/example2020a.md"]
+    assert ("- [Is leadership in the fixture schools given or taken?](../questions/given-or-taken.md): through what [Sample and Case (2018)](sample2018.md) "
+            "reports about it, in [the opening](../questions/given-or-taken.md#kb-p1), [Given by the head](../questions/given-or-taken.md#kb-p3)") in reported
     source = pages["sources/draft2015.md"]
     assert "## Cited in questions (2)" in source
     assert "[Is leadership in the fixture schools given or taken?](../questions/given-or-taken.md): 1 citation, in [Taken by staff](../questions/given-or-taken.md#kb-p5)" in source

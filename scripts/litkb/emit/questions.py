@@ -132,26 +132,38 @@ def positions(kb: KnowledgeBase, question: Question) -> list[ConceptPositions]:
 @dataclass(frozen=True)
 class QuestionIndex:
     """``by_concept``: concept id -> ids of the questions listing it; ``by_work``: key -> (question
-    id, indexes of the blocks citing the work, in text order), questions in id order."""
+    id, indexes of the blocks citing the work, in text order); ``reported``: key -> (question id,
+    the reporting work, blocks) where a question cites another work's report about it (a claim
+    citation of a reported claim naming the work). Questions in id order."""
 
     by_concept: Mapping[str, tuple[str, ...]]
     by_work: Mapping[str, tuple[tuple[str, tuple[int, ...]], ...]]
+    reported: Mapping[str, tuple[tuple[str, str, tuple[int, ...]], ...]]
 
     @classmethod
     def of(cls, kb: KnowledgeBase) -> QuestionIndex:
         concepts: dict[str, list[str]] = defaultdict(list)
         works: dict[str, dict[str, list[int]]] = defaultdict(dict)
+        reported: dict[str, dict[tuple[str, str], list[int]]] = defaultdict(dict)
         for qid, question in sorted(kb.questions.items()):
             for concept in question.concepts:
                 concepts[concept].append(qid)
             for index, block in enumerate(question.blocks):
-                for key in dict.fromkeys(item.key for item in block.items):
-                    blocks = works[key].setdefault(qid, [])
-                    blocks.append(index)
+                for item in block.items:
+                    _add(works[item.key].setdefault(qid, []), index)
+                    claim = cited_claim(kb, item)
+                    for work in claim_works(claim) if claim is not None and claim.reported else ():
+                        _add(reported[work].setdefault((qid, item.key), []), index)
         return cls(
             by_concept={c: tuple(ids) for c, ids in concepts.items()},
             by_work={k: tuple((qid, tuple(b)) for qid, b in found.items()) for k, found in works.items()},
+            reported={k: tuple((qid, by, tuple(b)) for (qid, by), b in found.items()) for k, found in reported.items()},
         )
+
+
+def _add(indexes: list[int], index: int) -> None:
+    if not indexes or indexes[-1] != index:
+        indexes.append(index)
 
 
 def section_of(question: Question, index: int) -> str:

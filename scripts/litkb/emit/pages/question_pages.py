@@ -190,20 +190,30 @@ def concept_questions_section(site: SiteData, concept_id: str, here: str) -> lis
 
 
 def source_questions_section(site: SiteData, key: str, here: str) -> list[str]:
-    """"## Cited in questions": per question citing the work, how often and in which parts."""
+    """"## Cited in questions": per question citing the work, how often and in which parts; then
+    the questions citing another work's report about it."""
     cited = site.questions.by_work.get(key, ())
-    if not cited:
+    reported = site.questions.reported.get(key, ())
+    if not cited and not reported:
         return []
-    lines = [f"## Cited in questions ({len(cited)})", "", '<div data-search-exclude markdown>', ""]
+    count = len({qid for qid, _ in cited} | {qid for qid, _, _ in reported})
+    lines = [f"## Cited in questions ({count})", "", '<div data-search-exclude markdown>', ""]
     for qid, blocks in cited:
         question = site.kb.questions[qid]
-        target = urls.question_path(qid)
-        count = sum(1 for item in question.items if item.key == key)
-        parts: dict[str, str] = {}
-        for index in blocks:
-            section = section_of(question, index) or "the opening"
-            parts.setdefault(section, anchor_of(question, index))
-        where = ", ".join(md_link(section, here, target, anchor) for section, anchor in parts.items())
-        lines.append(f"- {md_link(question.question, here, target)}: {count} citation{'s' * (count != 1)}, in {where}")
+        times = sum(1 for item in question.items if item.key == key)
+        lines.append(f"- {md_link(question.question, here, urls.question_path(qid))}: {times} citation{'s' * (times != 1)}, in {_parts(question, blocks, here)}")
+    for qid, by, blocks in reported:
+        question = site.kb.questions[qid]
+        lines.append(f"- {md_link(question.question, here, urls.question_path(qid))}: through what {source_link(site, here, by)} reports about it, in {_parts(question, blocks, here)}")
     lines += ["", "</div>", ""]
     return lines
+
+
+def _parts(question: Question, blocks: tuple[int, ...], here: str) -> str:
+    """The parts of a question holding these blocks, each linked to the first such block."""
+    parts: dict[str, str] = {}
+    for index in blocks:
+        section = section_of(question, index) or "the opening"
+        parts.setdefault(section, anchor_of(question, index))
+    target = urls.question_path(question.id)
+    return ", ".join(md_link(section, here, target, anchor) for section, anchor in parts.items())
