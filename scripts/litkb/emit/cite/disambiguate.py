@@ -181,16 +181,19 @@ class _Work:
 
     def resolve(self, group: list[Source]) -> None:
         """Methods 1 ("by-cite"), 2 and 4 on the works of ``group`` whose cites print alike."""
-        if self.options.add_givenname or self.options.add_names:
-            for alike in _alike(self.cites(group)):
+        cites = self.cites(group)
+        sets = _alike(cites)
+        if sets and (self.options.add_givenname or self.options.add_names):
+            for alike in sets:
                 members = [s for s in group if s.key in alike]
                 if self.options.add_givenname and self.options.rule == "by-cite":
                     self.expand_in_cites(members, group, range(max(self.shown(s) for s in members)))
                 if self.options.add_names:
                     self.add_names(members, group)
+            sets = _alike(self.cites(group))  # what still prints alike
         if self.options.add_year_suffix:
             by_key = {s.key: s for s in group}
-            for alike in _alike(self.cites(group)):
+            for alike in sets:
                 ordered = tuple(sorted(alike, key=lambda k: reference_order(by_key[k])))
                 for index, key in enumerate(ordered):
                     self.suffixes[key] = (letters(index), ordered)

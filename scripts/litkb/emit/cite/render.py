@@ -17,6 +17,7 @@ from .styles import load_style, style_path
 # Cite hints of one work, as the patched citeproc-py reads them (citeproc_patches.HINTS):
 # {"names": names shown or None, "expand": {(family, given): "initials" | "full"}}.
 CiteHints = Mapping[str, Any]
+_CITES_AT_ONCE = 200
 
 
 def render(
@@ -28,6 +29,11 @@ def render(
     one reference per item, in the items' order or, with ``sort``, in the style's reference-list
     order. ``hints`` (item id -> :data:`CiteHints`) change how a cite prints its names.
     """
+    if not bibliography and len(items) > _CITES_AT_ONCE:
+        # citeproc-py looks each cite up in a list of every registered key (quadratic): cites,
+        # which do not depend on each other, are rendered a bounded batch at a time.
+        return [pair for start in range(0, len(items), _CITES_AT_ONCE)
+                for pair in render(items[start : start + _CITES_AT_ONCE], style, bibliography=False, hints=hints)]
     from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
     from citeproc.source.json import CiteProcJSON
 
