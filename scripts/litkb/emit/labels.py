@@ -13,35 +13,31 @@ from ..core.workers import ChildJob, Ready
 from .cite.format import Citations
 
 
-def name_part(source: Source) -> str:
-    """The author part of a label: ``shortauthor`` if given (NCSL), else one, two or "et al."."""
-    short = source.fields.get("shortauthor", "").strip()
-    if short:
-        return short
-    families = [p.family for p in source.creators]
-    if not families:
-        return "Anon."
-    if len(families) == 1:
-        return families[0]
-    if len(families) == 2:
-        return f"{families[0]} and {families[1]}"
-    return f"{families[0]} et al."
-
-
 def author_year_labels(kb: KnowledgeBase, style: str, citations: Citations | None = None) -> dict[str, str]:
-    """Every key -> "Name (year)", with the year suffix ("2009b") the citation style gives the work.
+    """Every key -> the style's narrative citation of the work, as text: "Gronn (2009b)",
+    "Spillane and Diamond (2007)", "Leithwood, Mascall, Strauss, et al. (2009)".
 
-    The letters come from :func:`litkb.emit.cite.format.year_suffixes` (through ``citations``, the
-    caller's when it formats references too, so they are computed once), so a label always agrees with the
-    formatted reference and with ``kb cite``. They follow the reference-list order of the whole
-    library, which can differ from the letter a seed text uses for the same work (the seeds cite
-    from shorter reference lists); the source page shows the key, which keeps the seed's letter.
+    The names and letters are those the style gives the work among the whole library
+    (:mod:`litkb.emit.cite.disambiguate`, through ``citations``, the caller's when it formats
+    references too, so they are computed once): more names where "et al." forms would
+    coincide, initials for first authors who share a surname (APA), a year suffix for the same
+    author list in the same year. So a label always agrees with the formatted reference and
+    with the site's in-text citations. A ``shortauthor`` field (NCSL) stands for the names.
+    The letters follow the reference-list order of the whole library, which can differ from
+    the letter a seed text uses for the same work (the seeds cite from shorter reference lists);
+    the source page shows the key, which keeps the seed's letter.
     """
-    suffixes = (citations or Citations(kb)).suffixes(style)
-    return {key: f"{name_part(source)} ({source.year or 'n.d.'}{suffixes.get(key, '')})" for key, source in kb.sources.items()}
+    keys = list(kb.sources)
+    narratives = (citations or Citations(kb)).in_texts(keys, style, narrative=True, output="text")
+    labels = {}
+    for key, narrative in zip(keys, narratives, strict=True):
+        short = kb.sources[key].fields.get("shortauthor", "").strip()
+        _, sep, date = narrative.rpartition(" (")
+        labels[key] = f"{short} ({date}" if short and sep else narrative
+    return labels
 
 
-# Works from which the labels are computed in a child process (citeproc takes ~0.3 ms a work).
+# Works from which the labels are computed in a child process (citeproc takes ~0.5 ms a cite).
 CHILD_FROM = 2000
 
 
