@@ -40,6 +40,8 @@ MAX_RESPONSE_RATE = 1_000  # (65)
 MAX_COUNTRY = 100
 MAX_LABEL = 200  # concept labels and aliases (30)
 MAX_DEFINITION = 4_000  # (403)
+MAX_CITED_AS = 300  # how a reporting text prints one citation, "Gronn, 2009b: 18" (34)
+MAX_APPRAISAL_TEXT = 4_000  # sampling, a data source, a limitation (sampling: 700)
 
 # -- list lengths ----------------------------------------------------------------------------
 MAX_CLAIMS = 1_000  # claims, and reported claims, per note (205)
@@ -49,6 +51,11 @@ MAX_COUNTRIES = 50  # (1): countries become columns of the evidence map
 MAX_CHOICES = 20  # design and sector lists (controlled values, 18 and 8 of them)
 MAX_ALIASES = 50  # (6)
 MAX_RELATIONS = 50  # broader, related and alternative_to per concept (10)
+# Works one reported claim names (``about``; ``cited_as`` has as many), and works a definition
+# credits (``source``): each is a link on every page showing the claim. (7)
+MAX_WORKS_PER_CLAIM = 50
+MAX_SAME_STUDY = 50  # works reporting the same study as a note's source (1)
+MAX_APPRAISAL_ITEMS = 100  # data sources, limitations, things not measured, per list (7)
 
 # -- BibTeX ------------------------------------------------------------------------------------
 # Values count after @string expansion. Printed fields are shown in every reference, free text
