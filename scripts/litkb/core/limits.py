@@ -45,7 +45,7 @@ MAX_APPRAISAL_TEXT = 4_000  # sampling, a data source, a limitation (sampling: 7
 
 # -- list lengths ----------------------------------------------------------------------------
 MAX_CLAIMS = 1_000  # claims, and reported claims, per note (205)
-MAX_CONCEPTS_PER_CLAIM = 10  # (3): each link shows the claim once more, on that concept's page
+MAX_CONCEPTS_PER_CLAIM = 20  # (12: one sentence naming the six ways of distribution and more): each link shows the claim once more, on that concept's page
 MAX_CITES = 2_000  # (50)
 MAX_COUNTRIES = 50  # (1): countries become columns of the evidence map
 MAX_CHOICES = 20  # design and sector lists (controlled values, 18 and 8 of them)

@@ -35,7 +35,7 @@ _I = re.IGNORECASE
 _APPEAR_SEEM = _any(r"appear(?:s|ed|ing)?", r"apparent(?:ly)?", r"seem(?:s|ed|ing|ingly)?")
 _TENTATIVE = _any("may", "might", "could", "perhaps", "possibl[ey]", "arguabl[ey]", "(?:un)?likely", "probabl[ey]", "maybe", r"potential(?:ly)?")
 _NUMBERS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|half|both|each|none|neither"
-_QUANTITY_KEEPS = _any("some", "several", "(?:a )?few", "many", "most(?:ly)?", "number of", "minority", "majority", "not all", "certain",
+_QUANTITY_KEEPS = _any("some", "several", "(?:a )?few", "many", "most(?:ly)?", "number of", "minority", "majority", "not all", r"not every\w*", "certain",
                        "only", r"\d+", _NUMBERS)
 _FREQUENCY = _any("sometimes", "often", "usually", "generally", "general", "typically", "rarely", "seldom", "occasionally",
                   "frequently", "at times", r"tend(?:s|ed|ing|ency)?")

@@ -44,6 +44,8 @@ _SPACES = re.compile(r"\s+")
 _PARAGRAPH_BREAK = re.compile(r"\r?\n[ \t]*\r?\n")
 # Where a quote runs across a paragraph break, its citation is looked for this far around it.
 _CITATION_WINDOW = 600
+# A paragraph this short after a quote's is a citation standing alone under a block quotation.
+_CITATION_LINE = 100
 
 
 def normalise(text: str, join_hyphens: bool = False) -> str:
@@ -87,12 +89,19 @@ class FullText:
 
     def cites(self, quote: str, citation: str) -> bool:
         """Whether ``citation`` stands in ``quote`` or in the paragraph of the text that holds the
-        quote (where the quote runs across paragraphs: within a few hundred characters of it)."""
+        quote, or alone on the line after it (a block quotation's "(Southworth, 2002)"). Where the
+        quote runs across paragraphs: within a few hundred characters of it."""
         wanted = normalise(citation)
         if not wanted or wanted in normalise(quote) or wanted in normalise(quote, True):
             return bool(wanted)
-        said = normalise(quote)
-        around = [p for p in self.paragraphs if said in p or normalise(quote, True) in p]
+        said, joined = normalise(quote), normalise(quote, True)
+        around: list[str] = []
+        for i, paragraph in enumerate(self.paragraphs):
+            if said in paragraph or joined in paragraph:
+                around.append(paragraph)
+                after = self.paragraphs[i + 1] if i + 1 < len(self.paragraphs) else ""
+                if len(after) <= _CITATION_LINE:
+                    around.append(after)
         if not around:
             for text in (self.kept, self.joined):
                 start = text.find(said)

@@ -157,7 +157,7 @@ def _definition(site: SiteData, concept: Concept, here: str) -> list[str]:
 def _evidence(site: SiteData, concept: Concept, here: str) -> list[str]:
     pairs = site.evidence.get(concept.id, ())
     tallies = stance_tallies(site, pairs)
-    summary = " · ".join(f"{s} {tallies[s].text()}" for s in STANCES)
+    summary = "; ".join(f"{s} {tallies[s].text()}" for s in STANCES)
     lines = [
         "## Evidence",
         "",

@@ -79,7 +79,10 @@ def explorer_data(site: SiteData) -> dict[str, Any]:
         "concepts": {cid: {"label": c.label, "url": urls.concept_url(cid)} for cid, c in kb.concepts.items()},
         "authors": {pid: kb.persons[pid].sort_name for pid in sorted(people)},
         "sources": sources,
-        "studies": {s: {"label": site.study_label(s), "works": list(studies.members(s))} for s in all_studies},
+        "studies": {
+            s: {"label": site.study_label(s), "works": list(studies.members(s)), **{facet: list(studies.study_facet(s, facet)) for facet in FACET_NAMES}}
+            for s in all_studies
+        },
         "claims": [
             {
                 "note": claim.note_key,
