@@ -33,7 +33,7 @@ Evidence changes from base to head:
 Claims:
   ~ torrance2013catch22#central-role-of-headteacher-focus (text changed): Across the three case studies the headteacher's role was central, and it is what the article is about. [headteacher-role: supports]
   - torrance2013catch22#complex-and-multi-faceted: Distributed leadership was found to be complex and multi-faceted. [distributed-leadership: qualifies]
-  + torrance2013catch22#distributed-leadership-oxymoron: If the headteacher's role is so crucial, 'distributed leadership' may be an oxymoron. [distributed-leadership: contests; headteacher-role: supports]
+  + torrance2013catch22#distributed-leadership-oxymoron: If, as the study would suggest, the headteacher's role is so crucial, 'distributed leadership' may be an oxymoron. [distributed-leadership: contests; headteacher-role: supports]
   + torrance2013catch22#is-distributed-the-best-word: Whether 'distributed' is the right word for the lived reality of school leadership deserves more discussion. [distributed-leadership: contests]
 """
 
