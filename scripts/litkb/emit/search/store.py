@@ -35,7 +35,7 @@ from ...core.files import atomic_write_text
 # pickled into the index's schema moves (Whoosh stores its module path): an index of another
 # version is rebuilt, never read. 4: the analyzer moved out of the former litkb.search module;
 # 5: one folding function (casefold, more letters folded), the analyzer in .whoosh.analysis.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 POINTER = "CURRENT"
 LOCK = ".lock"
