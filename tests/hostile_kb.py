@@ -92,12 +92,24 @@ def write_accepted(root: Path) -> None:
         "kind": "empirical",
         "design": ["survey"],
         "setting": {"country": [short_kit("country"), "Scotland"], "sector": ["primary"], "sample": kit("sample"), "response_rate": kit("response_rate")},
+        "same_study": ["other2019"],
+        "appraisal": {
+            "sampling": kit("sampling"),
+            "data_sources": [{"source": kit("data-source"), "kind": "self-report"}],
+            "not_measured": [kit("not-measured")],
+            "publication_status": "pre-print",
+            "stated_limitations": [{"text": kit("limitation-text"), "quote": kit("limitation-quote"), "locator": short_kit("limitation-locator")}],
+            "reader_limitations": [kit("reader-limitation")],
+        },
         "claims": [
-            {"id": "hostile-claim", "text": kit("claim-text"), "quote": kit("claim-quote"), "locator": short_kit("claim-locator"),
+            {"id": "hostile-claim", "type": "finding", "text": kit("claim-text"), "quote": kit("claim-quote"), "locator": short_kit("claim-locator"),
              "concepts": [{"concept": "hostile-concept", "stance": "supports"}, {"concept": "plain-concept", "stance": "defines"}]},
+            {"id": "hostile-method", "type": "method", "text": kit("method-text"), "quote": kit("method-quote"), "locator": short_kit("method-locator"),
+             "concepts": [{"concept": "hostile-concept"}]},
         ],
         "reported": [
-            {"id": "hostile-reported", "about": "other2019", "text": kit("reported-text"), "quote": kit("reported-quote"), "locator": short_kit("reported-locator"),
+            {"id": "hostile-reported", "type": "argument", "about": ["other2019", "hostile2020"], "cited_as": [kit("cited-as")[:300], "Hostile, 2020"],
+             "text": kit("reported-text"), "quote": kit("reported-quote"), "locator": short_kit("reported-locator"),
              "concepts": [{"concept": "hostile-concept", "stance": "contests"}]},
         ],
         "cites": ["other2019"],
@@ -128,8 +140,8 @@ def write_preview(root: Path) -> None:
         "summary": "An image from another site: ![pixel](https://tracker.invalid/q.png) and ![b]( //tracker.invalid/r.png ).",
         "kind": "empirical",
         "claims": [
-            {"id": "one", "text": "t", "quote": "q", "locator": "p. 1", "concepts": [{"concept": "plain-concept", "stance": "supports"}]},
-            {"id": "x) [y](javascript:alert('claim-id')) (\" onmouseover=\"alert('claim-id')", "text": "a claim whose id is refused",
+            {"id": "one", "type": "finding", "text": "t", "quote": "q", "locator": "p. 1", "concepts": [{"concept": "plain-concept", "stance": "supports"}]},
+            {"id": "x) [y](javascript:alert('claim-id')) (\" onmouseover=\"alert('claim-id')", "type": "finding", "text": "a claim whose id is refused",
              "quote": "q", "locator": "p. 2", "concepts": [{"concept": "plain-concept", "stance": "supports"}]},
         ],
     }

@@ -84,21 +84,27 @@ def test_year_suffixes_follow_title_order(kb: KnowledgeBase) -> None:
     assert cite.format_reference(kb.sources["gronn2009b"], "apa", output="text").startswith("Gronn, P. (2009). ")
 
 
-def test_year_suffixes_group_by_the_names_as_cited(real_kb: KnowledgeBase) -> None:
-    """A suffix is needed only where the in-text citations would be identical, which depends on
-    the style: APA shortens three or more names to "et al.", Cite Them Right only four or more."""
-    apa = cite.year_suffixes(real_kb, "apa")
-    harvard = cite.year_suffixes(real_kb, "harvard")
+def test_names_before_letters_in_the_real_library(real_kb: KnowledgeBase) -> None:
+    """APA writes out names where "et al." forms would coincide (APA 7, 8.18) and letters only
+    works whose cites are still identical (9.47); Cite Them Right shortens from four names."""
+    citations = cite.Citations(real_kb)
+    apa, harvard = citations.suffixes("apa"), citations.suffixes("harvard")
     assert apa["gronn2009a"] == harvard["gronn2009a"] == "a"
-    # Leithwood, Mascall & Strauss (3 names) and Leithwood + 5 others both read "Leithwood et al., 2009" in APA...
-    assert "leithwood2009c" in apa and "leithwood2009a" in apa
-    # ...but not in Cite Them Right, where the three-author works list all three names.
-    assert "leithwood2009c" not in harvard and "leithwood2009a" in harvard
-    # Woods & Gronn (2009) is another author group: no suffix.
+    # The edited book and two chapters by Leithwood, Mascall & Strauss: one author list, letters by title.
+    assert [apa[k] for k in ("leithwood2009book", "leithwood2009a", "leithwood2009b")] == ["a", "b", "c"]
+    # Leithwood + 5 others: written out until it differs, no letter (it used to be "Leithwood et al., 2009d").
+    assert "leithwood2009c" not in apa and "spillane2009a" not in apa and "spillane2009b" not in apa
+    assert citations.in_text("leithwood2009c", "apa") == "(Leithwood, Mascall, Strauss, et al., 2009)"
+    assert citations.in_text("leithwood2009a", "apa", narrative=True) == "Leithwood, Mascall, and Strauss (2009b)"
+    assert citations.in_text("spillane2009a", "apa") == "(Spillane, Camburn, Pustejovsky, et al., 2009)"
+    assert citations.in_text("spillane2009b", "apa", narrative=True) == "Spillane, Camburn, and Pareja (2009)"
+    # Cite Them Right lists three names anyway: the six-author work is "Leithwood et al." and stands apart.
+    assert citations.in_text("leithwood2009c", "harvard") == "(Leithwood et al., 2009)"
+    assert citations.in_text("leithwood2009a", "harvard") == "(Leithwood, Mascall and Strauss, 2009b)"
     assert "woods_gronn2009" not in apa
     for key, letter in apa.items():
         assert re.fullmatch(r"[a-z]+", letter), key
-        assert cite.in_text(real_kb, key, "apa").endswith(f"{real_kb.sources[key].year}{letter})")
+        assert citations.in_text(key, "apa").endswith(f"{real_kb.sources[key].year}{letter})")
 
 
 def test_markdown_safe_html(kb: KnowledgeBase) -> None:

@@ -111,3 +111,28 @@ def test_another_citeproc_version_is_refused_in_one_line(kb: KnowledgeBase, monk
         monkeypatch.undo()
         patches.apply()
     assert patches.installed() == set(patches.SETS)
+
+
+def test_disambiguation_fix_prints_the_names_a_cite_needs(real_kb: KnowledgeBase) -> None:
+    """The cite of a work told apart by more names prints them only with the fix. Without it
+    citeproc-py prints the style's "et al." form whatever the hints say, so the disambiguation
+    (which renders the cites to see what still prints alike) falls back to letters."""
+    assert cite.Citations(real_kb).in_text("leithwood2009c", "apa") == "(Leithwood, Mascall, Strauss, et al., 2009)"
+    assert cite.Citations(real_kb).in_text("leithwood2009a", "apa") == "(Leithwood, Mascall, & Strauss, 2009b)"
+    with patches.suspended(patches.DISAMBIGUATION):
+        assert cite.Citations(real_kb).in_text("leithwood2009c", "apa") == "(Leithwood et al., 2009d)"
+        assert cite.Citations(real_kb).in_text("leithwood2009a", "apa") == "(Leithwood et al., 2009b)"
+
+
+def test_sort_keys_fix_compares_names_without_labels_and_terms(real_kb: KnowledgeBase) -> None:
+    keys = ["frost_harris2003", "frost2000", "spillane_diamond2007", "spillane2001", "spillane2007"]
+    sources = [real_kb.sources[k] for k in keys]
+
+    def starts() -> list[str]:
+        return [r[:40] for r in cite.format_references(sources, "apa", kb=real_kb, output="text", sort=True)]
+
+    fixed = ["Frost, D., Durrant, J., Head, M., & Hold", "Frost, D., & Harris, A. (2003). Teacher ",
+             "Spillane, J. P., Camburn, E. M., & Parej", "Spillane, J. P., & Diamond, J. B. (Eds.)", "Spillane, J. P., Halverson, R., & Diamon"]
+    assert starts() == fixed
+    with patches.suspended(patches.SORT_KEYS):  # "&" sorted before letters, "(Eds.)" after the names
+        assert starts() == [fixed[1], fixed[0], fixed[3], fixed[2], fixed[4]]

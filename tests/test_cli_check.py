@@ -33,7 +33,7 @@ def test_errors_exit_one_with_sorted_located_lines_and_summary() -> None:
     code, out = run("--root", str(BROKEN), "check")
     assert code == 1
     lines = out.strip().splitlines()
-    assert lines[0] == "kb/sources/spillane2006.yaml:18:26: error KB403: unknown concept 'hybrid-leadershp' (did you mean 'hybrid-leadership'?)"
+    assert lines[0] == "kb/sources/spillane2006.yaml:21:26: error KB403: unknown concept 'hybrid-leadershp' (did you mean 'hybrid-leadership'?)"
     assert lines[-1].startswith("1 error, 0 warnings")
 
 
@@ -41,7 +41,7 @@ def test_github_format() -> None:
     code, out = run("--root", str(BROKEN), "check", "--format", "github")
     assert code == 1
     assert out.strip() == (
-        "::error file=kb/sources/spillane2006.yaml,line=18,col=26,title=KB403::"
+        "::error file=kb/sources/spillane2006.yaml,line=21,col=26,title=KB403::"
         "unknown concept 'hybrid-leadershp' (did you mean 'hybrid-leadership'?)"
     )
 
@@ -53,7 +53,7 @@ def test_json_format() -> None:
     assert rows == [
         {
             "path": "kb/sources/spillane2006.yaml",
-            "line": 18,
+            "line": 21,
             "column": 26,
             "code": "KB403",
             "message": "unknown concept 'hybrid-leadershp'",

@@ -33,7 +33,7 @@ Evidence changes from base to head:
 Claims:
   ~ torrance2013catch22#central-role-of-headteacher-focus (text changed): Across the three case studies the headteacher's role was central, and it is what the article is about. [headteacher-role: supports]
   - torrance2013catch22#complex-and-multi-faceted: Distributed leadership was found to be complex and multi-faceted. [distributed-leadership: qualifies]
-  + torrance2013catch22#distributed-leadership-oxymoron: If the headteacher's role is so crucial, 'distributed leadership' may be an oxymoron. [distributed-leadership: contests; headteacher-role: supports]
+  + torrance2013catch22#distributed-leadership-oxymoron: If, as the study would suggest, the headteacher's role is so crucial, 'distributed leadership' may be an oxymoron. [distributed-leadership: contests; headteacher-role: supports]
   + torrance2013catch22#is-distributed-the-best-word: Whether 'distributed' is the right word for the lived reality of school leadership deserves more discussion. [distributed-leadership: contests]
 """
 
@@ -169,3 +169,33 @@ def test_pure_diff_of_identical_knowledge_bases() -> None:
     diff = diff_kbs(kb, kb)
     assert diff.empty
     assert render_text(diff, "a", "b") == "No changes to the evidence from a to b.\n"
+
+
+def test_merging_a_citation_list_and_typing_a_claim_method(tmp_path: Path) -> None:
+    """The changes of the issue-13 content pass read as such: two reported claims sharing a
+    sentence become one naming both works, and a claim becomes a method claim (no stance)."""
+    import shutil
+
+    base = FIXTURES / "site" / "root"
+    head = tmp_path / "head"
+    shutil.copytree(base, head)
+    note = head / "kb" / "sources" / "torrance2013.yaml"
+    text = note.read_text(encoding="utf-8")
+    text = text.replace("""    about: ncsl2004
+    cited_as: "NCSL, 2004\"""", """    about: [ncsl2004, harris2008]
+    cited_as: ["NCSL, 2004", "Harris, 2008"]""")
+    text = text.replace("""  - id: planned-not-spontaneous
+    type: finding""", """  - id: planned-not-spontaneous
+    type: method""").replace("""      - {concept: distributed-leadership, stance: contests}
+      - {concept: formal-distribution, stance: supports}""", """      - {concept: distributed-leadership}
+      - {concept: formal-distribution}""")
+    note.write_text(text, encoding="utf-8")
+    diff = diff_kbs(build_kb(base), build_kb(head))
+    changed = {c.uid: c for c in diff.claims}
+    assert changed["torrance2013#ncsl-six-processes"].changed == ("about", "cited_as")
+    assert changed["torrance2013#ncsl-six-processes"].works == ("ncsl2004", "harris2008")
+    method = changed["torrance2013#planned-not-spontaneous"]
+    assert method.changed == ("type", "concepts") and method.concepts == ("distributed-leadership: method", "formal-distribution: method")
+    out = render_text(diff, "base", "head")
+    assert "- removes 1 contesting claim from distributed-leadership" in out
+    assert "- adds 1 method claim to distributed-leadership" in out

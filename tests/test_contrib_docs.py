@@ -131,7 +131,7 @@ def test_example_note_is_valid_and_its_quotes_are_real(tmp_path: Path) -> None:
     (root / "kb/sources/torrance2013catch22.yaml").write_text(example, encoding="utf-8")
     kb = build_kb(root)
     assert [p.text() for p in kb.problems] == []
-    assert len(kb.claims) == 3
+    assert len(kb.claims) == 4
     real = yaml.safe_load((REPO / "kb/sources/torrance2013catch22.yaml").read_text(encoding="utf-8"))
     real_quotes = {c["quote"] for c in real["claims"] + real["reported"]}
     for claim in kb.claims:

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from litkb.load.bibtex import parse_bibtex
 from litkb.load.yamlload import compose_yaml
 from litkb.rules.link import build_kb
-from litkb.rules.schema import NOTE, validate
+from litkb.rules.schema import NOTE
+from litkb.rules.validate import validate
 
 BIB_ALPHABET = st.sampled_from(list("@{}\",=#%\\ \n\tab1") + ["@article{", "title = {", "@string{", "crossref = {x}", "\\\"o", "}\n"])
 YAML_ALPHABET = st.sampled_from(list(":-[]{}&*!|>'\"# \n\tab1") + ["key: ", "claims:\n  - ", "!!python/object ", "&a ", "*a", "no", "\n  "])

@@ -72,10 +72,12 @@ def notes(draw: st.DrawFn, key: str) -> dict[str, Any]:
         return draw(_text(limit, over))
 
     def claim(i: int, reported: bool) -> dict[str, Any]:
-        links = draw(st.integers(1 - reported, L.MAX_CONCEPTS_PER_CLAIM + over))
-        item: dict[str, Any] = {"id": f"c{i}"}
+        links = draw(st.integers(1, L.MAX_CONCEPTS_PER_CLAIM + over))
+        item: dict[str, Any] = {"id": f"c{i}", "type": draw(st.sampled_from(["finding", "voice", "argument", "background"]))}
         if reported:
-            item["about"] = draw(st.sampled_from(["gronn2009b", key]))
+            works = draw(st.sampled_from([["gronn2009b"], [key], ["gronn2009b", key]]))
+            item["about"] = works[0] if len(works) == 1 else works
+            item["cited_as"] = text(L.MAX_CITED_AS) if len(works) == 1 else [text(L.MAX_CITED_AS) for _ in works]
         item |= {
             "text": text(L.MAX_CLAIM_TEXT),
             "quote": text(L.MAX_QUOTE),
@@ -210,7 +212,7 @@ def _note_at_limits() -> dict[str, Any]:
         "kind": "conceptual",
         "setting": {"country": ["|](javascript:x)" * 6 + str(i) for i in range(L.MAX_COUNTRIES)], "sample": "`" * L.MAX_SAMPLE},
         "claims": [
-            {"id": f"c{i}", "text": "&" * L.MAX_CLAIM_TEXT, "quote": quote, "locator": "\\" * L.MAX_LOCATOR,
+            {"id": f"c{i}", "type": "argument", "text": "&" * L.MAX_CLAIM_TEXT, "quote": quote, "locator": "\\" * L.MAX_LOCATOR,
              "concepts": [{"concept": CONCEPTS[j % 2], "stance": STANCES[j % 4]} for j in range(L.MAX_CONCEPTS_PER_CLAIM)]}
             for i in range(3)
         ],

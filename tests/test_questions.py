@@ -19,8 +19,8 @@ from click.testing import CliRunner
 from conftest import FIXTURES
 from litkb.cli.main import main
 from litkb.contrib.scaffold import QUESTION_SCHEMA_LINE, scaffold_question
-from litkb.core.model import Citation
-from litkb.emit.labels import label_parts, narrative_label, parenthetical_label
+from litkb.core.model import Citation, KnowledgeBase
+from litkb.emit.labels import author_year_labels, label_parts, narrative_label, parenthetical_labels, year_only
 from litkb.emit.questions import QuestionIndex, anchor_of, block_prose, positions, question_stats, section_of
 from litkb.load.questionfile import parse_body, split_front_matter
 from litkb.rules.link import build_kb
@@ -131,7 +131,7 @@ def test_fixture_knowledge_base_is_clean_and_its_questions_load() -> None:
 def test_kb_check_counts_questions() -> None:
     result = CliRunner().invoke(main, ["--root", str(ROOT), "check"])
     assert result.exit_code == 0
-    assert result.output.strip() == "no problems (4 sources, 3 notes, 4 concepts, 6 claims, 2 questions)"
+    assert result.output.strip() == "no problems (4 sources, 3 notes, 4 concepts, 7 claims, 2 questions)"
 
 
 def test_front_matter_schema_accepts_the_fixture_and_rejects_a_bad_status() -> None:
@@ -148,8 +148,8 @@ def test_a_claim_without_concepts_is_never_off_topic(tmp_path: Path) -> None:
     root = tmp_path / "root"
     shutil.copytree(ROOT, root)
     note = root / "kb" / "sources" / "example2020b.yaml"
-    note.write_text(note.read_text(encoding="utf-8") + "reported:\n  - id: method-only\n    about: sample2018\n    text: How the survey was run.\n"
-                    "    quote: \"a survey\"\n    locator: \"p. 1\"\n    concepts: []\n", encoding="utf-8")
+    note.write_text(note.read_text(encoding="utf-8") + "reported:\n  - id: method-only\n    type: method\n    about: sample2018\n    cited_as: \"Sample and Case\"\n"
+                    "    text: How the survey was run.\n    quote: \"Sample and Case ran a survey\"\n    locator: \"p. 1\"\n", encoding="utf-8")
     question = root / "kb" / "questions" / "who-keeps-the-gate.md"
     question.write_text(question.read_text(encoding="utf-8") + "\nIts method [@example2020b#method-only].\n", encoding="utf-8")
     assert [p.code for p in build_kb(root).problems] == []
@@ -159,26 +159,34 @@ def test_a_claim_without_concepts_is_never_off_topic(tmp_path: Path) -> None:
 def test_stats_count_prose_words_and_citations() -> None:
     question = build_kb(ROOT).questions["who-keeps-the-gate"]
     stats = question_stats(question)
-    # "@draft2015 describes heads keeping the gate, and so does @example2020a#head-opens-the-gate."
-    assert (stats.words, stats.citations, stats.claim_citations) == (10, 2, 1)
-    assert stats.claim_share == 0.5
-    assert block_prose(question.blocks[0], lambda item: item.key.upper()) == "DRAFT2015 describes heads keeping the gate, and so does EXAMPLE2020A."
+    # "@draft2015 describes heads keeping the gate, and so does @example2020a#head-opens-the-gate, in a study
+    # of three invented schools [@example2020a#three-invented-schools]."
+    assert (stats.words, stats.citations, stats.claim_citations) == (17, 3, 2)
+    assert round(stats.claim_share, 2) == 0.67
+    assert block_prose(question.blocks[0], lambda item: item.key.upper()).split(", in")[0] == "DRAFT2015 describes heads keeping the gate, and so does EXAMPLE2020A"
 
 
-def test_positions_group_claims_by_who_takes_them() -> None:
+def test_positions_group_claims_by_who_takes_them_and_by_study() -> None:
     kb = build_kb(ROOT)
     found = {row.concept: row for row in positions(kb, kb.questions["given-or-taken"])}
     assert list(found) == ["shared-leadership", "gatekeeping", "trust"]
     gate = found["gatekeeping"].by_stance
-    # Example's own claim and Sample and Case's report of it are two voices; the report is cited
-    # twice but counted once.
-    assert [(p.works, p.reported_by, p.claims) for p in gate["supports"]] == [
-        (("example2020a",), "", ("example2020a#head-opens-the-gate",)),
-        (("example2020a",), "sample2018", ("sample2018#example-found-gatekeeping",)),
+    # Example's own claim and Sample and Case's report of it are two voices of one study; the report
+    # is cited twice but counted once.
+    assert [(g.studies, [(p.works, p.reported_by, p.claims) for p in g.positions]) for g in gate["supports"]] == [
+        (("example2020a",), [
+            (("example2020a",), "", ("example2020a#head-opens-the-gate",)),
+            (("example2020a",), "sample2018", ("sample2018#example-found-gatekeeping",)),
+        ]),
     ]
-    assert [(p.works, p.reported_by) for p in gate["contests"]] == [(("sample2018",), "")]
+    assert [g.studies for g in gate["contests"]] == [("sample2018",)]
     assert "qualifies" not in gate and found["gatekeeping"].tension
+    # example2020b reports the same study as example2020a (same_study): one study qualifies.
+    qualifies = found["shared-leadership"].by_stance["qualifies"]
+    assert [(g.studies, [p.works for p in g.positions]) for g in qualifies] == [(("example2020a",), [("example2020a",), ("example2020b",)])]
     assert not found["trust"].tension
+    # A method claim (no stance) is no position.
+    assert "example2020a#three-invented-schools" not in {uid for row in positions(kb, kb.questions["who-keeps-the-gate"]) for gs in row.by_stance.values() for g in gs for p in g.positions for uid in p.claims}
 
 
 def test_question_index_and_anchors() -> None:
@@ -197,11 +205,22 @@ def test_question_index_and_anchors() -> None:
 
 def test_citation_forms_of_a_label() -> None:
     assert label_parts("Gronn (2009b)") == ("Gronn", "2009b")
-    assert parenthetical_label("Gronn (2009b)") == "Gronn, 2009b"
-    assert parenthetical_label("Gronn (2009b)", suppress_author=True) == "2009b"
     assert narrative_label("Torrance (2013a)") == "Torrance (2013a)"
     assert narrative_label("Torrance (2013a)", "p. 3") == "Torrance (2013a, p. 3)"
-    assert label_parts("unknownkey") == ("unknownkey", "") and parenthetical_label("unknownkey") == "unknownkey"
+    assert year_only("Gronn (2009b)") == "2009b"
+    assert label_parts("unknownkey") == ("unknownkey", "") and year_only("unknownkey") == "unknownkey"
+
+
+def test_parenthetical_forms_are_the_styles_with_the_labels_names(real_kb: KnowledgeBase) -> None:
+    labels = author_year_labels(real_kb, "apa")
+    forms = parenthetical_labels(real_kb, ["gronn2009b", "spillane_diamond2007", "ncsl2004", "torrance2013catch22", "nosuchkey"], "apa")
+    assert forms["gronn2009b"] == "Gronn, 2009b" and labels["gronn2009b"] == "Gronn (2009b)"
+    assert forms["ncsl2004"] == "NCSL, 2004"  # the short author, as in the label
+    assert forms["torrance2013catch22"] == "Torrance, 2013a"
+    assert "nosuchkey" not in forms
+    # APA joins two names with "&" in parentheses and "and" in running text; Cite Them Right with "and".
+    assert forms["spillane_diamond2007"] == "Spillane & Diamond, 2007" and labels["spillane_diamond2007"] == "Spillane and Diamond (2007)"
+    assert parenthetical_labels(real_kb, ["spillane_diamond2007"], "harvard") == {"spillane_diamond2007": "Spillane and Diamond, 2007"}
 
 
 # -- kb new question --------------------------------------------------------------------------------

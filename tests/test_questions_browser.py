@@ -65,7 +65,7 @@ def test_a_claim_citation_opens_its_quote_in_place(browser: Any, base: str, widt
 
 def test_a_citation_leads_to_its_work(browser: Any, base: str) -> None:
     context, page, watch = _open(browser, base, 1400)
-    page.locator("#kb-p1").get_by_role("link", name="Sample and Case, 2018").first.click()
+    page.locator("#kb-p1").get_by_role("link", name="Sample & Case, 2018").first.click()
     page.wait_for_url(base + urls.source_url("sample2018"))
     expect(page.locator("h1")).to_contain_text("Leadership Taken and Given: An Invented Survey")
     # ... and the work's page leads back to where the question cites it.

@@ -63,16 +63,18 @@ def test_claim_citations_open_their_quote_from_the_block(pages: dict[str, str]) 
         assert numbers == list(range(1, len(re.findall(r"^\d+\.  ", notes, re.M)) + 1))
     first_notes = blocks[0][2]
     assert '<span class="kb-q-quote">“it was the head who opened the gate”</span>' in first_notes
-    assert "[Example (2020a)](../sources/example2020a.md#head-opens-the-gate) · section: Findings" in first_notes
-    # A reported claim says whose words the quote is.
-    assert "[Example (2020a)](../sources/example2020a.md), as reported by [Sample and Case (2018)](../sources/sample2018.md#example-found-gatekeeping) · p. 9" in first_notes
+    assert '<span class="kb-type kb-type-finding">finding</span> [Example (2020a)](../sources/example2020a.md#head-opens-the-gate) · section: Findings' in first_notes
+    # A reported claim says whose words the quote is, and how the reporting text cites the work.
+    assert ('[Example (2020a)](../sources/example2020a.md) <span class="kb-cited-as">(cited by Sample and Case as Example (2020))</span>, '
+            "as reported by [Sample and Case (2018)](../sources/sample2018.md#example-found-gatekeeping) · p. 9") in first_notes
 
 
 def test_citations_are_labels_linked_to_the_works(pages: dict[str, str]) -> None:
     page = pages["questions/given-or-taken.md"]
-    assert "(see [Example, 2020a](../sources/example2020a.md), p. 10; [Sample and Case, 2018](../sources/sample2018.md))" in page
+    # Parenthetical citations in the style's own form (APA: "&" inside parentheses), narrative ones the label.
+    assert "(see [Example, 2020a](../sources/example2020a.md), p. 10; [Sample &amp; Case, 2018](../sources/sample2018.md))" in page
     assert "[Example (2020b, p. 31)](../sources/example2020b.md) adds" in page  # narrative with a locator
-    assert '(<span class="kb-cite">[Sample and Case, 2018](../sources/sample2018.md)\u00a0(1)</span>; [2018](../sources/sample2018.md), p. 7)' in page  # -@key
+    assert '(<span class="kb-cite">[Sample &amp; Case, 2018](../sources/sample2018.md)\u00a0(1)</span>; [2018](../sources/sample2018.md), p. 7)' in page  # -@key
     # Two claims of one work in one citation: the label once, a marker for each.
     two = build_kb(ROOT)
     assert two.questions["given-or-taken"].blocks[2].citations[2].items[1].key == "example2020a"
@@ -110,7 +112,11 @@ def test_tension_panel_names_each_voice_once_per_stance(pages: dict[str, str]) -
     cells = [re.sub(r'^<span class="kb-stance-label">(\w+):</span> ', r"\1=", cell) for cell in rows["Gatekeeping"]]
     assert [cell.split("=", 1)[0] for cell in cells] == ["Supports", "Qualifies", "Contests"]
     supports, qualifies, contests = (cell.split("=", 1)[1] for cell in cells)
-    assert supports == "[Example (2020a)](../sources/example2020a.md); [Example (2020a)](../sources/example2020a.md), as reported by [Sample and Case (2018)](../sources/sample2018.md)"
+    # One study: Example's own claim and Sample and Case's report of it.
+    assert supports == "[Example (2020a)](../sources/example2020a.md); [Example (2020a)](../sources/example2020a.md), as reported by [Sample and Case (2018)](../sources/sample2018.md) (one study)"
+    shared = rows["Shared leadership"]
+    assert shared[0].endswith("[Sample and Case (2018)](../sources/sample2018.md)<br>[Example (2020a)](../sources/example2020a.md)")  # two studies, a line each
+    assert shared[1].endswith("[Example (2020a)](../sources/example2020a.md); [Example (2020b)](../sources/example2020b.md) (one study)")  # same_study
     assert qualifies == "—" and contests == "[Sample and Case (2018)](../sources/sample2018.md)"
 
 

@@ -127,7 +127,7 @@ def test_a_page_with_errors_is_not_exported(tmp_path: Path) -> None:
     page.write_text(page.read_text(encoding="utf-8") + "\nAnd [@nosuchkey].\n", encoding="utf-8")
     code, output, out = export(tmp_path, "docx", root=root, question="who-keeps-the-gate")
     assert code == 1 and not out.exists()
-    assert output.startswith("Error: kb/questions/who-keeps-the-gate.md has 1 error(s), the first: kb/questions/who-keeps-the-gate.md:10:6: error KB405")
+    assert output.startswith("Error: kb/questions/who-keeps-the-gate.md has 1 error(s), the first: kb/questions/who-keeps-the-gate.md:11:6: error KB405")
 
 
 def test_claim_citations_become_citations_with_the_claims_locator() -> None:

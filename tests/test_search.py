@@ -200,8 +200,9 @@ def test_json_fields_are_stable(ix: SearchIndex) -> None:
     (group,) = data["groups"]
     assert set(group) == {"kind", "total", "hits"}
     (hit,) = group["hits"]
-    assert set(hit) == {"kind", "id", "label", "url", "score", "snippet", "note", "claim", "about", "reported", "text", "locator", "concepts"}
-    assert hit["about"] == "gronn2009b" and hit["note"] == "torrance2013" and hit["reported"] is True
+    assert set(hit) == {"kind", "id", "label", "url", "score", "snippet", "note", "claim", "type", "about", "cited_as", "reported", "text", "locator", "concepts"}
+    assert hit["about"] == ["gronn2009b"] and hit["cited_as"] == ["Gronn, 2009b"] and hit["type"] == "argument"
+    assert hit["note"] == "torrance2013" and hit["reported"] is True
     assert {"concept": "hybrid-leadership", "stance": "defines"} in hit["concepts"]
 
 
@@ -210,7 +211,7 @@ def test_text_rendering(ix: SearchIndex) -> None:
     assert text.splitlines()[0] == "Did you mean: hybrid"
     lines = render_text(ix.search("catch 22 kind:claim")).splitlines()
     assert lines[0] == "Claims (1)"
-    assert lines[1].startswith("  torrance2013#caught-in-catch-22  Torrance (2013)  [distributed-leadership (qualifies)]")
+    assert lines[1].startswith("  torrance2013#caught-in-catch-22  Torrance (2013) (argument)  [distributed-leadership (qualifies)]")
     assert lines[-1] == "      -> sources/torrance2013/#caught-in-catch-22"
 
 

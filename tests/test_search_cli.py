@@ -43,7 +43,7 @@ def test_index_then_search(root: Path) -> None:
     assert code == 0 and out == f"index updated in {root / '.kb-index'}: 0 added, 3 changed, 0 removed (23 documents)\n"
     code, out, err = kb(root, "search", "concept:hybrid-leadership", "stance:defines")
     assert (code, err) == (0, "")
-    assert out.splitlines()[:2] == ["Claims (1)", "  torrance2013#gronn-hybrid  Gronn (2009), as reported by Torrance (2013)  [hybrid-leadership (defines), distributed-leadership (contests)]"]
+    assert out.splitlines()[:2] == ["Claims (1)", "  torrance2013#gronn-hybrid  Gronn (2009), as reported by Torrance (2013) (argument)  [hybrid-leadership (defines), distributed-leadership (contests)]"]
     assert "-> sources/torrance2013/#gronn-hybrid" in out
 
 

@@ -19,7 +19,7 @@ from litkb.rules.link import build_kb
     ["catch 22", '"catch 22"', "author:spillane", 'author:"peter gronn"', "concept:hybrid-leadership stance:defines",
      "year:2009", "year:[2005 TO 2010]", "year:{2005 to 2010}", "year:[2005 TO]", "year:>2005", "year:200*", "kind:claims",
      "trust OR (hybrid AND NOT gronn)", "key:torrance2013catch22", "source:gronn2009b", "text:trust", "design:case-study",
-     "catch 22: a paradox", "distributed-leadership"],
+     "catch 22: a paradox", "distributed-leadership", "type:finding", "type:method concept:trust"],
 )
 def test_well_formed(query: str) -> None:
     check_query(query)
@@ -36,6 +36,8 @@ def test_well_formed(query: str) -> None:
         ("Author:gronn", "unknown field 'Author:' (field names are lower case)"),
         ("http://example.org", "unknown field 'http:'"),
         ("stance:support", "did you mean stance:supports?"),
+        ("type:findings", "did you mean type:finding?"),
+        ("type:opinion", "type:opinion is not a claim type"),
         ("kind:paper", "kind:paper is not a kind"),
         ("year:09", "year:09 is not a year"),
         ("year:[2005 2010]", "a range needs TO"),

@@ -49,10 +49,32 @@ def test_hybrid_leadership_defined_by_gronn_as_reported_by_torrance(kb: Knowledg
     claims = {h.id: h for g in result.groups if g.kind == "claim" for h in g.hits}
     expected = {c.uid for c, link in kb.claims_about_concept("hybrid-leadership") if link.stance == "defines"}
     assert set(claims) == expected
-    reported = [h for h in claims.values() if h.info["about"] == "gronn2009b" and h.info["note"] == "torrance2013catch22"]
+    reported = [h for h in claims.values() if h.info["about"] == ["gronn2009b"] and h.info["note"] == "torrance2013catch22"]
     assert reported and all(h.info["reported"] for h in reported)
     assert reported[0].label == "Gronn (2009b), as reported by Torrance (2013a)"
     assert [g.kind for g in result.groups] == ["claim"]
+
+
+def test_claim_types_are_searchable(kb: KnowledgeBase, ix: SearchIndex) -> None:
+    for claim_type in ("finding", "method", "voice"):
+        result = ix.search(f"type:{claim_type}", limit=1000)
+        found = {h.id for g in result.groups for h in g.hits}
+        assert found == {c.uid for c in kb.claims if c.type == claim_type}, claim_type
+        assert all(h.info["type"] == claim_type for g in result.groups for h in g.hits)
+    # With a concept: the method claims that name it (they carry no stance).
+    result = ix.search("type:method concept:distributed-leadership", limit=1000)
+    assert {h.id for g in result.groups for h in g.hits} == {
+        c.uid for c in kb.claims if c.type == "method" and any(link.concept == "distributed-leadership" for link in c.concepts)
+    }
+
+
+def test_a_claim_citing_several_works_is_one_hit_found_under_each(kb: KnowledgeBase, ix: SearchIndex) -> None:
+    claim = next(c for c in kb.claims if c.id == "lacks-empirical-substance")
+    for key in claim.works:
+        result = ix.search(f"key:{key}", limit=1000)
+        hits = [h for g in result.groups for h in g.hits if h.id == claim.uid]
+        assert len(hits) == 1, key
+    assert hits[0].label.startswith("Leithwood et al. (2004), ") and hits[0].label.endswith(", as reported by Torrance (2013a)")
 
 
 def test_search_labels_are_the_site_labels(kb: KnowledgeBase, ix: SearchIndex) -> None:

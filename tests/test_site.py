@@ -85,11 +85,13 @@ def test_edit_paths_point_at_yaml_notes() -> None:
 def test_reported_evidence_names_both_works(fixture_pages: dict[str, str | bytes]) -> None:
     page = fixture_pages[urls.concept_path("hybrid-leadership")]
     assert isinstance(page, str)
-    assert "[Grönn (2009b)](../sources/gronn2009b.md), as reported by [Torrance (2013)](../sources/torrance2013.md#gronn-hybrid)" in page
+    # The seed prints "Gronn, 2009c" where the library's label is "Grönn (2009b)": the page says so.
+    assert ("[Grönn (2009b)](../sources/gronn2009b.md) <span class=\"kb-cited-as\">(cited by Torrance as Gronn, 2009c)</span>, "
+            "as reported by [Torrance (2013)](../sources/torrance2013.md#gronn-hybrid)") in page
     # The definition names its source and the reporting source.
     assert "Source: [Grönn (2009b)](../sources/gronn2009b.md), as reported by [Torrance (2013)](../sources/torrance2013.md)" in page
-    sections = re.findall(r"^### (\w+) \((\d+)\)", page, re.M)
-    assert sections == [("Defines", "1"), ("Supports", "1"), ("Qualifies", "1"), ("Contests", "1")]
+    sections = re.findall(r"^### (\w+) \((\d+) stud(?:y|ies) · (\d+) claims?\)", page, re.M)
+    assert sections == [("Defines", "1", "1"), ("Supports", "1", "1"), ("Qualifies", "1", "1"), ("Contests", "1", "1")]
 
 
 def test_claim_anchors_match_claim_urls(fixture_pages: dict[str, str | bytes]) -> None:
@@ -116,8 +118,16 @@ def test_explorer_json_holds_every_claim(fixture_pages: dict[str, str | bytes]) 
     data = json.loads(raw)
     assert len(data["claims"]) == len(kb.claims)
     reported = next(c for c in data["claims"] if c["id"] == "gronn-hybrid")
-    assert reported["reported"] is True and reported["about"] == "gronn2009b" and reported["note"] == "torrance2013"
+    assert reported["reported"] is True and reported["about"] == ["gronn2009b"] and reported["note"] == "torrance2013"
+    assert reported["cited_as"] == ["Gronn, 2009c"] and reported["cited_note"] == ["cited by Torrance as Gronn, 2009c"]
+    assert reported["type"] == "argument" and reported["studies"] == ["gronn2009b"] and reported["design"] == ["(none)"]
     assert ["hybrid-leadership", "defines"] in reported["links"]
+    # A claim naming three works is one entry; two of the works are one study.
+    several = next(c for c in data["claims"] if c["id"] == "evidence-reviewed")
+    assert several["about"] == ["harris2008", "spillane2006", "spillane_diamond2007"] and several["studies"] == ["harris2008", "spillane2006"]
+    assert data["studies"]["spillane2006"]["works"] == ["spillane2006", "spillane_diamond2007"]
+    method = next(c for c in data["claims"] if c["id"] == "three-case-studies")
+    assert method["type"] == "method" and method["links"] == [["distributed-leadership", ""]]
     assert data["sources"]["torrance2013"]["design"] == ["case-study", "interview"]
     assert data["sources"]["gronn2009b"]["authors"] == ["gronn-p"]
     assert "design" not in data["sources"]["gronn2009b"]  # no note: the explorer shows "(none)"
@@ -127,7 +137,7 @@ def test_gaps_rank_cited_works_without_notes() -> None:
     from litkb.emit.pages.common import SiteData
 
     ranking = gap_ranking(SiteData.from_kb(build_kb(FIXTURE_ROOT), "apa"))
-    assert [(key, times) for key, times, _, _ in ranking] == [("harris2008", 3), ("gronn2009a", 2), ("gronn2009b", 2), ("ncsl2004", 2)]
+    assert [(key, times) for key, times, _, _ in ranking] == [("harris2008", 3), ("spillane_diamond2007", 3), ("gronn2009a", 2), ("gronn2009b", 2), ("ncsl2004", 2)]
 
 
 def test_labels_take_the_style_year_suffixes() -> None:
@@ -295,11 +305,12 @@ def test_evidence_packs_are_in_the_built_site_and_match_the_concept_page(fixture
         rows = list(csv.DictReader(handle))
     shown = kb.claims_about_concept("hybrid-leadership")
     assert len(rows) == len(shown) > 0
-    assert sorted((r["stance"], r["source key"]) for r in rows) == sorted((link.stance, claim.about) for claim, link in shown)
+    assert sorted((r["stance"], r["source key"]) for r in rows) == sorted((link.stance, "; ".join(claim.works)) for claim, link in shown)
     text = html_module.unescape(page)
     for row in rows:
         assert row["concept"] == "hybrid-leadership"
-        assert f'href="../../sources/{urls.page_slug(row["source key"])}/' in text
+        for key in row["source key"].split("; "):
+            assert f'href="../../sources/{urls.page_slug(key)}/' in text
     bib = (fixture_site / "packs" / "hybrid-leadership-evidence.bib").read_text(encoding="utf-8")
     assert "@incollection{gronn2009b," in bib or "{gronn2009b," in bib
 

@@ -125,11 +125,46 @@ def test_evidence_map_count_matches_explorer(real_page: tuple[Any, PageWatch, st
     page.goto(base + "evidence-map/")
     assert page.locator("article .kb-map .kb-gap").count() > 0  # empty cells are visible
     cell = page.locator("article .kb-map a[href*='explorer/?']").first
-    expected = int(cell.inner_text())
+    studies, claims = (int(n) for n in cell.inner_text().split(" · "))  # "studies · claims"
     cell.click()
     page.wait_for_url("**/explorer/?*")
     count, _ = _explorer_rows(page)
-    assert count == expected
+    assert count == claims
+    assert page.locator("#kb-explorer-count").get_attribute("data-studies") == str(studies)
+
+
+def test_evidence_map_cell_of_a_multi_work_claim_opens_its_claims(fixture_page: tuple[Any, PageWatch, str]) -> None:
+    """Distributed leadership x conceptual analysis on the fixture: Spillane's study (with the
+    report of Spillane and Diamond) behind four claims, one of them Torrance's sentence citing
+    three works; the explorer shows the same four and counts one study."""
+    page, _, base = fixture_page
+    page.goto(base + "evidence-map/")
+    cell = page.locator("article .kb-map a[href*='concept=distributed-leadership&design=conceptual-analysis']").first
+    expect(cell).to_have_text("1 · 4")
+    cell.click()
+    page.wait_for_url("**/explorer/?*")
+    count, rows = _explorer_rows(page)
+    assert count == 4 == len(rows)
+    assert page.locator("#kb-explorer-count").get_attribute("data-studies") == "1"
+    expect(page.locator("#kb-explorer-count")).to_have_text("4 claims match, from 1 study")
+    several = page.locator("#kb-explorer-results tr", has_text="Torrance cites three works")
+    expect(several).to_have_count(1)
+    expect(several).to_contain_text("Harris (2008), Spillane (2006), Spillane and Diamond (2007), as reported by Torrance (2013)")
+
+
+def test_explorer_filters_by_claim_type_and_shows_the_seeds_citation(fixture_page: tuple[Any, PageWatch, str]) -> None:
+    page, _, base = fixture_page
+    page.goto(base + "explorer/")
+    _explorer_rows(page)
+    page.select_option("select[name=type]", "method")
+    expect(page.locator("#kb-explorer-count")).to_have_attribute("data-count", "1")
+    assert "type=method" in page.url
+    row = page.locator("#kb-explorer-results tbody tr").first
+    expect(row.locator(".kb-type-method")).to_have_text("method")
+    expect(row.locator(".kb-stance")).to_have_count(0)  # a method claim takes no stance
+    page.goto(base + "explorer/?concept=hybrid-leadership&stance=defines")
+    _explorer_rows(page)
+    expect(page.locator("#kb-explorer-results")).to_contain_text("Grönn (2009b) (cited by Torrance as Gronn, 2009c), as reported by Torrance (2013)")
 
 
 def test_site_search_finds_catch_22(real_page: tuple[Any, PageWatch, str]) -> None:

@@ -1,17 +1,23 @@
 /* Evidence base: the claim explorer and sortable tables. No dependencies, no server.
  *
  * Explorer: reads the generated JSON linked inside #kb-explorer, filters every claim by concept,
- * stance, author, year, design, country, sector, primary/reported and words, and keeps the
- * filters in the URL query string so a view can be shared. Untrusted note text is only ever
- * written with textContent, never as HTML.
+ * stance, claim type, author, year, design, country, sector, primary/reported and words, and keeps
+ * the filters in the URL query string so a view can be shared. A claim's design, country and
+ * sector are those of its studies, and the count names the distinct studies behind the matching
+ * claims, as the pages and the evidence map count them (scripts/litkb/emit/evidence.py). A
+ * filter value may list several values joined by commas ("stance=defines,supports"): any of
+ * them matches. Untrusted note text is only ever written with textContent, never as HTML.
  */
 (function () {
   "use strict";
 
   var NONE = "(none)";
   var STANCES = ["defines", "supports", "qualifies", "contests"];
+  var TYPES = ["finding", "voice", "argument", "background", "method"];
+  var COUNTED = STANCES.join(","); /* any stance: the claims the evidence map counts (no method claims) */
   var PAGE = 100; /* rows drawn at a time ("Show more" adds the next ones) */
-  var FACETS = ["concept", "stance", "author", "design", "country", "sector", "evidence"];
+  var FACETS = ["concept", "stance", "type", "author", "design", "country", "sector", "evidence"];
+  var STUDY_FACETS = ["design", "country", "sector"];
   var PARAMS = FACETS.concat(["year_from", "year_to", "q"]);
 
   function el(tag, attrs, text) {
@@ -25,9 +31,13 @@
     return Array.from(new Set(values)).sort(function (a, b) { return a.localeCompare(b); });
   }
 
-  function facetValues(source, facet) {
-    var values = source && source[facet];
+  function facetValues(item, facet) {
+    var values = item && item[facet];
     return values && values.length ? values : [NONE];
+  }
+
+  function anyOf(value) { /* "a,b" -> ["a", "b"]; "" -> null (no filter) */
+    return value ? value.split(",") : null;
   }
 
   /* ---- explorer ------------------------------------------------------------------------ */
@@ -46,16 +56,17 @@
       return Object.keys(data.concepts).map(function (id) { return [id, data.concepts[id].label]; })
         .sort(function (a, b) { return a[1].localeCompare(b[1]); });
     }
-    if (name === "stance") return STANCES.map(function (s) { return [s, s]; });
+    if (name === "stance") return [[COUNTED, "any stance (counted as evidence)"]].concat(STANCES.map(function (s) { return [s, s]; }));
+    if (name === "type") return TYPES.map(function (t) { return [t, t]; });
     if (name === "evidence") return [["primary", "primary"], ["reported", "reported by another work"]];
     if (name === "author") {
       var ids = new Set();
-      claims.forEach(function (c) { ((data.sources[c.about] || {}).authors || []).forEach(function (a) { ids.add(a); }); });
+      claims.forEach(function (c) { c.about.forEach(function (key) { ((data.sources[key] || {}).authors || []).forEach(function (a) { ids.add(a); }); }); });
       return Array.from(ids).map(function (id) { return [id, data.authors[id] || id]; })
         .sort(function (a, b) { return a[1].localeCompare(b[1]); });
     }
     var values = [];
-    claims.forEach(function (c) { values = values.concat(facetValues(data.sources[c.about], name)); });
+    claims.forEach(function (c) { values = values.concat(facetValues(c, name)); });
     return sortedUnique(values).map(function (v) { return [v, v.replace(/-/g, " ")]; });
   };
 
@@ -63,7 +74,7 @@
     var self = this;
     var form = el("form", { "class": "kb-explorer-filters", role: "search" });
     form.addEventListener("submit", function (event) { event.preventDefault(); });
-    var labels = { concept: "Concept", stance: "Stance", author: "Author", design: "Design", country: "Country", sector: "Sector", evidence: "Evidence" };
+    var labels = { concept: "Concept", stance: "Stance", type: "Claim type", author: "Author", design: "Design", country: "Country", sector: "Sector", evidence: "Evidence" };
     FACETS.forEach(function (name) {
       var label = el("label", {}, labels[name] + " ");
       var select = el("select", { name: name, "data-facet": name });
@@ -150,23 +161,43 @@
   };
 
   Explorer.prototype.matches = function (c, f) {
-    var source = this.data.sources[c.about] || {};
+    var sources = c.about.map(function (key) { return this.data.sources[key] || {}; }, this);
     if (f.concept || f.stance) {
-      var hit = c.links.some(function (l) { return (!f.concept || l[0] === f.concept) && (!f.stance || l[1] === f.stance); });
+      var stances = anyOf(f.stance);
+      var hit = c.links.some(function (l) { return (!f.concept || l[0] === f.concept) && (!stances || stances.indexOf(l[1]) >= 0); });
       if (!hit) return false;
     }
+    if (f.type && anyOf(f.type).indexOf(c.type) < 0) return false;
     if (f.evidence && (f.evidence === "reported") !== c.reported) return false;
-    if (f.author && (source.authors || []).indexOf(f.author) < 0) return false;
+    if (f.author && !sources.some(function (s) { return (s.authors || []).indexOf(f.author) >= 0; })) return false;
     if (f.yearFrom !== null || f.yearTo !== null) {
-      var year = parseInt(source.year, 10);
-      if (isNaN(year) || (f.yearFrom !== null && year < f.yearFrom) || (f.yearTo !== null && year > f.yearTo)) return false;
+      var inRange = sources.some(function (s) {
+        var year = parseInt(s.year, 10);
+        return !isNaN(year) && (f.yearFrom === null || year >= f.yearFrom) && (f.yearTo === null || year <= f.yearTo);
+      });
+      if (!inRange) return false;
     }
-    for (var i = 0; i < 3; i++) {
-      var facet = ["design", "country", "sector"][i];
-      if (f[facet] && facetValues(source, facet).indexOf(f[facet]) < 0) return false;
+    for (var i = 0; i < STUDY_FACETS.length; i++) {
+      var facet = STUDY_FACETS[i];
+      if (f[facet] && facetValues(c, facet).indexOf(f[facet]) < 0) return false;
     }
     if (f.words && (c.text + " " + c.quote).toLowerCase().indexOf(f.words) < 0) return false;
     return true;
+  };
+
+  /* The distinct studies behind the matching claims; with a design, country or sector filter, only
+   * the studies that have it (an evidence-map cell counts so). */
+  Explorer.prototype.studyCount = function (claims, f) {
+    var studies = this.data.studies || {};
+    var seen = new Set();
+    claims.forEach(function (c) {
+      (c.studies || []).forEach(function (id) {
+        var study = studies[id] || {};
+        var fits = STUDY_FACETS.every(function (facet) { return !f[facet] || facetValues(study, facet).indexOf(f[facet]) >= 0; });
+        if (fits) seen.add(id);
+      });
+    });
+    return seen.size;
   };
 
   Explorer.prototype.update = function (toUrl) {
@@ -174,6 +205,7 @@
     var f = this.filters();
     var self = this;
     this.matched = this.data.claims.filter(function (c) { return self.matches(c, f); });
+    this.studies = this.studyCount(this.matched, f);
     this.focus = f;
     this.shown = PAGE;
     this.render();
@@ -194,20 +226,31 @@
     var self = this;
     var total = this.matched.length;
     this.count.textContent = total + (total === 1 ? " claim matches" : " claims match") +
+      ", from " + this.studies + (this.studies === 1 ? " study" : " studies") +
       (total > this.shown ? " (showing the first " + this.shown + ")" : "");
     this.count.setAttribute("data-count", String(total));
+    this.count.setAttribute("data-studies", String(this.studies));
     var fragment = document.createDocumentFragment();
     this.matched.slice(0, this.shown).forEach(function (c) {
-      var about = data.sources[c.about] || { label: c.about };
       var note = data.sources[c.note] || { label: c.note };
       var row = el("tr", { "data-uid": c.note + "#" + c.id });
       var claim = el("td");
+      if (c.type) {
+        claim.appendChild(el("span", { "class": "kb-type kb-type-" + c.type }, c.type));
+        claim.appendChild(document.createTextNode(" "));
+      }
       claim.appendChild(self.link(c.url, c.text));
       if (c.quote) claim.appendChild(el("div", { "class": "kb-quote" }, "\u201c" + c.quote + "\u201d"));
       row.appendChild(claim);
       row.appendChild(el("td", {}, c.locator));
       var src = el("td");
-      src.appendChild(about.url ? self.link(about.url, about.label) : document.createTextNode(about.label));
+      c.about.forEach(function (key, i) {
+        var about = data.sources[key] || { label: key };
+        if (i) src.appendChild(document.createTextNode(", "));
+        src.appendChild(about.url ? self.link(about.url, about.label) : document.createTextNode(about.label));
+        var cited = (c.cited_note || [])[i];
+        if (cited) src.appendChild(el("span", { "class": "kb-cited-as" }, " (" + cited + ")"));
+      });
       if (c.reported) {
         src.appendChild(document.createTextNode(", as reported by "));
         src.appendChild(self.link(c.url, note.label));
@@ -219,12 +262,13 @@
         var chip = el("span", { "class": "kb-chip" });
         var concept = data.concepts[l[0]];
         chip.appendChild(concept ? self.link(concept.url, concept.label) : document.createTextNode(l[0]));
-        chip.appendChild(el("span", { "class": "kb-stance kb-stance-" + l[1] }, l[1]));
+        if (l[1]) chip.appendChild(el("span", { "class": "kb-stance kb-stance-" + l[1] }, l[1]));
         concepts.appendChild(chip);
       });
       row.appendChild(concepts);
-      row.appendChild(el("td", {}, (about.design || []).join(", ").replace(/-/g, " ")));
-      row.appendChild(el("td", {}, [(about.country || []).join(", "), (about.sector || []).join(", ")].filter(Boolean).join("; ")));
+      var known = function (facet) { return (c[facet] || []).filter(function (v) { return v !== NONE; }).join(", "); };
+      row.appendChild(el("td", {}, known("design").replace(/-/g, " ")));
+      row.appendChild(el("td", {}, [known("country"), known("sector")].filter(Boolean).join("; ")));
       fragment.appendChild(row);
     });
     this.body.replaceChildren(fragment);

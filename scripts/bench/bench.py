@@ -18,7 +18,8 @@ import time
 from itertools import accumulate
 from pathlib import Path
 
-from litkb.core.vocabulary import STANCES
+from litkb.core.vocabulary import CLAIM_TYPES, STANCES
+from litkb.rules.hedges import dropped
 
 from .bench_vocabulary import COUNTS
 
@@ -82,15 +83,22 @@ def generate_kb(dest: Path, n_sources: int, seed: int = 0, n_concepts: int = 60)
         for c in range(rng.randint(3, 6)):
             links = ", ".join(f"{{concept: {rng.choice(concepts)}, stance: {rng.choice(STANCES)}}}" for _ in range(rng.randint(1, 3)))
             words = _words(rng, 14)
+            quote = _words(rng, 20)
+            # Random words can hedge ("may", "some teachers"): the paraphrase keeps them, as a note must.
+            kept = dropped(quote, words)
+            words = " ".join((words, *kept.hedges, *kept.attributions))
             claims.append(
-                f"  - id: claim-{c}\n    text: {words.capitalize()}.\n    quote: \"{_words(rng, 20)}\"\n"
+                f"  - id: claim-{c}\n    type: {CLAIM_TYPES[c % 4]}\n    text: {words.capitalize()}.\n    quote: \"{quote}\"\n"
                 f"    locator: \"p. {rng.randint(1, 300)}\"\n    concepts: [{links}]\n"
             )
         reported = ""
         if i and rng.random() < 0.3:
             about = keys[rng.randrange(i)]
-            reported = (f"reported:\n  - id: reported-0\n    about: {about}\n    text: Reported finding.\n"
-                        f"    quote: \"{_words(rng, 12)}\"\n    locator: \"section: Literature\"\n"
+            quote = _words(rng, 12)
+            kept = dropped(quote, "Reported finding")
+            text = " ".join(("Reported finding", *kept.hedges, *kept.attributions))
+            reported = (f"reported:\n  - id: reported-0\n    type: finding\n    about: {about}\n    cited_as: \"{about}\"\n    text: {text}.\n"
+                        f"    quote: \"{quote}\"\n    locator: \"section: Literature\"\n"
                         f"    concepts: [{{concept: {rng.choice(concepts)}, stance: supports}}]\n")
         cites = sorted({keys[rng.randrange(n_sources)] for _ in range(rng.randint(0, 8))})
         (dest / "kb" / "sources" / f"{key}.yaml").write_text(

@@ -32,8 +32,10 @@ def _split_keys(values: tuple[str, ...]) -> list[str]:
 def cite_command(obj: Context, keys: tuple[str, ...], style: str | None, output: str, in_text: bool) -> None:
     """Print the formatted references of KEY... in the style's reference-list order.
 
-    Year suffixes (2009a, 2009b) are those of the whole library, so they match the site.
-    Example: kb cite gronn2009b ncsl2004 --style harvard
+    The references printed are the reference list: works are told apart (more names, initials,
+    year suffixes such as 2009a, 2009b) only where these works alone would cite alike, so one
+    work never has a letter. The site letters over the whole library.
+    Example: kb cite gronn2009a gronn2009b --style harvard
     """
     from ..emit.cite.format import Citations
     from ..emit.cite.styles import StyleError
@@ -46,7 +48,7 @@ def cite_command(obj: Context, keys: tuple[str, ...], style: str | None, output:
     unknown = [k for k in wanted if k not in kb.sources]
     if unknown:
         raise click.ClickException(f"unknown key{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)} (see references.bib)")
-    citations = Citations(kb)  # the library's year suffixes, computed once for all the keys
+    citations = Citations(kb, among=wanted)  # told apart within the references printed, computed once
     try:
         if in_text:
             for key in dict.fromkeys(wanted):

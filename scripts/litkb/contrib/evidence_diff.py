@@ -19,7 +19,8 @@ from ..core.vocabulary import STANCES
 from ..rules.link import build_kb
 from .revision import load_revision
 
-STANCE_WORDS = {"defines": "defining", "supports": "supporting", "qualifies": "qualifying", "contests": "contesting"}
+# "" is the stance of a method claim's link (method claims take none).
+STANCE_WORDS = {"defines": "defining", "supports": "supporting", "qualifies": "qualifying", "contests": "contesting", "": "method"}
 NO_CONCEPT = ""  # the bucket of claims linked to no concept (e.g. a reported claim about method)
 # Long lists are cut in the summary lines; the full lists are in the claims table and the JSON.
 LIST_LIMIT = 8
@@ -30,7 +31,7 @@ class ClaimChange:
     uid: str
     status: str  # added | removed | changed
     text: str
-    about: str  # the work the claim is about (the note's own key for a primary claim)
+    works: tuple[str, ...]  # the works the claim is about (the note's own key for a primary claim)
     concepts: tuple[str, ...]  # "concept: stance", after the change (before it for a removed claim)
     changed: tuple[str, ...] = ()  # fields that differ, for a changed claim
 
@@ -78,8 +79,8 @@ def diff_revisions(root: Path, base: str, head: str | None) -> EvidenceDiff:
 # -- comparing ------------------------------------------------------------------------------
 
 def _claim_fields(claim: Claim) -> dict[str, object]:
-    return {"about": claim.about, "text": claim.text, "quote": claim.quote, "locator": claim.locator,
-            "concepts": sorted((link.concept, link.stance) for link in claim.concepts)}
+    return {"type": claim.type, "about": claim.works, "cited_as": claim.cited_as, "text": claim.text, "quote": claim.quote,
+            "locator": claim.locator, "concepts": sorted((link.concept, link.stance) for link in claim.concepts)}
 
 
 def _links(claim: Claim) -> list[tuple[str, str]]:
@@ -87,7 +88,8 @@ def _links(claim: Claim) -> list[tuple[str, str]]:
 
 
 def _note_fields(note: Note) -> dict[str, object]:
-    return {"summary": note.summary, "kind": note.kind, "design": note.design, "setting": note.setting, "cites": note.cites}
+    return {"summary": note.summary, "kind": note.kind, "design": note.design, "setting": note.setting, "same_study": note.same_study,
+            "appraisal": note.appraisal, "cites": note.cites}
 
 
 def _concept_fields(concept: Concept) -> dict[str, object]:
@@ -95,9 +97,9 @@ def _concept_fields(concept: Concept) -> dict[str, object]:
             "alternative_to": concept.alternative_to, "group": concept.group}
 
 
-def _definition(concept: Concept) -> tuple[str, ...]:
+def _definition(concept: Concept) -> tuple[object, ...]:
     d = concept.definition
-    return d.text, d.source, d.reported_by, d.quote, d.locator
+    return d.text, d.sources, d.reported_by, d.quote, d.locator
 
 
 def _changed(old: dict[str, object], new: dict[str, object]) -> tuple[str, ...]:
@@ -113,13 +115,13 @@ def diff_kbs(base: KnowledgeBase, head: KnowledgeBase) -> EvidenceDiff:
     for uid in sorted(old_claims.keys() | new_claims.keys()):
         old, new = old_claims.get(uid), new_claims.get(uid)
         if old is None and new is not None:
-            changes.append(ClaimChange(uid, "added", new.text, new.about, _link_names(new)))
+            changes.append(ClaimChange(uid, "added", new.text, new.works, _link_names(new)))
         elif new is None and old is not None:
-            changes.append(ClaimChange(uid, "removed", old.text, old.about, _link_names(old)))
+            changes.append(ClaimChange(uid, "removed", old.text, old.works, _link_names(old)))
         elif old is not None and new is not None:
             fields = _changed(_claim_fields(old), _claim_fields(new))
             if fields:
-                changes.append(ClaimChange(uid, "changed", new.text, new.about, _link_names(new), fields))
+                changes.append(ClaimChange(uid, "changed", new.text, new.works, _link_names(new), fields))
     changed_uids = {c.uid for c in changes if c.status == "changed"}
     before: dict[tuple[str, str], set[str]] = defaultdict(set)
     after: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -157,7 +159,7 @@ def diff_kbs(base: KnowledgeBase, head: KnowledgeBase) -> EvidenceDiff:
 
 
 def _link_names(claim: Claim) -> tuple[str, ...]:
-    return tuple(f"{link.concept}: {link.stance}" for link in claim.concepts)
+    return tuple(f"{link.concept}: {link.stance or 'method'}" for link in claim.concepts)
 
 
 def _stance_order(item: tuple[str, str]) -> tuple[str, int]:
@@ -263,7 +265,7 @@ def render_markdown(diff: EvidenceDiff, base: str, head: str) -> str:
         out += ["", "| Concept | Stance | Added | Removed | Changed |", "|---|---|--:|--:|--:|"]
         for n in diff.by_concept:
             concept = f"`{n.concept}`" if n.concept else "(no concept)"
-            out.append(f"| {concept} | {n.stance or '—'} | {n.added} | {n.removed} | {n.changed} |")
+            out.append(f"| {concept} | {n.stance or ('method (no stance)' if n.concept else '—')} | {n.added} | {n.removed} | {n.changed} |")
     if diff.claims:
         out += ["", f"<details><summary>{_plural(len(diff.claims), 'changed claim')}</summary>", "",
                 "| | Claim | Concepts | Text |", "|---|---|---|---|"]

@@ -31,24 +31,31 @@ MAX_ID_LENGTH = 100
 # Python-Markdown's inline pass costs O(length x escapes) per paragraph or table cell, so text
 # made of Markdown-special characters renders in time quadratic in its length: a finite limit per
 # field keeps the worst case small (about 0.1 s for 4,000 characters). Largest real values in ().
-MAX_SUMMARY = 10_000  # (987)
-MAX_CLAIM_TEXT = 4_000  # (336)
+MAX_SUMMARY = 10_000  # (1,431)
+MAX_CLAIM_TEXT = 4_000  # (533)
 MAX_QUOTE = 4_000  # (520)
 MAX_LOCATOR = 300  # (64)
 MAX_SAMPLE = 2_000  # (592)
 MAX_RESPONSE_RATE = 1_000  # (65)
 MAX_COUNTRY = 100
 MAX_LABEL = 200  # concept labels and aliases (30)
-MAX_DEFINITION = 4_000  # (403)
+MAX_DEFINITION = 4_000  # (757)
+MAX_CITED_AS = 300  # how a reporting text prints one citation, "Gronn, 2009b: 18" (44)
+MAX_APPRAISAL_TEXT = 4_000  # sampling, a data source, a limitation (628)
 
 # -- list lengths ----------------------------------------------------------------------------
-MAX_CLAIMS = 1_000  # claims, and reported claims, per note (205)
-MAX_CONCEPTS_PER_CLAIM = 10  # (3): each link shows the claim once more, on that concept's page
+MAX_CLAIMS = 1_000  # claims, and reported claims, per note (156)
+MAX_CONCEPTS_PER_CLAIM = 20  # (12: one sentence naming the six ways of distribution and more): each link shows the claim once more, on that concept's page
 MAX_CITES = 2_000  # (50)
 MAX_COUNTRIES = 50  # (1): countries become columns of the evidence map
 MAX_CHOICES = 20  # design and sector lists (controlled values, 18 and 8 of them)
 MAX_ALIASES = 50  # (6)
 MAX_RELATIONS = 50  # broader, related and alternative_to per concept (10)
+# Works one reported claim names (``about``; ``cited_as`` has as many), and works a definition
+# credits (``source``): each is a link on every page showing the claim. (6; a definition: 4)
+MAX_WORKS_PER_CLAIM = 50
+MAX_SAME_STUDY = 50  # works reporting the same study as a note's source (2)
+MAX_APPRAISAL_ITEMS = 100  # data sources, limitations, things not measured, per list (9)
 
 # -- question pages (kb/questions/<id>.md) ---------------------------------------------------------
 # A question file is read up to MAX_YAML_BYTES like a note (the six real pages: 6-8 KB each).

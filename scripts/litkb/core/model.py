@@ -63,27 +63,31 @@ class Source:
 @dataclass(frozen=True)
 class ConceptLink:
     concept: str
-    stance: str  # defines | supports | qualifies | contests
+    stance: str  # defines | supports | qualifies | contests; "" for a method claim (no stance)
 
 
 @dataclass(frozen=True)
 class Claim:
-    """A claim of a note. Primary when ``about == note_key``; otherwise reported: the note's
-    source says this about the work ``about`` (quote = the reporting source's words)."""
+    """A claim of a note. Primary when ``works == (note_key,)``; otherwise reported: the note's
+    source says this about ``works`` (one or more works cited together for one point, in the order
+    the reporting text cites them; quote = the reporting source's words) and ``cited_as`` is how
+    the reporting text prints each citation ("Harris, 2009a"), one per work."""
 
     id: str
     note_key: str
-    about: str
+    works: tuple[str, ...]
+    type: str  # finding | voice | argument | background | method (vocabulary.CLAIM_TYPES)
     text: str
     quote: str
     locator: str
     concepts: tuple[ConceptLink, ...]
     path: str
     line: int
+    cited_as: tuple[str, ...] = ()
 
     @property
     def reported(self) -> bool:
-        return self.about != self.note_key
+        return self.works != (self.note_key,)
 
     @property
     def uid(self) -> str:
@@ -99,8 +103,42 @@ class Setting:
 
 
 @dataclass(frozen=True)
+class DataSource:
+    """One data source of an empirical study, with its kind (vocabulary.DATA_SOURCE_KINDS)."""
+
+    source: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class StatedLimitation:
+    """A limitation the authors themselves state, backed by their words (checked by kb verify-quotes)."""
+
+    text: str
+    quote: str
+    locator: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Appraisal:
+    """How far an empirical study's evidence reaches: how the sample was chosen, what the data are,
+    what was not measured, how the work was published, the limitations its authors state and those a
+    careful reader should know (the contributor's words, hedged)."""
+
+    sampling: str = ""
+    data_sources: tuple[DataSource, ...] = ()
+    not_measured: tuple[str, ...] = ()
+    publication_status: str = ""  # vocabulary.PUBLICATION_STATUSES, or "" when not given
+    stated_limitations: tuple[StatedLimitation, ...] = ()
+    reader_limitations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Note:
-    """An annotated note on one source (kb/sources/<key>.yaml)."""
+    """An annotated note on one source (kb/sources/<key>.yaml). ``same_study``: works that report
+    the same study as this source (as written in this note; :attr:`KnowledgeBase.same_study` is the
+    relation closed over every note)."""
 
     key: str
     path: str
@@ -112,12 +150,18 @@ class Note:
     reported: tuple[Claim, ...]
     cites: tuple[str, ...]
     digest: str
+    same_study: tuple[str, ...] = ()
+    appraisal: Appraisal | None = None
 
 
 @dataclass(frozen=True)
 class Definition:
+    """A concept's definition. ``sources``: the work(s) making the point (several when the passage
+    credits it to several works, the first being the one whose words are quoted); ``reported_by``:
+    the source through which we know it, if not the source itself."""
+
     text: str
-    source: str
+    sources: tuple[str, ...]
     reported_by: str
     quote: str
     locator: str
@@ -225,6 +269,9 @@ class KnowledgeBase:
     cited_by: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     works_of: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     questions: Mapping[str, Question] = field(default_factory=dict)
+    # Key -> every key reporting the same study, itself included (sorted): the ``same_study``
+    # relations of all notes, symmetric and transitive. Keys in no relation are absent.
+    same_study: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def claims(self) -> tuple[Claim, ...]:

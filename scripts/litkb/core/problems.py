@@ -80,6 +80,11 @@ _CODE_LIST = [
     Code("KB407", "error", "Two concept files have the same id, or two notes the same key.", "Each concept and each note must exist once."),
     Code("KB408", "error", "A key or id would get the same page as another one (`a:b` and `a-b`, keys differing only in case) or as a page the site makes itself (`index`, `readme`).", "Rename the key or id; the second one is left out until then."),
     Code("KB409", "error", f"The `broader` hierarchy is more than {L.MAX_CONCEPT_DEPTH} levels deep.", "Link the concept to a higher-level concept instead: a vocabulary needs a few levels."),
+    # Claim types and reported citations (CODEBOOK.md)
+    Code("KB410", "error", "A method claim gives a stance on a concept.", "Method claims say how the study was done and take no stance: write `{concept: ID}` without `stance`, or give the claim the type that fits (finding, voice, argument, background)."),
+    Code("KB411", "error", "A claim that is not a method claim names a concept without a stance.", "Add `stance:` (defines, supports, qualifies or contests); if the claim says how the study was done, type it `method`."),
+    Code("KB412", "error", "A claim that is not a method claim names no concept.", "Add `concepts:` with at least one `{concept: ID, stance: STANCE}`, or type the claim `method` if it says how the study was done."),
+    Code("KB413", "error", "A reported claim's `cited_as` does not match its `about`.", "Give one citation per key, as the reporting text prints it: text for one key, a list of the same length and order for a list of keys."),
     # Question pages (kb/questions/<id>.md)
     Code("KB601", "error", "A question file does not start with YAML front matter between two `---` lines.", "Begin the file with a line `---`, then question, concepts, status and contributors, then a line `---` (`kb new question ID` writes one)."),
     Code("KB602", "error", "A citation is malformed. Pandoc's syntax: `[@key]`, `[@key, p. 17]`, `[@a; @b]`, `[see @key]`, narrative `@key`, a claim as `@key#claim-id`.", "Fix it as the message says: items separated by `;`, one `@key` each, a locator after a comma."),
@@ -92,6 +97,8 @@ _CODE_LIST = [
     # Advice
     Code("KB501", "warning", "A claim has no locator.", "Add `locator: \"section: <heading>\"` or `locator: \"p. 12\"` so readers can find the passage."),
     Code("KB502", "warning", "A claim has no verbatim quote.", "Add `quote:` with the exact words of the source."),
+    Code("KB503", "warning", "Two reported claims of one note share a quote.", "One sentence citing several works for one point is one reported claim: merge them with `about: [a, b]` and `cited_as: [..., ...]`. If the sentence credits different parts to different works, quote each part."),
+    Code("KB504", "warning", "A paraphrase keeps nothing of a hedge or an attribution in its quote: the quote says 'appeared', 'may', 'some', 'tended to', 'was seen as' or 'two of the heads', and the text states the point flatly or of everyone. The message names the words.", "Keep the hedge, or who said it, in `text` (CODEBOOK.md, 'A claim'); a word of the same family counts ('appears' keeps 'appeared', 'largely' keeps 'to a large extent'). If the words do not hedge the point (e.g. 'some' inside a participant's own phrase the text quotes), rephrase so that the text keeps them."),
 ]
 
 CODES: dict[str, Code] = {c.code: c for c in _CODE_LIST}

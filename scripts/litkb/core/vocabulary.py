@@ -1,4 +1,4 @@
-"""The controlled vocabulary, defined once: stances, kinds, designs, sectors, id and key forms, and
+"""The controlled vocabulary, defined once: stances, claim types, kinds, designs, sectors, id and key forms, and
 the BibTeX fields with a fixed meaning here.
 
 Input: none (constants). Output: the values the schema checks, the scaffolds offer, the pages and
@@ -11,6 +11,17 @@ import re
 
 # How a claim relates to a concept, in the order a concept page shows them.
 STANCES = ("defines", "supports", "qualifies", "contests")
+# What kind of point a claim is (CODEBOOK.md, "A claim"), in the order pages and filters list them:
+# finding (the study's own data showed it), voice (a participant's own words quoted by the
+# authors), argument (the authors' interpretation, position or recommendation), background (what
+# the authors present as already known), method (how the study was done). A method claim takes
+# no stance: it says how evidence was made, not what it shows.
+CLAIM_TYPES = ("finding", "voice", "argument", "background", "method")
+NO_STANCE_TYPES = ("method",)
+# The kind of a data source in a note's appraisal (self-report, observation, ...).
+DATA_SOURCE_KINDS = ("self-report", "observation", "documents", "outcome-measures", "other")
+# How a work was published, in a note's appraisal.
+PUBLICATION_STATUSES = ("journal-article", "conference-paper", "pre-print", "report", "book", "chapter", "thesis", "other")
 # The kind of a work (a note's ``kind``).
 WORK_KINDS = ("empirical", "review", "conceptual", "policy", "methods")
 # The kinds of search documents (``kb search ... kind:claim``), in the order results are grouped.

@@ -8,40 +8,38 @@ Markdown- or HTML-safe).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from ..core.model import KnowledgeBase, Source, library_of
 from ..core.workers import ChildJob, Ready
 from .cite.format import Citations
 
 
-def name_part(source: Source) -> str:
-    """The author part of a label: ``shortauthor`` if given (NCSL), else one, two or "et al."."""
-    short = source.fields.get("shortauthor", "").strip()
-    if short:
-        return short
-    families = [p.family for p in source.creators]
-    if not families:
-        return "Anon."
-    if len(families) == 1:
-        return families[0]
-    if len(families) == 2:
-        return f"{families[0]} and {families[1]}"
-    return f"{families[0]} et al."
-
-
 def author_year_labels(kb: KnowledgeBase, style: str, citations: Citations | None = None) -> dict[str, str]:
-    """Every key -> "Name (year)", with the year suffix ("2009b") the citation style gives the work.
+    """Every key -> the style's narrative citation of the work, as text: "Gronn (2009b)",
+    "Spillane and Diamond (2007)", "Leithwood, Mascall, Strauss, et al. (2009)".
 
-    The letters come from :func:`litkb.emit.cite.format.year_suffixes` (through ``citations``, the
-    caller's when it formats references too, so they are computed once), so a label always agrees with the
-    formatted reference and with ``kb cite``. They follow the reference-list order of the whole
-    library, which can differ from the letter a seed text uses for the same work (the seeds cite
-    from shorter reference lists); the source page shows the key, which keeps the seed's letter.
+    The names and letters are those the style gives the work among the whole library
+    (:mod:`litkb.emit.cite.disambiguate`, through ``citations``, the caller's when it formats
+    references too, so they are computed once): more names where "et al." forms would
+    coincide, initials for first authors who share a surname (APA), a year suffix for the same
+    author list in the same year. So a label always agrees with the formatted reference and
+    with the site's in-text citations. A ``shortauthor`` field (NCSL) stands for the names.
+    The letters follow the reference-list order of the whole library, which can differ from
+    the letter a seed text uses for the same work (the seeds cite from shorter reference lists);
+    the source page shows the key, which keeps the seed's letter.
     """
-    suffixes = (citations or Citations(kb)).suffixes(style)
-    return {key: f"{name_part(source)} ({source.year or 'n.d.'}{suffixes.get(key, '')})" for key, source in kb.sources.items()}
+    keys = list(kb.sources)
+    narratives = (citations or Citations(kb)).in_texts(keys, style, narrative=True, output="text")
+    labels = {}
+    for key, narrative in zip(keys, narratives, strict=True):
+        short = kb.sources[key].fields.get("shortauthor", "").strip()
+        _, sep, date = narrative.rpartition(" (")
+        labels[key] = f"{short} ({date}" if short and sep else narrative
+    return labels
 
 
-# Works from which the labels are computed in a child process (citeproc takes ~0.3 ms a work).
+# Works from which the labels are computed in a child process (citeproc takes ~0.5 ms a cite).
 CHILD_FROM = 2000
 
 
@@ -61,9 +59,9 @@ def labels_of_sources(sources: list[Source], style: str) -> dict[str, str]:
 
 
 # -- citation forms of a label ----------------------------------------------------------------------
-# Question pages cite works in running text. Every form is made from the label above, so a work is
-# "Gronn (2009b)" in a narrative citation and "Gronn, 2009b" in a parenthetical one, with the same
-# names and the same letter as on every other page.
+# Question pages cite works in running text, in the same style as every other page: the narrative
+# form is the label itself ("Gronn (2009b)"), the parenthetical form the style's own citation with
+# the same names and letter ("Gronn, 2009b"; APA's "Spillane & Diamond, 2007").
 
 
 def label_parts(label: str) -> tuple[str, str]:
@@ -83,9 +81,23 @@ def narrative_label(label: str, locator: str = "") -> str:
     return f"{names} ({year}, {locator})" if locator else label
 
 
-def parenthetical_label(label: str, *, suppress_author: bool = False) -> str:
-    """The form inside parentheses: "Gronn, 2009b" (pandoc's ``-@key``: "2009b")."""
+def parenthetical_labels(kb: KnowledgeBase, keys: Iterable[str], style: str, citations: Citations | None = None) -> dict[str, str]:
+    """Key -> the style's parenthetical citation of the work without its parentheses ("Gronn,
+    2009b"), for the keys of the library among ``keys``: the names and letter are those of the
+    work's label (a ``shortauthor`` stands for the names, as in the label)."""
+    wanted = [key for key in dict.fromkeys(keys) if key in kb.sources]
+    texts = (citations or Citations(kb)).in_texts(wanted, style, narrative=False, output="text")
+    forms = {}
+    for key, text in zip(wanted, texts, strict=True):
+        inner = text.strip()
+        inner = inner[1:-1] if inner.startswith("(") and inner.endswith(")") else inner
+        short = kb.sources[key].fields.get("shortauthor", "").strip()
+        _, sep, date = inner.rpartition(", ")
+        forms[key] = f"{short}, {date}" if short and sep else inner
+    return forms
+
+
+def year_only(label: str) -> str:
+    """The form of pandoc's ``[-@key]`` (the author named in the sentence): "2009b"."""
     names, year = label_parts(label)
-    if not year:
-        return names
-    return year if suppress_author else f"{names}, {year}"
+    return year or names

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from ..core.model import CitedItem, Claim, KnowledgeBase, Question, TextBlock
+from .evidence import Studies
 
 # The stances a tension panel shows, in this order: definitions are not positions for or against.
 POSITION_STANCES = ("supports", "qualifies", "contests")
@@ -22,8 +23,8 @@ _WORD = re.compile(r"\b\w[\w'’-]*\b")
 
 def claim_works(claim: Claim) -> tuple[str, ...]:
     """The works a claim is evidence about: the note's own work, or the works a reported claim
-    reports on. (The one place that reads how the model records them.)"""
-    return (claim.about,)
+    reports on (in the order the reporting text cites them)."""
+    return claim.works
 
 
 def cited_claim(kb: KnowledgeBase, item: CitedItem) -> Claim | None:
@@ -87,11 +88,21 @@ class Position:
 
 
 @dataclass(frozen=True)
+class StudyPositions:
+    """The voices of one study (or of the studies a claim about several works names): a report
+    and the paper drawn from it, or a work and another's report about it, are one study."""
+
+    studies: tuple[str, ...]
+    positions: tuple[Position, ...]
+
+
+@dataclass(frozen=True)
 class ConceptPositions:
-    """Who supports, qualifies and contests one concept of a question, among the claims it cites."""
+    """Who supports, qualifies and contests one concept of a question, among the claims it cites,
+    study by study."""
 
     concept: str
-    by_stance: Mapping[str, tuple[Position, ...]]
+    by_stance: Mapping[str, tuple[StudyPositions, ...]]
 
     @property
     def tension(self) -> bool:
@@ -101,30 +112,34 @@ class ConceptPositions:
 
 def positions(kb: KnowledgeBase, question: Question) -> list[ConceptPositions]:
     """Per concept of the question (front-matter order), the cited claims' stances grouped by who
-    takes them: a work cited for three supporting claims is one voice, not three. Concepts no
-    cited claim takes a stance on are left out; so are definitions and claims without a stance."""
-    found: dict[str, dict[str, dict[tuple[tuple[str, ...], str], list[str]]]] = defaultdict(lambda: defaultdict(dict))
+    takes them and by study (:class:`~litkb.emit.evidence.Studies`): a work cited for three
+    supporting claims is one voice, not three, and its report by another work the same study.
+    Concepts no cited claim takes a stance on are left out; so are definitions and method claims."""
+    studies = Studies(kb)
+    found: dict[str, dict[str, dict[tuple[str, ...], dict[tuple[tuple[str, ...], str], list[str]]]]] = {}
     wanted = set(question.concepts)
     for item in question.items:
         claim = cited_claim(kb, item)
         if claim is None:
             continue
-        works = claim_works(claim)
-        voice = (works, claim.note_key if claim.reported else "")
+        voice = (claim_works(claim), claim.note_key if claim.reported else "")
         for link in claim.concepts:
             if link.concept in wanted and link.stance in POSITION_STANCES:
-                uids = found[link.concept][link.stance].setdefault(voice, [])
+                by_study = found.setdefault(link.concept, {}).setdefault(link.stance, {})
+                uids = by_study.setdefault(studies.of_claim(claim), {}).setdefault(voice, [])
                 if claim.uid not in uids:
                     uids.append(claim.uid)
     result = []
     for concept in question.concepts:
         stances = found.get(concept)
-        if not stances:
-            continue
-        result.append(ConceptPositions(concept, {
-            stance: tuple(Position(works, by, tuple(uids)) for (works, by), uids in stances[stance].items())
-            for stance in POSITION_STANCES if stances.get(stance)
-        }))
+        if stances:
+            result.append(ConceptPositions(concept, {
+                stance: tuple(
+                    StudyPositions(study, tuple(Position(works, by, tuple(uids)) for (works, by), uids in voices.items()))
+                    for study, voices in stances[stance].items()
+                )
+                for stance in POSITION_STANCES if stance in stances
+            }))
     return result
 
 

@@ -6,27 +6,29 @@ problem found (sorted). Each file is read once; bad data never raises.
 
 from __future__ import annotations
 
-import difflib
 import gc
 import hashlib
 import os
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..core.limits import MAX_BIB_BYTES, MAX_CONCEPT_DEPTH, MAX_HINTS_PER_FILE, MAX_YAML_BYTES
-from ..core.located import LMap, pos_of
-from ..core.model import Claim, Concept, ConceptLink, Definition, KnowledgeBase, Note, Person, Setting, Source
+from ..core.limits import MAX_BIB_BYTES, MAX_CONCEPT_DEPTH, MAX_YAML_BYTES
+from ..core.located import LMap
+from ..core.model import Concept, Definition, KnowledgeBase, Note, Person, Source
 from ..core.problems import Problem, problem
 from ..core.urls import RESERVED_PAGE_NAMES
 from ..load.bibtex import BibEntry, parse_bibtex, without_page_clashes
 from ..load.textio import open_folder, printable_name, read_text
 from ..load.yamlload import compose_yaml
 from . import offsite, schema
+from .notes import link_notes
 from .people import merge_people, person_from_name
 from .questions import load_questions
+from .resolve import Resolver, keys_of
+from .validate import validate
 
 BIB_NAME = "references.bib"
 SOURCES_DIR = Path("kb/sources")
@@ -53,14 +55,15 @@ def _build_kb(root: Path) -> KnowledgeBase:
     linker = _Linker(sources, problems)
     # Concepts are linked as a whole (cycles, inverse relations); notes one by one as they load.
     concepts = linker.concepts(list(_load_documents(root, CONCEPTS_DIR, schema.CONCEPT, problems)))
-    notes = linker.notes(_load_documents(root, SOURCES_DIR, schema.NOTE, problems), concepts)
+    notes = link_notes(linker, _load_documents(root, SOURCES_DIR, schema.NOTE, problems), concepts)
     questions = load_questions(root, sources, notes, concepts, problems)
     cited_by: dict[str, set[str]] = defaultdict(set)
     for note in notes.values():
         for key in note.cites:
             cited_by[key].add(note.key)
         for claim in note.reported:
-            cited_by[claim.about].add(note.key)
+            for work in claim.works:
+                cited_by[work].add(note.key)
     works_of: dict[str, list[str]] = defaultdict(list)
     for source in sources.values():
         for person in dict.fromkeys(p.id for p in (*source.authors, *source.editors)):
@@ -74,8 +77,33 @@ def _build_kb(root: Path) -> KnowledgeBase:
         problems=tuple(sorted(set(problems))),
         cited_by={k: tuple(sorted(v)) for k, v in sorted(cited_by.items())},
         works_of={k: tuple(sorted(v)) for k, v in sorted(works_of.items())},
+        same_study=_same_study(notes, sources),
         questions=questions,
     )
+
+
+def _same_study(notes: dict[str, Note], sources: dict[str, Source]) -> dict[str, tuple[str, ...]]:
+    """The ``same_study`` relations of every note, made symmetric and transitive (a relation
+    written in either note counts): key -> all keys of its study, sorted. Keys in no relation
+    are absent; keys outside the library are left out (kb check reports them)."""
+    parent: dict[str, str] = {}
+
+    def root(key: str) -> str:
+        while parent.setdefault(key, key) != key:
+            parent[key] = parent[parent[key]]  # path halving keeps the chains short
+            key = parent[key]
+        return key
+
+    for note in notes.values():
+        for other in note.same_study:
+            if other in sources:
+                a, b = root(note.key), root(other)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for key in sorted(parent):
+        groups[root(key)].append(key)
+    return {key: tuple(group) for group in groups.values() for key in group}
 
 
 def _load_library(root: Path, problems: list[Problem]) -> dict[str, BibEntry]:
@@ -158,7 +186,7 @@ def _load_documents(root: Path, folder: Path, spec: schema.Mapping, problems: li
             problems += yaml_problems
             if node is None:
                 continue
-            values, schema_problems = schema.validate(node, spec, shown)
+            values, schema_problems = validate(node, spec, shown)
             problems += schema_problems
             if values is not None:
                 problems += offsite.check_document(values, shown)
@@ -171,43 +199,8 @@ def _strs(value: Any) -> tuple[str, ...]:
     return tuple(str(v) for v in value or ())
 
 
-class _Linker:
-    """Resolves cross-references; every unresolved one becomes a problem at the referring line."""
-
-    def __init__(self, sources: dict[str, Source], problems: list[Problem]) -> None:
-        self.sources = sources
-        self.problems = problems
-        self.hints: dict[str, int] = {}
-
-    def near(self, shown: str, value: Any, choices: Collection[str], cutoff: float, *, sort: bool = False) -> str | None:
-        """The closest of ``choices`` to ``value``, for a did-you-mean hint; None when there is
-        none, or after MAX_HINTS_PER_FILE hints for one file: each hint compares the value with
-        every choice, and a note citing 2,000 unknown keys in a library of 10,000 would otherwise
-        keep ``kb check`` busy for a minute."""
-        given = self.hints.get(shown, 0)
-        if given >= MAX_HINTS_PER_FILE:
-            return None
-        self.hints[shown] = given + 1
-        found = difflib.get_close_matches(str(value), sorted(choices) if sort else list(choices), n=1, cutoff=cutoff)
-        return found[0] if found else None
-
-    def at(self, shown: str, value: Any, code: str, message: str, hint: str = "") -> None:
-        line, column = pos_of(value)
-        self.problems.append(problem(shown, line, column, code, message, hint))
-
-    def check_key(self, shown: str, key: Any, what: str) -> bool:
-        if key in self.sources:
-            return True
-        near = self.near(shown, key, self.sources, 0.7)
-        self.at(shown, key, "KB405", f"{what} '{key}' is not a key in references.bib", f"did you mean '{near}'?" if near else "")
-        return False
-
-    def check_file_name(self, shown: str, value: Any, field: str) -> bool:
-        stem = Path(shown).stem
-        if value is not None and str(value) != stem:
-            self.at(shown, value, "KB402", f"{field} '{value}' differs from the file name '{Path(shown).name}'", f"rename the file to '{value}.yaml'")
-            return False
-        return True
+class _Linker(Resolver):
+    """Links the concepts: relations resolved, cycles and depth checked, inverse relations derived."""
 
     # -- concepts ---------------------------------------------------------------------------
     def concepts(self, docs: list[tuple[str, LMap, str]]) -> dict[str, Concept]:
@@ -233,14 +226,16 @@ class _Linker:
             if "group" in doc:
                 self.check_concept(shown, doc["group"], ids)
             d = doc["definition"]
-            for field in ("source", "reported_by"):
-                if field in d:
-                    self.check_key(shown, d[field], f"definition.{field}")
+            source = d.get("source")
+            for key in [source] if isinstance(source, str) else source or ():
+                self.check_key(shown, key, "definition.source")
+            if "reported_by" in d:
+                self.check_key(shown, d["reported_by"], "definition.reported_by")
             concepts[cid] = Concept(
                 id=cid,
                 label=str(doc["label"]),
                 aliases=_strs(doc.get("aliases")),
-                definition=Definition(str(d.get("text", "")), str(d.get("source", "")), str(d.get("reported_by", "")), str(d.get("quote", "")), str(d.get("locator", "")), d.line),
+                definition=Definition(str(d.get("text", "")), keys_of(source), str(d.get("reported_by", "")), str(d.get("quote", "")), str(d.get("locator", "")), d.line),
                 broader=tuple(r for r in _strs(doc.get("broader")) if r in ids),
                 related=tuple(r for r in _strs(doc.get("related")) if r in ids),
                 alternative_to=tuple(r for r in _strs(doc.get("alternative_to")) if r in ids),
@@ -250,13 +245,6 @@ class _Linker:
             )
         self.check_cycles(concepts, found)
         return _with_derived_relations(self.limit_depth(concepts, found))
-
-    def check_concept(self, shown: str, ref: Any, ids: Collection[str]) -> bool:
-        if ref in ids:
-            return True
-        near = self.near(shown, ref, ids, 0.6, sort=True)
-        self.at(shown, ref, "KB403", f"unknown concept '{ref}'", f"did you mean '{near}'?" if near else "add it under kb/concepts/")
-        return False
 
     def check_cycles(self, concepts: dict[str, Concept], found: dict[str, tuple[str, LMap, str]]) -> None:
         """Report each cycle in ``broader`` once, at the link that closes it. A depth-first walk
@@ -311,74 +299,6 @@ class _Linker:
                     level = 0
                 depth[cid] = level
         return {cid: replace(c, broader=()) if cid in cut else c for cid, c in concepts.items()}
-
-    # -- notes ------------------------------------------------------------------------------
-    def notes(self, docs: Iterable[tuple[str, LMap, str]], concepts: dict[str, Concept]) -> dict[str, Note]:
-        notes: dict[str, Note] = {}
-        first_file: dict[str, str] = {}
-        for shown, doc, digest in docs:
-            key = doc.get("key")
-            if key is None:
-                continue
-            self.check_file_name(shown, key, "key")
-            if key not in self.sources:
-                near = self.near(shown, key, self.sources, 0.7)
-                self.at(shown, key, "KB401", f"key '{key}' is not in references.bib", f"did you mean '{near}'?" if near else "add the entry with kb import")
-            if key in first_file:
-                self.at(shown, key, "KB407", f"a note for '{key}' already exists in {first_file[key]}")
-                continue
-            first_file[key] = shown
-            seen_ids: dict[str, int] = {}
-            claims = tuple(self.claim(shown, str(key), c, concepts, seen_ids, reported=False) for c in doc.get("claims", ()))
-            reported = tuple(self.claim(shown, str(key), c, concepts, seen_ids, reported=True) for c in doc.get("reported", ()))
-            for cited in doc.get("cites", ()):
-                self.check_key(shown, cited, "cites")
-            setting = doc.get("setting", {})
-            notes[str(key)] = Note(
-                key=str(key),
-                path=shown,
-                summary=str(doc.get("summary", "")),
-                kind=str(doc.get("kind", "")),
-                design=_strs(doc.get("design")),
-                setting=Setting(_strs(setting.get("country")), _strs(setting.get("sector")), str(setting.get("sample", "")), str(setting.get("response_rate", ""))),
-                claims=tuple(c for c in claims if c is not None),
-                reported=tuple(c for c in reported if c is not None),
-                cites=tuple(sorted(set(_strs(doc.get("cites"))))),
-                digest=digest,
-            )
-        return dict(sorted(notes.items()))
-
-    def claim(self, shown: str, key: str, doc: LMap, concepts: dict[str, Concept], seen: dict[str, int], reported: bool) -> Claim | None:
-        cid = doc.get("id")
-        if cid is None:
-            return None
-        if cid in seen:
-            self.at(shown, cid, "KB404", f"duplicate claim id '{cid}' (first at line {seen[cid]})")
-            return None
-        seen[cid] = pos_of(cid)[0]
-        about = doc.get("about", key)
-        if reported and about is not None:
-            self.check_key(shown, about, "reported.about")
-        links = []
-        for ref in doc.get("concepts", ()):
-            concept = ref.get("concept")
-            if concept is not None and self.check_concept(shown, concept, concepts) and ref.get("stance"):
-                links.append(ConceptLink(str(concept), str(ref["stance"])))
-        if "locator" not in doc.key_pos:
-            self.at(shown, cid, "KB501", f"claim '{cid}' has no locator")
-        if "quote" not in doc.key_pos and not reported:
-            self.at(shown, cid, "KB502", f"claim '{cid}' has no verbatim quote")
-        return Claim(
-            id=str(cid),
-            note_key=key,
-            about=str(about),
-            text=str(doc.get("text", "")),
-            quote=str(doc.get("quote", "")),
-            locator=str(doc.get("locator", "")),
-            concepts=tuple(links),
-            path=shown,
-            line=doc.line,
-        )
 
 
 def _with_derived_relations(concepts: dict[str, Concept]) -> dict[str, Concept]:

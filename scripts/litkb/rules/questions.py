@@ -26,6 +26,7 @@ from ..load.questionfile import parse_body, split_front_matter
 from ..load.textio import open_folder, printable_name, read_text
 from ..load.yamlload import compose_yaml
 from . import offsite, schema
+from .validate import matches_id, validate
 
 QUESTIONS_DIR = Path("kb/questions")
 SUFFIX = ".md"
@@ -85,7 +86,7 @@ class _Checker:
 
     def question(self, question_id: str, shown: str, text: str) -> Question | None:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-        if not schema.matches_id(question_id):
+        if not matches_id(question_id):
             self.at(shown, 1, 1, "KB305", f"question id '{question_id}' (the file name) is not a valid id", "name the file with lower-case words joined by hyphens, e.g. given-or-taken.md")
             return None
         if question_id in RESERVED_PAGE_NAMES:
@@ -99,7 +100,7 @@ class _Checker:
         self.problems.extend(yaml_problems)
         front: LMap | None = None
         if node is not None:
-            front, schema_problems = schema.validate(node, schema.QUESTION, shown)
+            front, schema_problems = validate(node, schema.QUESTION, shown)
             self.problems.extend(schema_problems)
             if front is not None:
                 self.problems.extend(offsite.check_document(front, shown))
@@ -169,5 +170,5 @@ class _Checker:
 
 def valid_id(question_id: str) -> bool:
     """Whether ``question_id`` may name a question (the pattern of concept and claim ids)."""
-    return schema.matches_id(question_id) and question_id not in RESERVED_PAGE_NAMES
+    return matches_id(question_id) and question_id not in RESERVED_PAGE_NAMES
 

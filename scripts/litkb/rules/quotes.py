@@ -1,8 +1,11 @@
 """Quote fidelity: every quote must occur verbatim in the full text of the source it is from.
 
 Input: the knowledge base and a folder of plain-text full texts (``<key>.txt``, or mapped by a small
-YAML file ``key: file name``). Output: one :class:`QuoteCheck` per quote whose text is available.
-Comparison ignores whitespace and line breaks, hyphenation at line ends and the form of quote marks.
+YAML file ``key: file name``). Output: one :class:`QuoteCheck` per quote whose text is available
+(claims, concept definitions, limitations stated in an appraisal), and one :class:`CitationCheck`
+per ``cited_as`` of a reported claim: the citation as printed must stand in the quote or in the
+paragraph of the full text that holds it. Comparison ignores whitespace and line breaks,
+hyphenation at line ends and the form of quote marks.
 
 The mapping file comes with pull requests and a mismatch prints a passage of the text, so a full
 text is only ever a regular file inside the folder given (after following symlinks) and of bounded
@@ -37,6 +40,12 @@ _QUOTE_MARKS = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u20
                               "\u2013": "-", "\u2014": "-", "\u00ad": ""})
 _HYPHEN_BREAK = re.compile(r"(\w)-[ \t]*\r?\n\s*(\w)")
 _SPACES = re.compile(r"\s+")
+# A paragraph ends at a blank line (one holding spaces at most).
+_PARAGRAPH_BREAK = re.compile(r"\r?\n[ \t]*\r?\n")
+# Where a quote runs across a paragraph break, its citation is looked for this far around it.
+_CITATION_WINDOW = 600
+# A paragraph this short after a quote's is a citation standing alone under a block quotation.
+_CITATION_LINE = 100
 
 
 def normalise(text: str, join_hyphens: bool = False) -> str:
@@ -53,6 +62,7 @@ class FullText:
     name: str
     kept: str
     joined: str
+    paragraphs: tuple[str, ...] = ()  # each paragraph normalised (the kept reading)
 
     @classmethod
     def read(cls, path: Path) -> FullText:
@@ -70,11 +80,35 @@ class FullText:
         if len(data) > MAX_FULLTEXT_BYTES:
             raise FullTextError(f"{path}: larger than {MAX_FULLTEXT_BYTES:,} bytes")
         raw = data.decode("utf-8", errors="replace")
-        return cls(path.name, normalise(raw), normalise(raw, join_hyphens=True))
+        paragraphs = tuple(p for p in (normalise(part) for part in _PARAGRAPH_BREAK.split(raw)) if p)
+        return cls(path.name, normalise(raw), normalise(raw, join_hyphens=True), paragraphs)
 
     def contains(self, quote: str) -> bool:
         wanted = normalise(quote)
         return wanted in self.kept or wanted in self.joined or normalise(quote, True) in self.joined
+
+    def cites(self, quote: str, citation: str) -> bool:
+        """Whether ``citation`` stands in ``quote`` or in the paragraph of the text that holds the
+        quote, or alone on the line after it (a block quotation's "(Southworth, 2002)"). Where the
+        quote runs across paragraphs: within a few hundred characters of it."""
+        wanted = normalise(citation)
+        if not wanted or wanted in normalise(quote) or wanted in normalise(quote, True):
+            return bool(wanted)
+        said, joined = normalise(quote), normalise(quote, True)
+        around: list[str] = []
+        for i, paragraph in enumerate(self.paragraphs):
+            if said in paragraph or joined in paragraph:
+                around.append(paragraph)
+                after = self.paragraphs[i + 1] if i + 1 < len(self.paragraphs) else ""
+                if len(after) <= _CITATION_LINE:
+                    around.append(after)
+        if not around:
+            for text in (self.kept, self.joined):
+                start = text.find(said)
+                while start >= 0:
+                    around.append(text[max(0, start - _CITATION_WINDOW) : start + len(said) + _CITATION_WINDOW])
+                    start = text.find(said, start + 1)
+        return any(wanted in passage for passage in around)
 
     def closest(self, quote: str) -> str:
         """The passage of the text most like ``quote`` (same length, anchored on the longest match)."""
@@ -174,8 +208,37 @@ def _refusal(base: Path, path: Path, name: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class CitationCheck:
+    """Whether a reported claim's ``cited_as`` stands in its quote or the quote's paragraph."""
+
+    path: str
+    line: int
+    owner: str  # claim uid
+    text_name: str
+    cited_as: str
+    found: bool
+
+
+def verify_citations(kb: KnowledgeBase, texts: dict[str, Path]) -> list[CitationCheck]:
+    """Check each ``cited_as`` of a reported claim whose note has a full text in ``texts`` and
+    whose quote is found in it (a quote not found is reported by :func:`verify_quotes`)."""
+    cache: dict[str, FullText] = {}
+    checks: list[CitationCheck] = []
+    for claim in kb.claims:
+        if not claim.cited_as or claim.note_key not in texts or not claim.quote:
+            continue
+        full = cache.get(claim.note_key) or cache.setdefault(claim.note_key, FullText.read(texts[claim.note_key]))
+        if not full.contains(claim.quote):
+            continue
+        for cited in claim.cited_as:
+            checks.append(CitationCheck(claim.path, claim.line, claim.uid, full.name, cited, full.cites(claim.quote, cited)))
+    return checks
+
+
 def verify_quotes(kb: KnowledgeBase, texts: dict[str, Path]) -> list[QuoteCheck]:
-    """Check every quote whose source (or reporting source) has a full text in ``texts``."""
+    """Check every quote whose source (or reporting source) has a full text in ``texts``: the
+    claims' quotes, the concept definitions' and those of the limitations an appraisal states."""
     cache: dict[str, FullText] = {}
 
     def text_for(key: str) -> FullText | None:
@@ -197,7 +260,11 @@ def verify_quotes(kb: KnowledgeBase, texts: dict[str, Path]) -> list[QuoteCheck]
     for claim in kb.claims:
         # A reported claim quotes the reporting source (the note's own source), not the work it is about.
         check(claim.path, claim.line, claim.uid, claim.note_key, claim.quote)
+    for note in kb.notes.values():
+        for number, limitation in enumerate(note.appraisal.stated_limitations if note.appraisal else (), start=1):
+            check(note.path, limitation.line, f"{note.key} stated limitation {number}", note.key, limitation.quote)
     for concept in kb.concepts.values():
         d = concept.definition
-        check(concept.path, d.line, f"concept {concept.id}", d.reported_by or d.source, d.quote)
+        # A definition credited to several works quotes the first (CODEBOOK.md), unless reported.
+        check(concept.path, d.line, f"concept {concept.id}", d.reported_by or (d.sources[0] if d.sources else ""), d.quote)
     return checks

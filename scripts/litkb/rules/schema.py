@@ -1,28 +1,32 @@
-"""The note and concept schema, defined once: validation of YAML nodes and JSON Schema export.
+"""The note and concept schema, defined once, and its JSON Schema export.
 
-Input: a composed YAML node. Output: located plain values (:mod:`litkb.core.located`) and problems.
-The same field specs produce ``schemas/*.schema.json`` for editors (:func:`json_schema`,
+Input: none (declarations). Output: the field specs that :mod:`.validate` checks YAML nodes
+against, and the same specs as ``schemas/*.schema.json`` for editors (:func:`json_schema`,
 :func:`write_schemas`).
 """
 
 from __future__ import annotations
 
-import difflib
 import json
-import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..core import limits as L
 from ..core.files import atomic_write_text
-from ..core.located import LList, LMap, LStr
-from ..core.problems import Problem, problem
-from ..core.vocabulary import DESIGNS, ID_PATTERN, KEY_PATTERN, QUESTION_STATUSES, SECTORS, STANCES, WORK_KINDS
-from ..load.yamlload import STANDARD_TAGS, implicit_type
+from ..core.vocabulary import (
+    CLAIM_TYPES,
+    DATA_SOURCE_KINDS,
+    DESIGNS,
+    ID_PATTERN,
+    KEY_PATTERN,
+    PUBLICATION_STATUSES,
+    QUESTION_STATUSES,
+    SECTORS,
+    STANCES,
+    WORK_KINDS,
+)
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,20 @@ class ListOf:
 
 
 @dataclass(frozen=True)
+class OneOrMore:
+    """One text value, or a list of them (``about: key`` or ``about: [key, key]``): validated as
+    ``item`` or as a list of ``item``; the caller sees which (an LStr or an LList)."""
+
+    item: Text
+    description: str
+    max_items: int = L.MAX_WORKS_PER_CLAIM
+
+    @cached_property
+    def as_list(self) -> ListOf:
+        return ListOf(self.item, self.description, 1, self.max_items)
+
+
+@dataclass(frozen=True)
 class Field:
     name: str
     spec: Spec
@@ -60,38 +78,54 @@ class Mapping:
     fields: tuple[Field, ...]
     description: str
     title: str = ""
+    # Extra JSON Schema keywords for editors (conditions between fields that kb check tests in
+    # rules/claims.py), as (keyword, value) pairs; not used by validate().
+    json_extra: tuple[tuple[str, Any], ...] = ()
 
     @cached_property
     def by_name(self) -> dict[str, Field]:
         return {f.name: f for f in self.fields}
 
 
-Spec = Text | ListOf | Mapping
+Spec = Text | ListOf | OneOrMore | Mapping
 
 CONCEPT_REF = Mapping(
     (
         Field("concept", Text("Concept id from kb/concepts/.", pattern=ID_PATTERN), True),
-        Field("stance", Text("How the claim relates to the concept.", choices=STANCES), True),
+        Field("stance", Text("How the claim relates to the concept (required, except on method claims, which take none).", choices=STANCES)),
     ),
     "A concept the claim is about, and the claim's stance towards it.",
 )
+_KEY = Text("BibTeX key.", pattern=KEY_PATTERN, max_length=L.MAX_KEY_LENGTH)
+_TYPE = Field("type", Text("finding (the study's data), voice (a participant's words), argument (the authors' interpretation), background (presented as known), method (how the study was done; no stance).", choices=CLAIM_TYPES), True)
+_CONCEPTS = Field("concepts", ListOf(CONCEPT_REF, "Concepts this claim defines, supports, qualifies or contests (at least one, except on method claims).", 0, L.MAX_CONCEPTS_PER_CLAIM))
+# Editors learn the rule of rules/claims.py too: a method claim takes no stance; any other claim
+# names at least one concept, each with a stance.
+_TYPE_RULE = (
+    ("if", {"properties": {"type": {"const": "method"}}, "required": ["type"]}),
+    ("then", {"properties": {"concepts": {"items": {"not": {"required": ["stance"]}}}}}),
+    ("else", {"required": ["concepts"], "properties": {"concepts": {"minItems": 1, "items": {"required": ["concept", "stance"]}}}}),
+)
 _CLAIM_COMMON = (
     Field("id", Text("Short kebab-case id, unique within the note.", pattern=ID_PATTERN), True),
-    Field("text", Text("The claim in the contributor's own words.", max_length=L.MAX_CLAIM_TEXT), True),
+    _TYPE,
+    Field("text", Text("The claim in the contributor's own words, keeping the quote's hedges and scope.", max_length=L.MAX_CLAIM_TEXT), True),
     Field("quote", Text("Verbatim words of the source (for reported claims: of the reporting source).", max_length=L.MAX_QUOTE)),
     Field("locator", Text('Where the quote stands: "section: <heading>" or "p. 12".', max_length=L.MAX_LOCATOR)),
-    Field("concepts", ListOf(CONCEPT_REF, "Concepts this claim defines, supports, qualifies or contests.", 1, L.MAX_CONCEPTS_PER_CLAIM), True),
+    _CONCEPTS,
 )
-CLAIM = Mapping(_CLAIM_COMMON, "A claim the source itself makes.")
+CLAIM = Mapping(_CLAIM_COMMON, "A claim the source itself makes.", json_extra=_TYPE_RULE)
 REPORTED = Mapping(
-    _CLAIM_COMMON[:1]
-    + (Field("about", Text("BibTeX key of the work the claim is about.", pattern=KEY_PATTERN), True),)
-    + _CLAIM_COMMON[1:2]
+    _CLAIM_COMMON[:2]
+    + (
+        Field("about", OneOrMore(Text("BibTeX key.", pattern=KEY_PATTERN, max_length=L.MAX_KEY_LENGTH), "BibTeX key of the work the claim is about, or a list of every key the sentence cites for this one point."), True),
+        Field("cited_as", OneOrMore(Text("A citation as printed.", max_length=L.MAX_CITED_AS), "How the reporting text prints each citation ('Harris, 2009a'): text for one key in about, a list of the same length for a list."), True),
+    )
+    + _CLAIM_COMMON[2:3]
     + (Field("quote", Text("Verbatim words of the reporting source (this note's source).", max_length=L.MAX_QUOTE), True),)
-    + _CLAIM_COMMON[3:4]
-    # A reported claim may be about method only (e.g. a methods text cited for the sampling).
-    + (Field("concepts", ListOf(CONCEPT_REF, "Concepts this claim is about (may be empty).", 0, L.MAX_CONCEPTS_PER_CLAIM), True),),
-    "What this source says about another work (secondary evidence).",
+    + _CLAIM_COMMON[4:],
+    "What this source says about other works (secondary evidence).",
+    json_extra=_TYPE_RULE,
 )
 SETTING = Mapping(
     (
@@ -102,6 +136,37 @@ SETTING = Mapping(
     ),
     "Where and with whom the study was done.",
 )
+_APPRAISAL_TEXT = L.MAX_APPRAISAL_TEXT
+APPRAISAL = Mapping(
+    (
+        Field("sampling", Text("How the sample was chosen (purposive, volunteers, recommended, all schools of a region ...), in the contributor's words.", max_length=_APPRAISAL_TEXT), True),
+        Field("data_sources", ListOf(
+            Mapping(
+                (
+                    Field("source", Text("The data source (e.g. semi-structured interviews with headteachers).", max_length=_APPRAISAL_TEXT), True),
+                    Field("kind", Text("What kind of evidence it gives.", choices=DATA_SOURCE_KINDS), True),
+                ),
+                "One data source and its kind.",
+            ),
+            "The study's data sources.", 1, L.MAX_APPRAISAL_ITEMS,
+        ), True),
+        Field("not_measured", ListOf(Text("Something the study did not measure (e.g. pupil outcomes).", max_length=_APPRAISAL_TEXT), "What the study did not measure.", 0, L.MAX_APPRAISAL_ITEMS)),
+        Field("publication_status", Text("How the work was published.", choices=PUBLICATION_STATUSES), True),
+        Field("stated_limitations", ListOf(
+            Mapping(
+                (
+                    Field("text", Text("The limitation in the contributor's words.", max_length=_APPRAISAL_TEXT), True),
+                    Field("quote", Text("The authors' verbatim words stating it.", max_length=L.MAX_QUOTE), True),
+                    Field("locator", Text('Where the quote stands: "section: <heading>" or "p. 12".', max_length=L.MAX_LOCATOR), True),
+                ),
+                "A limitation the authors state.",
+            ),
+            "Limitations the authors state, each backed by a quote.", 0, L.MAX_APPRAISAL_ITEMS,
+        )),
+        Field("reader_limitations", ListOf(Text("A limitation a careful reader should know (hedged).", max_length=_APPRAISAL_TEXT), "Limitations a reader should know that the authors do not state.", 0, L.MAX_APPRAISAL_ITEMS)),
+    ),
+    "How far the evidence of an empirical study reaches.",
+)
 NOTE = Mapping(
     (
         Field("key", Text("BibTeX key of the source; the file is named <key>.yaml.", pattern=KEY_PATTERN, max_length=L.MAX_KEY_LENGTH), True),
@@ -109,9 +174,11 @@ NOTE = Mapping(
         Field("kind", Text("Kind of work.", choices=WORK_KINDS), True),
         Field("design", ListOf(Text("Study design.", choices=DESIGNS), "Study design (controlled list).")),
         Field("setting", SETTING),
+        Field("same_study", OneOrMore(_KEY, "Keys of works that report the same study as this source (a report and the paper drawn from it): counted as one study.", L.MAX_SAME_STUDY)),
+        Field("appraisal", APPRAISAL),
         Field("claims", ListOf(CLAIM, "Claims the source itself makes.", 0, L.MAX_CLAIMS)),
         Field("reported", ListOf(REPORTED, "Claims the source reports about other works.", 0, L.MAX_CLAIMS)),
-        Field("cites", ListOf(Text("BibTeX key.", pattern=KEY_PATTERN, max_length=L.MAX_KEY_LENGTH), "Works this source cites.", 0, L.MAX_CITES)),
+        Field("cites", ListOf(_KEY, "Works this source cites.", 0, L.MAX_CITES)),
     ),
     "An annotated note on one source.",
     "Source note",
@@ -119,7 +186,7 @@ NOTE = Mapping(
 DEFINITION = Mapping(
     (
         Field("text", Text("The definition in the contributor's words.", max_length=L.MAX_DEFINITION), True),
-        Field("source", Text("BibTeX key of the work the definition comes from.", pattern=KEY_PATTERN), True),
+        Field("source", OneOrMore(Text("BibTeX key.", pattern=KEY_PATTERN, max_length=L.MAX_KEY_LENGTH), "BibTeX key of the work the definition comes from, or a list when the passage credits it to several works (the work whose words are quoted first)."), True),
         Field("reported_by", Text("BibTeX key of the source through which we know it (if not the source itself).", pattern=KEY_PATTERN)),
         Field("quote", Text("Verbatim words grounding the definition (of reported_by if given, else of source).", max_length=L.MAX_QUOTE)),
         Field("locator", Text('Where the quote stands: "section: <heading>" or "p. 12".', max_length=L.MAX_LOCATOR), True),
@@ -155,159 +222,6 @@ QUESTION = Mapping(
 )
 
 
-def _describe(node: yaml.Node) -> str:
-    if isinstance(node, yaml.SequenceNode):
-        return "a list"
-    if isinstance(node, yaml.MappingNode):
-        return "a mapping"
-    return "text"
-
-
-# A field path, built cheaply while walking and formatted only for a message:
-# ("claims", 0, "concepts", 1, "stance") -> "claims[1].concepts[2].stance".
-Where = tuple[str | int, ...]
-
-
-def _where(path: Where) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else part)
-    return out or "document"
-
-
-_SCALAR, _SEQ, _MAP = yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
-_STR_TAG = "tag:yaml.org,2002:str"
-
-
-class _Walker:
-    """Walks one document, collecting problems instead of raising. Hot: one call per YAML node."""
-
-    def __init__(self, shown: str) -> None:
-        self.shown = shown
-        self.problems: list[Problem] = []
-
-    def at(self, node: yaml.Node, code: str, message: str, hint: str = "") -> None:
-        mark = node.start_mark
-        self.problems.append(problem(self.shown, mark.line + 1, mark.column + 1, code, message, hint))
-
-    def walk(self, node: yaml.Node, spec: Spec, where: Where) -> Any:
-        if node.tag not in STANDARD_TAGS:
-            self.at(node, "KB204", f"YAML tag '{node.tag.replace('tag:yaml.org,2002:', '!!')}' is not allowed", "remove the tag")
-            return None
-        if type(spec) is Text:
-            return self._text(node, spec, where)
-        if type(spec) is ListOf:
-            return self._list(node, spec, where)
-        return self._mapping(node, spec, where)  # type: ignore[arg-type]
-
-    def _text(self, node: yaml.Node, spec: Text, where: Where) -> LStr | None:
-        if type(node) is not _SCALAR:
-            self.at(node, "KB301", f"'{_where(where)}' must be text, not {_describe(node)}")
-            return None
-        raw = node.value
-        if not node.style:  # plain scalar: YAML 1.1 would read `no`, `~` or `2009-01-01` as non-text
-            surprise = implicit_type(raw)
-            if surprise == "empty (null)":
-                self.at(node, "KB306", f"'{_where(where)}' is empty")
-                return None
-            if surprise:
-                self.at(node, "KB206", f"'{_where(where)}': {raw!r} is read by YAML as {surprise}", f'write "{raw}" in quotes')
-                return None
-        mark = node.start_mark
-        value = LStr(raw.strip(), mark.line + 1, mark.column + 1)
-        if not value:
-            self.at(node, "KB306", f"'{_where(where)}' is empty")
-            return None
-        if len(value) > spec.max_length:
-            # Left out, so that nothing later (site, search, exports) ever works on it.
-            self.at(node, "KB307", f"'{_where(where)}' is {len(value):,} characters long (at most {spec.max_length:,})", "shorten it")
-            return None
-        if spec.choices and value not in spec.choices:
-            near = difflib.get_close_matches(value, spec.choices, n=1)
-            hint = f"did you mean '{near[0]}'?" if near else "allowed: " + ", ".join(spec.choices)
-            self.at(node, "KB304", f"'{_where(where)}': '{value}' is not one of {', '.join(spec.choices)}", hint)
-            return None
-        if spec.pattern and not _matches(spec.pattern, value):
-            self.at(node, "KB305", f"'{_where(where)}': '{value}' is not a valid id or key", _pattern_hint(spec.pattern))
-            return None
-        return value
-
-    def _list(self, node: yaml.Node, spec: ListOf, where: Where) -> LList | None:
-        if type(node) is not _SEQ:
-            self.at(node, "KB301", f"'{_where(where)}' must be a list, not {_describe(node)}", f"write '{_where(where)}: [ ... ]'")
-            return None
-        walk, item = self.walk, spec.item
-        children = node.value
-        if len(children) > spec.max_items:
-            # Only the allowed items are checked and kept: the rest cost nothing further.
-            self.at(children[spec.max_items], "KB308", f"'{_where(where)}' has {len(children):,} items (at most {spec.max_items:,})", "split the note or drop items")
-            children = children[: spec.max_items]
-        items = [walk(child, item, (*where, i)) for i, child in enumerate(children)]
-        if len(node.value) < spec.min_items:
-            self.at(node, "KB306", f"'{_where(where)}' needs at least {spec.min_items} item(s)")
-        mark = node.start_mark
-        return LList([i for i in items if i is not None], mark.line + 1, mark.column + 1)
-
-    def _mapping(self, node: yaml.Node, spec: Mapping, where: Where) -> LMap | None:
-        if type(node) is not _MAP:
-            self.at(node, "KB301", f"'{_where(where)}' must be a mapping, not {_describe(node)}")
-            return None
-        mark = node.start_mark
-        result = LMap(mark.line + 1, mark.column + 1)
-        key_pos = result.key_pos
-        fields = spec.by_name
-        for key_node, value_node in node.value:
-            key = key_node.value if type(key_node) is _SCALAR else None
-            if not isinstance(key, str):
-                self.at(key_node, "KB301", f"keys of '{_where(where)}' must be text")
-                continue
-            if key in key_pos:
-                self.at(key_node, "KB203", f"duplicate key '{key}' (first at line {key_pos[key][0]})")
-                continue
-            key_mark = key_node.start_mark
-            key_pos[key] = (key_mark.line + 1, key_mark.column + 1)
-            found = fields.get(key)
-            if found is None:
-                names = list(fields)
-                near = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
-                hint = f"did you mean '{near[0]}'?" if near else "known fields: " + ", ".join(names)
-                self.at(key_node, "KB302", f"unknown field '{_where((*where, key))}'", hint)
-                continue
-            value = self.walk(value_node, found.spec, (*where, key))
-            if value is not None:
-                result[key] = value
-        for f in spec.fields:
-            if f.required and f.name not in key_pos:
-                self.at(node, "KB303", f"'{_where((*where, f.name))}' is missing")
-        return result
-
-
-_COMPILED: dict[str, re.Pattern[str]] = {}
-
-
-def _matches(pattern: str, value: str) -> bool:
-    compiled = _COMPILED.get(pattern) or _COMPILED.setdefault(pattern, re.compile(pattern))
-    return compiled.match(value) is not None and ".." not in value
-
-
-def matches_id(value: str) -> bool:
-    """Whether ``value`` has the form of an id (:data:`~litkb.core.vocabulary.ID_PATTERN`)."""
-    return "\n" not in value and _matches(ID_PATTERN, value)
-
-
-def _pattern_hint(pattern: str) -> str:
-    if pattern == ID_PATTERN:
-        return "use lower-case words joined by hyphens, e.g. 'hybrid-leadership'"
-    return "use letters, digits and _ - . : only"
-
-
-def validate(node: yaml.Node, spec: Mapping, shown: str) -> tuple[LMap | None, list[Problem]]:
-    """Check a composed document against ``spec``. Returns (located values or None, problems)."""
-    walker = _Walker(shown)
-    value = walker.walk(node, spec, ())
-    return value, walker.problems
-
-
 def json_schema(spec: Mapping, schema_id: str) -> dict[str, Any]:
     """Export a spec as a JSON Schema (draft 2020-12) document for editors."""
     doc = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": schema_id, "title": spec.title}
@@ -329,13 +243,18 @@ def _to_json(spec: Spec) -> dict[str, Any]:
             out["minItems"] = spec.min_items
         out["maxItems"] = spec.max_items
         return out
-    return {
+    if isinstance(spec, OneOrMore):
+        item = _to_json(spec.item)
+        return {"description": spec.description, "oneOf": [item, {"type": "array", "items": item, "minItems": 1, "maxItems": spec.max_items}]}
+    out = {
         "type": "object",
         "description": spec.description,
         "additionalProperties": False,
         "required": [f.name for f in spec.fields if f.required],
         "properties": {f.name: _to_json(f.spec) for f in spec.fields},
     }
+    out.update(spec.json_extra)
+    return out
 
 
 SCHEMA_FILES = {"note.schema.json": NOTE, "concept.schema.json": CONCEPT, "question.schema.json": QUESTION}

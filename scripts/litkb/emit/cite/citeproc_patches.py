@@ -1,11 +1,11 @@
-"""Patches of citeproc-py 0.11.1: three CSL fixes that change its output, and speed patches that do not.
+"""Patches of citeproc-py 0.11.1: five CSL fixes that change its output, and speed patches that do not.
 
 Applied explicitly (:func:`apply`, called by :func:`litkb.emit.cite.styles.load_style` before a
 style is used), never at import, and only for the pinned version: the replaced functions are
 copies of 0.11.1's with a change, so :func:`apply` refuses any other version with
 :class:`~litkb.core.versions.UnsupportedVersion` (one line in ``kb``).
 
-The three fixes (:data:`FIXES`) change the output, where citeproc-py departs from the CSL 1.0.2 specification
+The fixes (:data:`FIXES`) change the output, where citeproc-py departs from the CSL 1.0.2 specification
 (``tests/test_citeproc_patches.py`` shows each difference):
 
 1. Substitution: "substituted variables are suppressed in the rest of the output"; citeproc-py
@@ -16,6 +16,15 @@ The three fixes (:data:`FIXES`) change the output, where citeproc-py departs fro
 3. Group suppression: a group is dropped when it calls variables and all are empty; citeproc-py
    counted any ``<choose>`` as calling a variable, so a thesis with a type but no number came out
    "(Publication) [PhD thesis]" in APA. A choose now counts only by the branch it takes.
+4. Disambiguation: citeproc-py implements none of it. A cite now prints its names as
+   :mod:`litkb.emit.cite.disambiguate` tells it (the :data:`HINTS` of its reference): more names
+   before "et al." ("Spillane, Camburn, & Pareja, 2009"), given names expanded ("J. Smith").
+5. Sort keys: "when sorting by name variables rendered within the macro, any cs:label elements
+   are excluded" and names are compared one by one; citeproc-py sorted on the printed list, so
+   "Frost, D., & Harris, A." came before "Frost, D., Durrant, J." ("&" < "D") and an edited book
+   after its chapters ("(Eds.)"). Macro sort keys now have no labels, no "and" and no "et al."
+   (the specification excludes both terms), and a macro called by a sort key passes the key's
+   options on to the macros it calls.
 
 The :data:`SPEED` patches change nothing in the output (the same test compares every reference of the real
 library with and without them): they answer repeated lookups once.
@@ -28,13 +37,17 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from citeproc import model, source
+from citeproc.source import VariableError
 
 from ...core.versions import require
 
 DISTRIBUTION, VERSION = "citeproc-py", "0.11.1"
 # The patch sets: three fixes (each changes output) and the speed patches (none does).
 SUBSTITUTION, LABEL_CASE, GROUP_SUPPRESSION, SPEED = "substitution", "label-case", "group-suppression", "speed"
-FIXES = (SUBSTITUTION, LABEL_CASE, GROUP_SUPPRESSION)
+DISAMBIGUATION, SORT_KEYS = "disambiguation", "sort-keys"
+FIXES = (SUBSTITUTION, LABEL_CASE, GROUP_SUPPRESSION, DISAMBIGUATION, SORT_KEYS)
+# The key of a reference under which litkb.emit.cite.render leaves the cite hints of the work.
+HINTS = "kb_disambiguation"
 SETS = (*FIXES, SPEED)
 
 
@@ -104,6 +117,130 @@ def _choose_render(choose: Any, item: Any, context: Any, delimiter: str, kwargs:
     return None, False
 
 
+_name_process = model.Name.process
+
+
+def _hinted_name_process(self: Any, item: Any, variable: str, context: Any = None, sort_options: Any = None, **kwargs: Any) -> Any:
+    # A cite (not a sort key, not the bibliography) of a work with hints prints its names as they say;
+    # everything else is citeproc-py's own Name.process.
+    hints = item.reference.get(HINTS) if sort_options is None else None
+    if not hints:
+        return _name_process(self, item, variable, context=context, sort_options=sort_options, **kwargs)
+    scope = (context if context is not None else self).xpath_search("./ancestor::*[self::cs:citation or self::cs:bibliography][1]")
+    if not scope or not str(scope[0].tag).endswith("citation"):
+        return _name_process(self, item, variable, context=context, sort_options=sort_options, **kwargs)
+    return _names_as_hinted(self, item, variable, context, hints)
+
+
+def _names_as_hinted(self: Any, item: Any, variable: str, context: Any, hints: dict[str, Any]) -> Any:
+    # As citeproc-py 0.11.1's Name.process (form long or short; count and et-al-use-last are left
+    # to it), except: et-al-use-first is the hint's "names" when given, a list no longer than that
+    # is not abbreviated, and a name in the hint's "expand" prints long, initialised or in full.
+    def option(name: str) -> Any:
+        return self.get_option(name, context, None)
+
+    form = option("form")
+    if form == "count" or option("et-al-use-last"):
+        return _name_process(self, item, variable, context=context)
+    names = item.reference.get(variable, [])
+    use_first = hints.get("names") or option("et-al-use-first")
+    least = option("et-al-min")
+    truncate = len(names) > 1 and least and len(names) >= least and len(names) > use_first
+    shown = names[:use_first] if truncate else names
+    initialize_with, expand = option("initialize-with"), hints.get("expand") or {}
+    output = []
+    for i, name in enumerate(shown):
+        given, family, dp, ndp, suffix = name.parts()
+        level = expand.get((family, given)) if given else None
+        name_form = "long" if level else form
+        if given is not None and initialize_with is not None and level != "full":
+            given = self.initialize(given, initialize_with, context)
+        if name_form == "long":
+            sort_order = option("name-as-sort-order")
+            if sort_order == "all" or (sort_order == "first" and i == 0):
+                if option("demote-non-dropping-particle") in ("never", "sort-only"):
+                    family, given = " ".join(n for n in (ndp, family) if n), " ".join(n for n in (given, dp) if n)
+                else:
+                    given = " ".join(n for n in (given, dp, ndp) if n)
+                given, family = _name_parts(self, given, family)
+                output.append(option("sort-separator").join(n for n in (family, given, suffix) if n))
+            else:
+                given, family = _name_parts(self, given, " ".join(n for n in (dp, ndp, family) if n))
+                output.append(" ".join(n for n in (given, family, suffix) if n))
+        else:
+            output.append(_name_parts(self, given, " ".join(n for n in (ndp, family) if n))[1])
+    return _join_names(self, output, bool(truncate), option)
+
+
+def _name_parts(self: Any, given: Any, family: Any) -> tuple[Any, Any]:
+    for part in self.findall("cs:name-part", self.nsmap):
+        given, family = part.format_part(given, family)
+    return given, family
+
+
+def _join_names(self: Any, output: list[Any], truncated: bool, option: Callable[[str], Any]) -> Any:
+    # citeproc-py 0.11.1's joining of a name list (and, et al., the delimiters).
+    delimiter, and_ = option("delimiter"), option("and")
+    et_al = self.et_al()
+    if truncated and et_al:
+        precedes = option("delimiter-precedes-et-al")
+        if precedes == "always" or (precedes == "contextual" and len(output) >= 2):
+            return self.join([*output, et_al], delimiter)
+        return self.join(output, delimiter) + " " + et_al
+    if and_ is not None and len(output) > 1:
+        and_term = self.get_single_term(name="and") if and_ == "text" else self.preformat("&")
+        text = self.join(output[:-1], ", ")
+        precedes = option("delimiter-precedes-last")
+        text = self.join([text, ""], ", ") if precedes == "always" or (precedes == "contextual" and len(output) > 2) else text + " "
+        return text + f"{and_term} " + output[-1]
+    return self.join(output, delimiter)
+
+
+_macro_render = model.Macro.render
+_label_process = model.Label.process
+_text_process = model.Text.process
+
+
+def _sort_key_text_process(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
+    # citeproc-py drops the sort options where a macro calls another (<text macro="author"/>); they
+    # "affect all names generated via macros called by cs:key", so they are passed on.
+    sort_options = kwargs.get("sort_options")
+    if sort_options is None or "macro" not in self.attrib:
+        return _text_process(self, item, context=context, **kwargs)
+    try:  # the language as citeproc-py's Text.process finds it
+        language = item.reference.language[:2]
+    except VariableError:
+        language = self.get_root().get("default-locale", "en")[:2]
+    return self.get_macro(self.get("macro")).render(item, context if context is not None else self, sort_options), language
+
+
+_name_et_al = model.Name.et_al
+_sorting = [0]  # > 0 while a sort key is rendered (single-threaded use, as citeproc-py's own layout state)
+
+
+def _sort_key_macro_render(self: Any, item: Any, context: Any = None, sort_options: Any = None) -> Any:
+    # A macro rendered as a sort key joins its names without the "and" term (one by one, as the
+    # specification compares them) and without "et al." (excluded from sort keys).
+    if sort_options is None:
+        return _macro_render(self, item, context=context, sort_options=sort_options)
+    _sorting[0] += 1
+    try:
+        return _macro_render(self, item, context=context, sort_options={**sort_options, "and": None})
+    finally:
+        _sorting[0] -= 1
+
+
+def _sort_key_et_al(self: Any) -> Any:
+    return None if _sorting[0] else _name_et_al(self)
+
+
+def _sort_key_label_process(self: Any, item: Any, variable: Any = None, plural: Any = None, context: Any = None, **kwargs: Any) -> Any:
+    # "When sorting by name variables rendered within the macro, any cs:label elements are excluded from the sort key values."
+    if kwargs.get("sort_options") is not None:
+        return None
+    return _label_process(self, item, variable, plural, context, **kwargs)
+
+
 # -- speed, not output --------------------------------------------------------------------------
 def _speed_patches() -> list[tuple[Any, str, Any]]:
     """The speed patches, each with fresh caches.
@@ -161,8 +298,12 @@ _FIXES: dict[str, list[tuple[Any, str, Any]]] = {
     SUBSTITUTION: [(model.Names, "process", _names_process)],
     LABEL_CASE: [(model.Label, "markup", _label_markup)],
     GROUP_SUPPRESSION: [(model.Group, "process", _group_process)],
+    DISAMBIGUATION: [(model.Name, "process", _hinted_name_process)],
+    SORT_KEYS: [(model.Macro, "render", _sort_key_macro_render), (model.Label, "process", _sort_key_label_process),
+                (model.Text, "process", _sort_key_text_process), (model.Name, "et_al", _sort_key_et_al)],
 }
-_TARGETS = [(model.Names, "process"), (model.Label, "markup"), (model.Group, "process"), (model.CitationStylesElement, "xpath_search"),
+_TARGETS = [(model.Names, "process"), (model.Label, "markup"), (model.Group, "process"), (model.Name, "process"), (model.Macro, "render"),
+            (model.Label, "process"), (model.Text, "process"), (model.Name, "et_al"), (model.CitationStylesElement, "xpath_search"),
             (model.Parent, "calls_variable"), (model.Text, "calls_variable"), (source.CitationItem, "reference"), (model.Sort, "sort")]
 _ORIGINALS: dict[tuple[Any, str], Any] = {(owner, name): owner.__dict__[name] for owner, name in _TARGETS}
 _installed: dict[str, list[tuple[Any, str, Any]]] = {}

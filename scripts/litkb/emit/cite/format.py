@@ -10,12 +10,12 @@ Input: sources of the linked model (:mod:`.csl` makes them CSL-JSON items) and a
 - ``"markdown"``: Markdown with ``*italics*`` and backslash escapes.
 - ``"text"``: plain text (italics lost).
 
-The formatting itself is the style's, done by citeproc-py; this module adds only two things
-citeproc-py 0.11 does not do: (1) year suffixes ("2009a", "2009b"): citeproc-py leaves CSL's
-``disambiguate-add-year-suffix`` unimplemented but prints a ``year-suffix`` given in the data, so
-:func:`year_suffixes` computes them from the library; (2) the narrative in-text form
-("Gronn (2009b)"), which CSL 1.0 styles do not define: it is derived from the style's
-parenthetical citation.
+The formatting itself is the style's, done by citeproc-py; litkb adds two things citeproc-py
+0.11 does not do: (1) disambiguation (:mod:`.disambiguate`: more names, initials, year suffixes
+"2009a", "2009b", as the style's settings ask), computed over one reference list: the whole
+library by default, or the works being printed (``Citations(kb, among=keys)``, as ``kb cite``
+does: a one-item list has no letter); (2) the narrative in-text form ("Gronn (2009b)"), which
+CSL 1.0 styles do not define: it is derived from the style's parenthetical citation.
 """
 
 from __future__ import annotations
@@ -23,16 +23,15 @@ from __future__ import annotations
 import functools
 import html
 import re
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from string import ascii_lowercase
-from typing import Any
 from urllib.parse import urlsplit
 
 from ...core.model import KnowledgeBase, Source, library_of
-from ...core.text import fold
 from .csl import source_to_csl
-from .styles import DEFAULT_STYLE, load_style, style_path
+from .disambiguate import Disambiguation, disambiguate
+from .render import SHIELD, render
+from .render import tidy as _tidy  # noqa: F401  (tests call it through this module)
+from .styles import DEFAULT_STYLE, style_path
 
 OUTPUTS = ("html", "markdown", "text")
 
@@ -42,75 +41,9 @@ _MD_SPECIAL_ENTITIES = {c: f"&#{ord(c)};" for c in "\\`*_[]|~"}
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~<>#])")
 _TAG = re.compile(r"(<[^>]+>)")
 _URL = re.compile(r"https?://[^\s<]+")
-_LEADING_ARTICLE = re.compile(r"^(a|an|the)\s+")
-
-
-# ---------------------------------------------------------------------------------------------
-# Rendering
-
-
-def _render(items: list[dict[str, Any]], style: str, *, bibliography: bool, sort: bool = False) -> list[str]:
-    """Render CSL items with citeproc-py's HTML formatter.
-
-    Returns one parenthetical citation per item, or (``bibliography=True``) one reference per
-    item, in the items' order or, with ``sort``, in the style's reference-list order.
-    """
-    from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
-    from citeproc.source.json import CiteProcJSON
-
-    keys = [str(item["id"]).lower() for item in items]
-    items = [{k: v if k == "id" else _shield(v) for k, v in item.items()} for item in items]
-    bib = CitationStylesBibliography(load_style(style_path(style)), CiteProcJSON(items), formatter.html)
-    citations = [Citation([CitationItem(key)]) for key in keys]
-    for citation in citations:
-        bib.register(citation)
-    if not bibliography:
-        return [_tidy(str(bib.cite(citation, _ignore))) for citation in citations]
-    if sort:
-        bib.sort()
-        return [_tidy(str(entry)) for entry in bib.bibliography()]
-    by_key = {str(item.reference.key): _tidy(str(entry)) for item, entry in zip(bib.items, bib.bibliography(), strict=True)}
-    return [by_key[key] for key in keys]
-
-
-# citeproc-py HTML-escapes the style's own text but not the data's: "&", "<" and ">" in a field
-# travel through it as private-use characters (no case, untouched by any style) and come out
-# escaped for HTML, or as themselves for text and Markdown.
-_SHIELD = {"&": "\ue000", "<": "\ue001", ">": "\ue002"}
-_SHIELD_TABLE = str.maketrans(_SHIELD)
-_SHIELDED_HTML = {"\ue000": "&amp;", "\ue001": "&lt;", "\ue002": "&gt;"}
-_UNSHIELD_TABLE = str.maketrans({v: k for k, v in _SHIELD.items()})
-
-
-def _shield(value: Any) -> Any:
-    """A CSL value with its data's "&", "<", ">" replaced (strings inside lists and dicts too)."""
-    if isinstance(value, str):
-        return value.translate(_SHIELD_TABLE)
-    if isinstance(value, list):
-        return [_shield(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _shield(v) for k, v in value.items()}
-    return value
-
-
-_DOUBLED_STOP = re.compile(r"([?!.])((?:</?i>)*)\.(?!\.)")
-
-
-def _tidy(rendered: str) -> str:
-    """Collapse the doubled punctuation citeproc-py leaves where a field ends in '?', '!' or '.'
-    and the style adds '.' ("who needs it?." -> "who needs it?"), as CSL processors such as
-    citeproc-js do; an ellipsis ("...") is left alone."""
-
-    def collapse(match: re.Match[str]) -> str:
-        ellipsis = match.group(1) == "." and match.start() > 0 and rendered[match.start() - 1] == "."
-        return match.group(0) if ellipsis else match.group(1) + match.group(2)
-
-    return _DOUBLED_STOP.sub(collapse, rendered)
-
-
-
-def _ignore(_item: Any) -> None:
-    """citeproc-py calls this for a citation of an unknown key; keys here always exist."""
+# The data's shielded "&", "<", ">" (:mod:`.render`): escaped in HTML, themselves in text and Markdown.
+_SHIELDED_HTML = {SHIELD["&"]: "&amp;", SHIELD["<"]: "&lt;", SHIELD[">"]: "&gt;"}
+_UNSHIELD_TABLE = str.maketrans({v: k for k, v in SHIELD.items()})
 
 
 def _convert(rendered: str, output: str) -> str:
@@ -183,39 +116,77 @@ def safe_href(url: str) -> bool:
 
 
 class Citations:
-    """Formatting against one library: the year suffixes of each style are computed once and kept
-    by this object, for as long as its owner holds it (one command, one site build).
+    """Formatting against one reference list: its disambiguation in each style (names, initials,
+    year suffixes) is computed once and kept by this object, for as long as its owner holds it
+    (one command, one site build).
 
-    The functions below make a new one per call; hold one when formatting many times.
+    ``among``: the keys of the reference list the cites must be told apart in (default: the
+    whole library, as on the site; ``kb cite`` passes the keys it prints). The functions below
+    make a new one per call; hold one when formatting many times.
     """
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, among: Iterable[str] | None = None) -> None:
         self.kb = kb
-        self._suffixes: dict[str, dict[str, str]] = {}
+        self.among = None if among is None else list(dict.fromkeys(among))
+        self._done: dict[str, dict[str, Disambiguation]] = {}
+
+    def disambiguation(self, style: str = DEFAULT_STYLE) -> dict[str, Disambiguation]:
+        """:func:`litkb.emit.cite.disambiguate.disambiguate` of the reference list in ``style``
+        (computed on first use)."""
+        if style not in self._done:
+            sources = self.kb.sources.values() if self.among is None else [self.kb.sources[k] for k in self.among if k in self.kb.sources]
+            self._done[style] = disambiguate(sources, style)
+        return self._done[style]
 
     def suffixes(self, style: str = DEFAULT_STYLE) -> dict[str, str]:
-        """:func:`year_suffixes` of the library in ``style`` (computed on first use)."""
-        if style not in self._suffixes:
-            self._suffixes[style] = year_suffixes(self.kb, style)
-        return self._suffixes[style]
+        """Key -> year suffix ("a", "b", ...) of the works that have one in ``style``."""
+        return {key: d.year_suffix for key, d in self.disambiguation(style).items() if d.year_suffix}
 
     def references(self, sources: Iterable[Source], style: str = DEFAULT_STYLE, *, output: str = "html", sort: bool = False) -> list[str]:
-        """As :func:`format_references` with this library."""
+        """As :func:`format_references` with this reference list. Sorted, works that share their
+        year's letters (same names, same year) are listed in letter order (their places in the
+        style's order kept), so the list reads 2013a, 2013b, 2013c whatever the style sorts titles by."""
         sources = list(sources)
         if not sources:
             return []
-        suffixes = self.suffixes(style)
-        items = [source_to_csl(s, provenance=False, year_suffix=suffixes.get(s.key, "")) for s in sources]
-        return [_convert(r, output) for r in _render(items, style, bibliography=True, sort=sort)]
+        done = self.disambiguation(style)
+        items = [source_to_csl(s, provenance=False, year_suffix=done[s.key].year_suffix if s.key in done else "") for s in sources]
+        rendered = render(items, style, bibliography=True, sort=sort)
+        if sort:
+            rendered = _letters_in_order(rendered, done)
+        return [_convert(text, output) for _, text in rendered]
 
     def in_text(self, key: str, style: str = DEFAULT_STYLE, narrative: bool = False, *, output: str = "text") -> str:
-        """As :func:`in_text` with this library."""
-        source = self.kb.sources[key]
-        suffix = self.suffixes(style).get(key, "")
-        rendered = _render([source_to_csl(source, provenance=False, year_suffix=suffix)], style, bibliography=False)[0]
-        if narrative:
-            rendered = _narrative(rendered)
-        return _convert(rendered, output)
+        """As :func:`in_text` with this reference list."""
+        return self.in_texts([key], style, narrative, output=output)[0]
+
+    def in_texts(self, keys: Sequence[str], style: str = DEFAULT_STYLE, narrative: bool = False, *, output: str = "text") -> list[str]:
+        """The in-text citations of ``keys`` (one citation each, rendered as one batch)."""
+        done = self.disambiguation(style)
+        items, hints = [], {}
+        for key in keys:
+            found = done.get(key)
+            items.append(source_to_csl(self.kb.sources[key], provenance=False, year_suffix=found.year_suffix if found else ""))
+            if found is not None and (found.names is not None or found.expand):
+                hints[key] = found.hints()
+        rendered = [text for _, text in render(items, style, bibliography=False, hints=hints)] if items else []
+        return [_convert(_narrative(text) if narrative else text, output) for text in rendered]
+
+
+def _letters_in_order(rendered: list[tuple[str, str]], done: dict[str, Disambiguation]) -> list[tuple[str, str]]:
+    """A sorted reference list with each set of namesakes (2013a, 2013b, ...) in letter order,
+    in the places the style's sort gave the set."""
+    out = list(rendered)
+    places: dict[tuple[str, ...], list[int]] = {}
+    for index, (key, _) in enumerate(rendered):
+        if key in done and done[key].namesakes:
+            places.setdefault(done[key].namesakes, []).append(index)
+    by_key = dict(rendered)
+    for namesakes, indexes in places.items():
+        listed = [k for k in namesakes if k in {rendered[i][0] for i in indexes}]
+        for index, key in zip(indexes, listed, strict=True):
+            out[index] = (key, by_key[key])
+    return out
 
 
 def format_reference(source: Source, style: str = DEFAULT_STYLE, *, kb: KnowledgeBase | None = None, output: str = "html") -> str:
@@ -289,14 +260,16 @@ def in_text(kb: KnowledgeBase, key: str, style: str = DEFAULT_STYLE, narrative: 
 
 
 def _narrative(parenthetical: str) -> str:
-    """"(Spillane &amp; Diamond, 2007)" -> "Spillane and Diamond (2007)" (HTML in, HTML out)."""
+    """"(Spillane &amp; Diamond, 2007)" -> "Spillane and Diamond (2007)" (HTML in, HTML out); a list
+    keeps the style's own comma before the last name ("Leithwood, Mascall, and Strauss (2009a)",
+    APA's serial comma; Cite Them Right prints "and" itself, without one)."""
     inner = parenthetical.strip()
     if inner.startswith("(") and inner.endswith(")"):
         inner = inner[1:-1]
     names, sep, date = inner.rpartition(", ")
     if not sep:
         return inner
-    names = names.replace(", &amp; ", " and ").replace(" &amp; ", " and ")
+    names = names.replace(" &amp; ", " and ")
     return f"{names} ({date})"
 
 
@@ -305,49 +278,10 @@ def _narrative(parenthetical: str) -> str:
 
 
 def year_suffixes(kb: KnowledgeBase, style: str = DEFAULT_STYLE) -> dict[str, str]:
-    """Key -> year suffix ("a", "b", ...) for works whose in-text citations would be identical.
-
-    Works are grouped by the citation the style prints without a suffix (so "same author(s) and
-    year" means the same names as cited: for APA, "Leithwood et al., 2009" covers every 3+-author
-    work led by Leithwood in 2009; Cite Them Right lists up to three names). Within a group the
-    letters follow the reference-list order both guides prescribe: author names, then title
-    ignoring a leading "A", "An" or "The" (APA 7, 9.47; Cite Them Right), then key for ties.
-    Works without a group partner get no suffix. Computed anew on each call (a
-    :class:`Citations` keeps them).
-    """
+    """Key -> year suffix ("a", "b", ...) of the works of the whole library that still cite alike
+    in ``style`` once the style's other disambiguation (more names, initials) is done: the same
+    author list and year (APA 7, 9.47). Letters follow names, then title ignoring a leading "A",
+    "An" or "The", then key (:func:`litkb.emit.cite.disambiguate.reference_order`). Computed
+    anew on each call (a :class:`Citations` keeps them)."""
     style_path(style)  # an unknown style fails here, even for a library without namesakes
-    # Cheap pre-grouping: only works sharing a first creator's family name and a year can render alike.
-    candidates: dict[tuple[str, str], list[Source]] = defaultdict(list)
-    for source in kb.sources.values():
-        first = source.creators[0].family if source.creators else ""
-        candidates[(fold(first), source.year)].append(source)
-    suffixes: dict[str, str] = {}
-    for group in candidates.values():
-        if len(group) < 2:
-            continue
-        rendered = _render([source_to_csl(s, provenance=False) for s in group], style, bibliography=False)
-        alike: dict[str, list[Source]] = defaultdict(list)
-        for source, citation in zip(group, rendered, strict=True):
-            alike[citation].append(source)
-        for same in alike.values():
-            if len(same) < 2:
-                continue
-            for index, source in enumerate(sorted(same, key=_reference_order)):
-                suffixes[source.key] = _letters(index)
-    return suffixes
-
-
-def _reference_order(source: Source) -> tuple[tuple[str, ...], str, str]:
-    names = tuple(fold(p.sort_name) for p in source.creators)
-    title = re.sub(r"[^\w\s]", "", fold(source.title)).strip()
-    return names, _LEADING_ARTICLE.sub("", title), source.key
-
-
-def _letters(index: int) -> str:
-    """0 -> "a", 25 -> "z", 26 -> "aa" (as citeproc-js continues after z)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = ascii_lowercase[rest] + letters
-    return letters
+    return Citations(kb).suffixes(style)

@@ -12,38 +12,45 @@ from collections.abc import Callable
 
 from ...core.model import Claim, ConceptLink, KnowledgeBase, Source
 from ...core.vocabulary import STANCES
+from ..evidence import Studies
 from .formats.bibtex import to_bibtex
 from .formats.ris import ris_record, to_ris
 from .selection import evidence_keys
 
-CLAIM_COLUMNS = ("concept", "stance", "claim", "quote", "locator", "source key", "reported by")
+CLAIM_COLUMNS = ("concept", "stance", "type", "claim", "quote", "locator", "source key", "cited as", "reported by", "study")
 
 
 def concept_claims(kb: KnowledgeBase, concept_id: str) -> list[tuple[Claim, ConceptLink]]:
     """The concept's claims in page order: by stance (defines, supports, qualifies, contests),
     then by the year and key of the work the claim is about, then note and line."""
 
-    def order(pair: tuple[Claim, ConceptLink]) -> tuple[int, str, str, str, int]:
+    def order(pair: tuple[Claim, ConceptLink]) -> tuple[int, str, tuple[str, ...], str, int]:
         claim, link = pair
-        about = kb.sources.get(claim.about)
+        about = kb.sources.get(claim.works[0]) if claim.works else None
         stance = STANCES.index(link.stance) if link.stance in STANCES else len(STANCES)
-        return (stance, about.year if about else "", claim.about, claim.note_key, claim.line)
+        return (stance, about.year if about else "", claim.works, claim.note_key, claim.line)
 
     return sorted(kb.claims_about_concept(concept_id), key=order)
 
 
 def claims_csv(kb: KnowledgeBase, concept_id: str) -> str:
-    """The concept's claims as CSV (RFC 4180: CRLF, quoted when needed), one row per claim.
+    """The concept's claims as CSV (RFC 4180: CRLF, quoted when needed), one row per claim: a
+    claim citing several works is one row.
 
-    "source key" is the work the claim is about; "reported by" is the note's source when the
-    claim is secondary (empty when the source says it itself). A cell that a spreadsheet would
-    read as a formula gets a leading single quote (:func:`spreadsheet_safe`).
+    "source key" is the work the claim is about (several keys joined by "; "), "cited as" how the
+    reporting text printed each ("; " too); "reported by" is the note's source when the claim is
+    secondary (empty when the source says it itself); "study" names the claim's studies
+    (:mod:`litkb.emit.evidence`: two reports of one study are one), so that a reader counts
+    studies, not rows. "stance" is empty for a method claim (not counted as evidence). A cell
+    that a spreadsheet would read as a formula gets a leading single quote (:func:`spreadsheet_safe`).
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CLAIM_COLUMNS)
+    studies = Studies(kb)
     for claim, link in concept_claims(kb, concept_id):
-        row = (concept_id, link.stance, claim.text, claim.quote, claim.locator, claim.about, claim.note_key if claim.reported else "")
+        row = (concept_id, link.stance, claim.type, claim.text, claim.quote, claim.locator, "; ".join(claim.works), "; ".join(claim.cited_as),
+               claim.note_key if claim.reported else "", "; ".join(studies.of_claim(claim)))
         writer.writerow([spreadsheet_safe(cell) for cell in row])
     return buffer.getvalue()
 

@@ -19,14 +19,14 @@ class SelectionError(ValueError):
 
 def evidence_keys(kb: KnowledgeBase, concept_id: str) -> set[str]:
     """Keys of the works behind a concept's evidence: the works its claims are about, the notes
-    reporting them, and the source (and reporting source) of its definition."""
+    reporting them, and the sources (and reporting source) of its definition."""
     keys: set[str] = set()
     for claim, _link in kb.claims_about_concept(concept_id):
-        keys.add(claim.about)
+        keys.update(claim.works)
         keys.add(claim.note_key)
     concept = kb.concepts.get(concept_id)
     if concept is not None:
-        keys.update(k for k in (concept.definition.source, concept.definition.reported_by) if k)
+        keys.update(k for k in (*concept.definition.sources, concept.definition.reported_by) if k)
     return {k for k in keys if k in kb.sources}
 
 

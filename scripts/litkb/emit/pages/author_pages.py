@@ -95,11 +95,12 @@ def _coauthors(site: SiteData, person: Person, works: list[str], here: str) -> l
 def _concepts(site: SiteData, person: Person, works: list[str], here: str) -> list[str]:
     """Concepts that claims about this person's works bear on, counted by stance."""
     counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for key in works:
-        for claim in site.claims_about.get(key, ()):
-            for link in claim.concepts:
-                if link.concept in site.kb.concepts:
-                    counts[link.concept][link.stance] += 1
+    # A claim naming two of the person's works ("Gronn, 2008, 2009b") is one claim.
+    claims = {claim.uid: claim for key in works for claim in site.claims_about.get(key, ())}
+    for claim in claims.values():
+        for link in claim.concepts:
+            if link.concept in site.kb.concepts and link.stance:  # method claims are not counted
+                counts[link.concept][link.stance] += 1
     if not counts:
         return []
     lines = [

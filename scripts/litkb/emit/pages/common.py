@@ -15,12 +15,14 @@ from functools import lru_cache
 from urllib.parse import quote
 
 from ...core import urls
-from ...core.model import Claim, ConceptLink, KnowledgeBase, Note
+from ...core.model import Claim, ConceptLink, KnowledgeBase
 from ...core.vocabulary import STANCES
 from ..cite.format import Citations
+from ..cited import cited_note
+from ..evidence import NOT_RECORDED, Studies, Tally
 from ..labels import author_year_labels
 from ..questions import QuestionIndex
-from .safe import md_text
+from .safe import html_text, md_text
 
 EXPLORER_PAGE = "explorer.md"
 EXPLORER_DATA = "explorer/claims.json"
@@ -51,10 +53,11 @@ class SiteData:
     citations: Citations  # formats against this library (its year suffixes computed once)
     claims: tuple[Claim, ...]  # kb.claims, computed once (the property rebuilds it each time)
     labels: Mapping[str, str]
-    evidence: Mapping[str, tuple[tuple[Claim, ConceptLink], ...]]  # concept id -> (claim, link)
-    reported_about: Mapping[str, tuple[Claim, ...]]  # key -> claims of other notes about it
-    claims_about: Mapping[str, tuple[Claim, ...]]  # key -> every claim about the work
+    evidence: Mapping[str, tuple[tuple[Claim, ConceptLink], ...]]  # concept id -> (claim, link), method links too
+    reported_about: Mapping[str, tuple[Claim, ...]]  # key -> claims of other notes naming it among their works
+    claims_about: Mapping[str, tuple[Claim, ...]]  # key -> every claim naming the work
     alternatives: Mapping[str, tuple[str, ...]]  # concept id -> concepts offered as alternatives to it
+    studies: Studies  # which study each work and claim belongs to, and the counts (emit/evidence.py)
     questions: QuestionIndex  # which questions discuss a concept or cite a work
 
     @classmethod
@@ -65,12 +68,13 @@ class SiteData:
         reported: dict[str, list[Claim]] = defaultdict(list)
         about: dict[str, list[Claim]] = defaultdict(list)
         for claim in claims:
-            about[claim.about].append(claim)
+            for work in claim.works:
+                about[work].append(claim)
+                if claim.reported:
+                    reported[work].append(claim)
             for link in claim.concepts:
                 if link.concept in kb.concepts:
                     evidence[link.concept].append((claim, link))
-            if claim.reported:
-                reported[claim.about].append(claim)
         alternatives: dict[str, set[str]] = defaultdict(set)
         for concept in kb.concepts.values():
             for other in concept.alternative_to:
@@ -85,20 +89,35 @@ class SiteData:
             reported_about={k: tuple(v) for k, v in reported.items()},
             claims_about={k: tuple(v) for k, v in about.items()},
             alternatives={k: tuple(sorted(v)) for k, v in alternatives.items()},
+            studies=Studies(kb),
             questions=QuestionIndex.of(kb),
         )
 
     def label(self, key: str) -> str:
         return self.labels.get(key, key)
 
-    def note_of(self, claim: Claim) -> Note | None:
-        """The note describing the work a claim is about (its design and setting), if any."""
-        return self.kb.notes.get(claim.about)
+    def year(self, key: str) -> str:
+        source = self.kb.sources.get(key)
+        return source.year if source else ""
 
-    def sort_key(self, claim: Claim) -> tuple[str, str, str, int]:
-        """Claims ordered by the year and label of the work they are about, then note order."""
-        source = self.kb.sources.get(claim.about)
-        return (source.year if source else "", self.label(claim.about), claim.note_key, claim.line)
+    def sort_key(self, claim: Claim) -> tuple[str, str, str, str, int]:
+        """Claims ordered by their first study (the year and label of its first work), so that the
+        claims of one study stand together, then by the work they are about, then note order."""
+        study = self.studies.of_work(claim.works[0]) if claim.works else ""
+        first = min(self.studies.members(study), key=lambda k: (self.year(k), self.label(k))) if study else ""
+        return (self.year(first), self.label(first), self.label(claim.works[0]) if claim.works else "", claim.note_key, claim.line)
+
+    def study_label(self, study: str) -> str:
+        """"MacBeath et al. (2005) = NCSL (2004)": the labels of every work reporting the study."""
+        return " = ".join(self.label(k) for k in sorted(self.studies.members(study), key=lambda k: (self.year(k), self.label(k))))
+
+    def reporter(self, claim: Claim) -> str:
+        """Who reports a claim, as a name ("Torrance", "MacBeath et al."): the names of the
+        reporting work's label, so that they match the label shown everywhere else."""
+        if claim.note_key not in self.kb.sources:
+            return claim.note_key
+        names, sep, _ = self.label(claim.note_key).rpartition(" (")
+        return names if sep and names else self.label(claim.note_key)
 
 
 def rel(from_path: str, to_path: str, anchor: str = "") -> str:
@@ -146,26 +165,42 @@ def concept_link(site: SiteData, from_path: str, concept_id: str) -> str:
     return md_link(concept.label, from_path, urls.concept_path(concept_id))
 
 
+def works_links(site: SiteData, from_path: str, claim: Claim) -> str:
+    """The works a reported claim is about, each linked, with the reporting text's own citation
+    where it differs from the library's label: "Harris (2009b) (cited by Torrance as Harris,
+    2009a), Leithwood et al. (2009d) (cited by Torrance as Leithwood et al., 2009)"."""
+    parts = []
+    cited = claim.cited_as if len(claim.cited_as) == len(claim.works) else ("",) * len(claim.works)
+    for key, printed in zip(claim.works, cited, strict=True):
+        note = cited_note(printed, site.label(key), site.reporter(claim))
+        parts.append(source_link(site, from_path, key) + (f' <span class="kb-cited-as">({html_text(note)})</span>' if note else ""))
+    return ", ".join(parts)
+
+
 def evidence_source(site: SiteData, from_path: str, claim: Claim) -> str:
-    """Whose evidence a claim is: "Gronn (2009b), as reported by Torrance (2013a)" for a reported
-    claim (the reporting source links to the claim itself), else the source with the claim."""
+    """Whose evidence a claim is: "Leithwood et al. (2004), Robinson (2009), as reported by
+    Torrance (2013a)" for a reported claim (the reporting source links to the claim itself), else
+    the source with the claim."""
     if claim.reported:
-        return (
-            f"{source_link(site, from_path, claim.about)}, as reported by "
-            f"{source_link(site, from_path, claim.note_key, claim.id)}"
-        )
+        return f"{works_links(site, from_path, claim)}, as reported by {source_link(site, from_path, claim.note_key, claim.id)}"
     return source_link(site, from_path, claim.note_key, claim.id)
 
 
-def design_text(note: Note | None) -> str:
-    return ", ".join(d.replace("-", " ") for d in note.design) if note else ""
-
-
-def setting_text(note: Note | None) -> str:
-    """"Scotland; primary" (countries; sectors) of a note, or ""."""
-    if note is None:
+def type_badge(claim: Claim) -> str:
+    """The claim's type as a small label (HTML; empty for a claim without a valid type)."""
+    if not claim.type:
         return ""
-    return "; ".join(part for part in (", ".join(note.setting.country), ", ".join(note.setting.sector)) if part)
+    return f'<span class="kb-type kb-type-{html_text(claim.type)}">{html_text(claim.type)}</span>'
+
+
+def facet_text(site: SiteData, claim: Claim, facet: str) -> str:
+    """"case study, interview": a claim's values of a facet (those of its studies), or ""."""
+    return ", ".join(v.replace("-", " ") for v in site.studies.claim_facet(claim, facet) if v != NOT_RECORDED)
+
+
+def setting_text(site: SiteData, claim: Claim) -> str:
+    """"Scotland; primary" (countries; sectors) of a claim's studies, or ""."""
+    return "; ".join(part for part in (facet_text(site, claim, "country"), facet_text(site, claim, "sector")) if part)
 
 
 def explorer_query(from_path: str, **facets: str) -> str:
@@ -174,8 +209,11 @@ def explorer_query(from_path: str, **facets: str) -> str:
     return rel(from_path, EXPLORER_PAGE) + (f"?{query}" if query else "")
 
 
-def stance_counts(pairs: tuple[tuple[Claim, ConceptLink], ...]) -> dict[str, int]:
-    counts = dict.fromkeys(STANCES, 0)
-    for _, link in pairs:
-        counts[link.stance] = counts.get(link.stance, 0) + 1
-    return counts
+def stance_tallies(site: SiteData, pairs: tuple[tuple[Claim, ConceptLink], ...]) -> dict[str, Tally]:
+    """Studies and claims per stance (method links, without a stance, are not counted)."""
+    return {stance: site.studies.tally(claim for claim, link in pairs if link.stance == stance) for stance in STANCES}
+
+
+def evidence_tally(site: SiteData, pairs: tuple[tuple[Claim, ConceptLink], ...]) -> Tally:
+    """Studies and claims behind a concept, whatever the stance (method claims not counted)."""
+    return site.studies.tally(claim for claim, link in pairs if link.stance)

@@ -14,14 +14,16 @@ from .common import (
     GeneratedPage,
     SiteData,
     concept_link,
-    design_text,
     evidence_source,
+    evidence_tally,
     explorer_query,
+    facet_text,
     rel,
     setting_text,
     source_link,
-    stance_counts,
+    stance_tallies,
     table_cell,
+    type_badge,
 )
 from .question_pages import concept_questions_section
 from .safe import fence, md_cell, md_text, mermaid_label
@@ -78,7 +80,8 @@ def concepts_index(site: SiteData) -> str:
         "# Concepts",
         "",
         "The controlled vocabulary of the evidence base. Each concept has a page showing who defines, "
-        "supports, qualifies or contests it, with the quote, the locator and the study behind it.",
+        "supports, qualifies or contests it, with the quote, the locator and the study behind it. "
+        "The counts are distinct studies (two reports of one study count once) and the claims behind them.",
         "",
     ]
     groups = [c for c in concepts.values() if c.members]
@@ -118,8 +121,8 @@ def _tree(site: SiteData, concept: Concept, depth: int, seen: set[str], expanded
 
 
 def _count_suffix(site: SiteData, concept_id: str) -> str:
-    count = len(site.evidence.get(concept_id, ()))
-    return f" ({count})" if count else " (no evidence yet)"
+    tally = evidence_tally(site, site.evidence.get(concept_id, ()))
+    return f" ({tally.text()})" if tally.claims else " (no evidence yet)"
 
 
 # -- one concept ----------------------------------------------------------------------------------
@@ -142,8 +145,8 @@ def concept_page(site: SiteData, concept: Concept) -> str:
 def _definition(site: SiteData, concept: Concept, here: str) -> list[str]:
     d = concept.definition
     lines = ["## Definition", "", md_text(d.text), ""]
-    if d.source:
-        by = f"{source_link(site, here, d.source)}"
+    if d.sources:
+        by = ", ".join(source_link(site, here, key) for key in d.sources)
         if d.reported_by:
             by += f", as reported by {source_link(site, here, d.reported_by)}"
         where = f", {md_text(d.locator)}" if d.locator else ""
@@ -155,37 +158,63 @@ def _definition(site: SiteData, concept: Concept, here: str) -> list[str]:
 
 def _evidence(site: SiteData, concept: Concept, here: str) -> list[str]:
     pairs = site.evidence.get(concept.id, ())
-    counts = stance_counts(pairs)
-    summary = " · ".join(f"{counts[s]} {s}" for s in STANCES)
+    tallies = stance_tallies(site, pairs)
+    summary = "; ".join(f"{s} {tallies[s].text()}" for s in STANCES)
     lines = [
         "## Evidence",
         "",
-        f"{summary}. Design and setting are those of the study the claim is about; "
+        f"**{evidence_tally(site, pairs).text()}**: {summary}. A study counts once however many claims or reports it has; "
+        "a claim citing several works counts once. Design and setting are those of the studies the claim is about; "
         f"[filter this evidence in the explorer]({explorer_query(here, concept=concept.id)}).",
         "",
     ]
     for stance in STANCES:
         rows = sorted((pair for pair in pairs if pair[1].stance == stance), key=lambda p: site.sort_key(p[0]))
-        lines += [f"### {STANCE_HEADINGS[stance]} ({len(rows)})", ""]
+        lines += [f"### {STANCE_HEADINGS[stance]} ({tallies[stance].text()})", ""]
         if not rows:
             lines += [f"*No claim in the knowledge base {stance} this concept yet.*", ""]
             continue
-        lines += ['<div class="kb-evidence" data-search-exclude markdown>', ""]
-        lines += ["| Claim | Quote | Locator | Source | Design | Setting |", "| --- | --- | --- | --- | --- | --- |"]
-        for claim, _ in rows[:MAX_ROWS_PER_STANCE]:
-            lines.append(_row(site, claim, here))
-        lines += ["", "</div>", ""]
+        lines += _table(site, [claim for claim, _ in rows], here)
         if len(rows) > MAX_ROWS_PER_STANCE:
             more = explorer_query(here, concept=concept.id, stance=stance)
             lines += [f"Showing {MAX_ROWS_PER_STANCE} of {len(rows)}: [see all in the explorer]({more}).", ""]
+    methods = sorted((claim for claim, link in pairs if not link.stance), key=site.sort_key)
+    if methods:
+        lines += [f"### How it was studied ({len(methods)} method {'claim' if len(methods) == 1 else 'claims'})", ""]
+        lines += ["Method claims say how a study examined this concept; they take no stance and are not counted as evidence.", ""]
+        lines += _table(site, methods, here)
+        if len(methods) > MAX_ROWS_PER_STANCE:
+            more = explorer_query(here, concept=concept.id, type="method")
+            lines += [f"Showing {MAX_ROWS_PER_STANCE} of {len(methods)}: [see all in the explorer]({more}).", ""]
     return lines
 
 
+def _table(site: SiteData, claims: list[Claim], here: str) -> list[str]:
+    lines = ['<div class="kb-evidence" data-search-exclude markdown>', ""]
+    lines += ["| Claim | Type | Quote | Locator | Source | Design | Setting |", "| --- | --- | --- | --- | --- | --- | --- |"]
+    for claim in claims[:MAX_ROWS_PER_STANCE]:
+        lines.append(_row(site, claim, here))
+    return lines + ["", "</div>", ""]
+
+
 def _row(site: SiteData, claim: Claim, here: str) -> str:
-    note = site.note_of(claim)
     quote = f"“{md_cell(claim.quote)}”" if claim.quote else ""
-    cells = [md_cell(claim.text), quote, md_cell(claim.locator), table_cell(evidence_source(site, here, claim)), md_cell(design_text(note) or "—"), md_cell(setting_text(note) or "—")]
+    source = evidence_source(site, here, claim) + _same_study_note(site, claim)
+    cells = [md_cell(claim.text), type_badge(claim), quote, md_cell(claim.locator), table_cell(source),
+             md_cell(facet_text(site, claim, "design") or "—"), md_cell(setting_text(site, claim) or "—")]
     return "| " + " | ".join(cells) + " |"
+
+
+def _same_study_note(site: SiteData, claim: Claim) -> str:
+    """" (one study with NCSL (2004))" when a work of the claim is one of several reports of a study."""
+    others: dict[str, None] = {}
+    for key in claim.works:
+        for member in site.studies.members(site.studies.of_work(key)):
+            if member not in claim.works:
+                others[member] = None
+    if not others:
+        return ""
+    return " (one study with " + ", ".join(md_text(site.label(k), line_start=False) for k in others) + ")"
 
 
 def _relations(site: SiteData, concept: Concept, here: str) -> list[str]:

@@ -11,6 +11,8 @@ import json
 from typing import Any
 
 from ...core import urls
+from ..cited import cited_note
+from ..evidence import FACET_NAMES
 from .common import EXPLORER_DATA, EXPLORER_PAGE, GeneratedPage, SiteData, rel
 
 
@@ -27,8 +29,9 @@ def explorer_page() -> str:
             "",
             "# Explorer",
             "",
-            "Filter every claim in the evidence base by concept, stance, author, year, study design, "
+            "Filter every claim in the evidence base by concept, stance, claim type, author, year, study design, "
             "country, sector and whether the evidence is primary or reported by another work. "
+            "The count says how many distinct studies the matching claims come from (two reports of one study count once). "
             "The filters are kept in the address bar, so a filtered view can be bookmarked or shared.",
             "",
             '<div id="kb-explorer" class="kb-explorer" data-search-exclude markdown>',
@@ -45,10 +48,16 @@ def explorer_page() -> str:
 
 def explorer_data(site: SiteData) -> dict[str, Any]:
     """Everything the explorer filters on, as plain JSON-ready values (no Markdown: the script
-    shows text with ``textContent``, so nothing in it is interpreted as HTML)."""
+    shows text with ``textContent``, so nothing in it is interpreted as HTML).
+
+    Each claim carries its works (``about``, with ``cited_as`` as the reporting text printed
+    them), its studies and its facets (design, sector, country: those of its studies,
+    :mod:`litkb.emit.evidence`), so that the explorer filters and counts exactly as the pages do.
+    """
     kb = site.kb
+    studies = site.studies
     sources: dict[str, Any] = {}
-    wanted = {c.about for c in site.claims} | {c.note_key for c in site.claims}
+    wanted = {k for c in site.claims for k in c.works} | {c.note_key for c in site.claims}
     for key in sorted(k for k in wanted if k in kb.sources):
         source = kb.sources[key]
         entry: dict[str, Any] = {
@@ -63,24 +72,36 @@ def explorer_data(site: SiteData) -> dict[str, Any]:
             entry.update(design=list(note.design), country=list(note.setting.country), sector=list(note.setting.sector))
         sources[key] = entry
     people = {pid for s in sources.values() for pid in s["authors"]}
+    claims = sorted(site.claims, key=lambda c: (c.note_key, c.line))
+    all_studies = sorted({s for c in claims for s in studies.of_claim(c)})
     return {
-        "version": 1,
+        "version": 2,
         "concepts": {cid: {"label": c.label, "url": urls.concept_url(cid)} for cid, c in kb.concepts.items()},
         "authors": {pid: kb.persons[pid].sort_name for pid in sorted(people)},
         "sources": sources,
+        "studies": {
+            s: {"label": site.study_label(s), "works": list(studies.members(s)), **{facet: list(studies.study_facet(s, facet)) for facet in FACET_NAMES}}
+            for s in all_studies
+        },
         "claims": [
             {
                 "note": claim.note_key,
                 "id": claim.id,
-                "about": claim.about,
+                "type": claim.type,
+                "about": list(claim.works),
+                "cited_as": list(claim.cited_as),
+                # What the pages show beside a work whose citation differs from its label ("" if none).
+                "cited_note": [cited_note(printed, site.label(key), site.reporter(claim)) for key, printed in zip(claim.works, claim.cited_as, strict=False)],
                 "reported": claim.reported,
+                "studies": list(studies.of_claim(claim)),
+                **{facet: list(studies.claim_facet(claim, facet)) for facet in FACET_NAMES},
                 "text": " ".join(claim.text.split()),
                 "quote": " ".join(claim.quote.split()),
                 "locator": claim.locator,
                 "links": [[link.concept, link.stance] for link in claim.concepts if link.concept in kb.concepts],
                 "url": urls.claim_url(claim.note_key, claim.id),
             }
-            for claim in sorted(site.claims, key=lambda c: (c.note_key, c.line))
+            for claim in claims
         ],
     }
 

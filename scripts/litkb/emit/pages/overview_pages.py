@@ -1,16 +1,15 @@
-"""Overview pages: the evidence map (concepts x design, sector, country; empty cells are gaps)
-and the gaps page (works cited but not yet annotated, most cited first).
+"""Overview pages: the evidence map (concepts x design, sector, country: studies and claims per
+cell, counted by :mod:`litkb.emit.evidence`; empty cells are gaps) and the gaps page (works cited
+but not yet annotated, most cited first; empirical studies without an appraisal; concepts
+without evidence).
 
 Input: :class:`~litkb.site.common.SiteData`. Output: :class:`GeneratedPage` values (Markdown).
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Callable
-
-from ...core.model import Claim, Note
 from ...core.vocabulary import DESIGNS, SECTORS
+from ..evidence import NOT_RECORDED
 from .common import (
     EVIDENCE_MAP_PAGE,
     EXPLORER_PAGE,
@@ -25,22 +24,14 @@ from .common import (
 )
 from .safe import html_text, md_cell
 
-# The explorer's value for "the study records no design / sector / country".
-NOT_RECORDED = "(none)"
-
-FACETS: tuple[tuple[str, str, Callable[[Note], tuple[str, ...]], tuple[str, ...]], ...] = (
-    ("design", "Study design", lambda n: n.design, DESIGNS),
-    ("sector", "Sector", lambda n: n.setting.sector, SECTORS),
-    ("country", "Country", lambda n: n.setting.country, ()),
+# (facet, heading, the controlled values shown first)
+FACETS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("design", "Study design", DESIGNS),
+    ("sector", "Sector", SECTORS),
+    ("country", "Country", ()),
 )
-
-
-def facet_values(note: Note | None, facet: str) -> tuple[str, ...]:
-    """A claim's values for one facet, from the note on the work it is about (or NOT_RECORDED)."""
-    if note is None:
-        return (NOT_RECORDED,)
-    getter = next(f[2] for f in FACETS if f[0] == facet)
-    return getter(note) or (NOT_RECORDED,)
+# The explorer's stance filter for "any stance": the claims an evidence-map cell counts.
+COUNTED_STANCES = "defines,supports,qualifies,contests"
 
 
 def overview_pages(site: SiteData) -> list[GeneratedPage]:
@@ -48,6 +39,9 @@ def overview_pages(site: SiteData) -> list[GeneratedPage]:
 
 
 def evidence_map(site: SiteData) -> str:
+    """An evidence-and-gap map: for each concept and each design, sector and country, the distinct
+    studies with evidence on the concept (two reports of one study count once) and the claims
+    behind them (method claims, which take no stance, are not counted)."""
     here = EVIDENCE_MAP_PAGE
     lines = [
         "---",
@@ -56,31 +50,28 @@ def evidence_map(site: SiteData) -> str:
         "",
         "# Evidence map",
         "",
-        "How many claims bear on each concept, by the design, sector and country of the study they are about. "
-        f"Each count opens the matching claims in the [explorer]({rel(here, EXPLORER_PAGE)}); "
+        "How many studies bear on each concept, by the design, sector and country of the study. "
+        "Each cell reads **studies · claims**: the distinct studies (a report and the paper drawn from it are one study; "
+        "a claim citing several works counts once) and the claims behind them. "
+        f"Each count opens exactly those claims in the [explorer]({rel(here, EXPLORER_PAGE)}); "
         'cells marked <span class="kb-gap">0</span> are gaps in the evidence. '
-        f"“{NOT_RECORDED}” counts claims about works without a note (or whose note does not record the facet).",
+        f"“{NOT_RECORDED}” counts studies without a note (or whose note does not record the facet).",
         "",
     ]
     concepts = sorted(site.kb.concepts.values(), key=lambda c: c.label.lower())
-    for facet, title, _, controlled in FACETS:
-        table: dict[str, Counter[str]] = defaultdict(Counter)
-        seen: set[str] = set()
-        for concept in concepts:
-            claims: dict[str, Claim] = {c.uid: c for c, _ in site.evidence.get(concept.id, ())}
-            for claim in claims.values():
-                for value in facet_values(site.note_of(claim), facet):
-                    table[concept.id][value] += 1
-                    seen.add(value)
+    counted = {c.id: list({claim.uid: claim for claim, link in site.evidence.get(c.id, ()) if link.stance}.values()) for c in concepts}
+    for facet, title, controlled in FACETS:
+        seen = {v for claims in counted.values() for claim in claims for v in site.studies.claim_facet(claim, facet)}
         columns = [v for v in controlled if v] + sorted(seen - set(controlled) - {NOT_RECORDED}) + [NOT_RECORDED]
         lines += [f"## {title}", "", '<div class="kb-map" data-search-exclude markdown>', ""]
         lines += ["| Concept | " + " | ".join(md_cell(c.replace("-", " ")) for c in columns) + " |", "| --- |" + " --: |" * len(columns)]
         for concept in concepts:
             cells = [table_cell(concept_link(site, here, concept.id))]
             for value in columns:
-                count = table[concept.id][value]
-                if count:
-                    cells.append(f"[{count}]({explorer_query(here, concept=concept.id, **{facet: value})})")
+                tally = site.studies.tally_cell(counted[concept.id], facet, value)
+                if tally.claims:
+                    link = explorer_query(here, concept=concept.id, stance=COUNTED_STANCES, **{facet: value})
+                    cells.append(f'[{tally.studies} · {tally.claims}]({link} "{tally.text()}")')
                 else:
                     cells.append(f'<span class="kb-gap" title="No evidence yet: {html_text(concept.label)}, {html_text(value)}">0</span>')
             lines.append("| " + " | ".join(cells) + " |")
@@ -127,7 +118,16 @@ def gaps_page(site: SiteData) -> str:
         by = ", ".join(source_link(site, here, k) for k in citing)
         lines.append(f"| {rank} | {table_cell(source_link(site, here, key))} | {md_cell(title)} | {times} | {reported} | {table_cell(by)} |")
     lines += ["", "</div>", ""]
-    empty = sorted((c for c in site.kb.concepts.values() if not site.evidence.get(c.id)), key=lambda c: c.label.lower())
+    unappraised = [n for n in site.kb.notes.values() if n.kind == "empirical" and n.appraisal is None]
+    lines += [f"## Empirical studies without an appraisal ({len(unappraised)})", ""]
+    if unappraised:
+        lines += ["How each sample was chosen, what its data are and what its limits are is not yet written down "
+                  "(see the codebook's *Appraisal of an empirical study*).", "", '<div data-search-exclude markdown>', ""]
+        lines += [f"- {source_link(site, here, n.key)}" for n in sorted(unappraised, key=lambda n: (site.label(n.key).lower(), n.key))]
+        lines += ["", "</div>", ""]
+    else:
+        lines += ["Every empirical study has an appraisal.", ""]
+    empty = sorted((c for c in site.kb.concepts.values() if not any(link.stance for _, link in site.evidence.get(c.id, ()))), key=lambda c: c.label.lower())
     lines += [f"## Concepts without evidence ({len(empty)})", ""]
     if empty:
         lines += ['<div data-search-exclude markdown>', ""]

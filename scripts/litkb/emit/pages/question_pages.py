@@ -17,7 +17,7 @@ from collections.abc import Collection
 from ...core import urls
 from ...core.model import KnowledgeBase, Question
 from ...core.text import fold
-from ..questions import POSITION_STANCES, ConceptPositions, Position, anchor_of, positions, question_stats, section_of
+from ..questions import POSITION_STANCES, ConceptPositions, Position, StudyPositions, anchor_of, positions, question_stats, section_of
 from .common import QUESTIONS_INDEX, GeneratedPage, SiteData, concept_link, md_link, rel, source_link, table_cell
 from .question_text import render_body
 from .references import References, plain_reference, year_of_label
@@ -109,9 +109,10 @@ def tension_panel(site: SiteData, question: Question, here: str) -> list[str]:
         "",
         '<div class="kb-tension" data-search-exclude markdown>',
         "",
-        "Who takes which stance on the question's concepts, among the claims this page cites: each work, or each report "
-        "of works, is named once per stance, with the number of its claims cited when more than one. Definitions are "
-        "not positions and are left out. The table does not weigh the evidence; the text above does.",
+        "Who takes which stance on the question's concepts, among the claims this page cites. Each line of a cell is one "
+        "study (a report and the paper drawn from it, or a work and another's report about it, are one study); each work, "
+        "or report of works, is named once, with the number of its claims cited when more than one. Definitions and "
+        "method claims are not positions and are left out. The table does not weigh the evidence; the text above does.",
         "",
     ]
     if not found:
@@ -132,13 +133,19 @@ def _tension_row(site: SiteData, row: ConceptPositions, stances: list[str], here
         voices = row.by_stance.get(stance, ())
         # The label shows only where the table stacks into blocks (narrow screens: kb.css).
         label = f'<span class="kb-stance-label">{STANCE_COLUMNS[stance]}:</span> '
-        cells.append(label + (table_cell("; ".join(_voice(site, voice, here) for voice in voices)) if voices else "—"))
+        cells.append(label + ("<br>".join(table_cell(_study(site, group, here)) for group in voices) if voices else "—"))
     return "| " + " | ".join(cells) + " |"
+
+
+def _study(site: SiteData, group: StudyPositions, here: str) -> str:
+    """The voices of one study, "(one study)" after them when there are several."""
+    voices = "; ".join(_voice(site, position, here) for position in group.positions)
+    return voices + (" (one study)" if len(group.positions) > 1 else "")
 
 
 def _voice(site: SiteData, position: Position, here: str) -> str:
     """"Gronn (2009b)", "Gronn (2009b), as reported by Torrance (2013a)", with "(3 claims)"."""
-    works = " and ".join(source_link(site, here, key) for key in position.works)
+    works = ", ".join(source_link(site, here, key) for key in position.works)
     if position.reported_by:
         works += f", as reported by {source_link(site, here, position.reported_by)}"
     count = len(position.claims)

@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 
 from ...core import urls
 from ...core.model import Citation, CitedItem, Claim, Question, TextBlock
-from ..labels import narrative_label, parenthetical_label
+from ..labels import narrative_label, parenthetical_labels, year_only
 from ..questions import anchor_of, cited_claim
-from .common import SiteData, evidence_source, md_link
+from .common import SiteData, evidence_source, md_link, type_badge
 from .safe import md_text
 
 _MARKER_LIKE = re.compile(r"\((\d+)\)")
@@ -38,8 +38,10 @@ _EMPHASIS_START = re.compile(r"^(?:\*{1,3}|_{1,3})[^\s*_]")
 
 @dataclass
 class _Notes:
-    """The claims cited in one block, in order: item n of the block's annotation list."""
+    """The claims cited in one block, in order: item n of the block's annotation list; and the
+    parenthetical forms of the question's works ("Gronn, 2009b")."""
 
+    forms: dict[str, str]
     claims: list[Claim] = field(default_factory=list)
 
     def marker(self, claim: Claim) -> str:
@@ -65,12 +67,13 @@ def render_body(site: SiteData, question: Question, here: str) -> list[str]:
     """The question's text: headings, then each paragraph or list in a ``div`` whose id is its
     anchor (:func:`~litkb.emit.questions.anchor_of`), followed by its annotation list."""
     lines: list[str] = []
+    forms = parenthetical_labels(site.kb, (item.key for item in question.items), site.style, site.citations)
     for start, blocks in block_groups(question):
         first = blocks[0]
         if first.kind == "heading":
             lines += [f"{'#' * first.level} {md_text(first.text, line_start=False)}", ""]
             continue
-        notes = _Notes()
+        notes = _Notes(forms)
         annotated = any(item.claim for block in blocks for item in block.items)
         texts = [render_text(site, block, here, notes, defuse=annotated) for block in blocks]
         if first.kind == "item":
@@ -123,8 +126,8 @@ def _with_markers(site: SiteData, cited: str, items: list[CitedItem], notes: _No
 
 
 def _citation(site: SiteData, citation: Citation, here: str, notes: _Notes) -> str:
-    """"[Torrance (2013a)](...)" (narrative) or "(see [Gronn, 2009b](...), p. 17; ...)", with a
-    marker after each claim citation."""
+    """"[Torrance (2013a)](...)" (narrative: the label) or "(see [Gronn, 2009b](...), p. 17; ...)"
+    (the style's parenthetical form), with a marker after each claim citation."""
     if citation.narrative:
         item = citation.items[0]
         text = narrative_label(site.label(item.key), item.locator)
@@ -132,7 +135,8 @@ def _citation(site: SiteData, citation: Citation, here: str, notes: _Notes) -> s
     parts = []
     for group in _groups(citation.items):
         head = group[0]
-        text = parenthetical_label(site.label(head.key), suppress_author=head.suppress_author)
+        label = site.label(head.key)
+        text = year_only(label) if head.suppress_author else notes.forms.get(head.key, label)
         prefix = f"{md_text(head.prefix, line_start=False)} " if head.prefix else ""
         locator = f", {md_text(head.locator, line_start=False)}" if head.locator else ""
         parts.append(prefix + _with_markers(site, _work(site, head.key, text, here) + locator, group, notes))
@@ -155,9 +159,9 @@ def _groups(items: tuple[CitedItem, ...]) -> list[list[CitedItem]]:
 
 
 def annotation_list(site: SiteData, claims: list[Claim], here: str) -> list[str]:
-    """The annotation list after a block: per claim citation, the verbatim quote, then whose
-    words they are (with "as reported by" for a reported claim) linked to the claim, and where
-    in the work they stand."""
+    """The annotation list after a block: per claim citation, the verbatim quote, then the claim's
+    type (a finding, a participant's voice, the authors' argument ...), whose words they are (with
+    "as reported by" for a reported claim) linked to the claim, and where in the work they stand."""
     lines: list[str] = []
     for number, claim in enumerate(claims, 1):
         if claim.quote:
@@ -165,5 +169,6 @@ def annotation_list(site: SiteData, claims: list[Claim], here: str) -> list[str]
         else:
             said = f"*No verbatim quote is recorded for this claim:* {md_text(claim.text, line_start=False)}"
         where = md_text(claim.locator, line_start=False) if claim.locator else "no locator recorded"
-        lines += [f"{number}.  {said}", "", f"    {evidence_source(site, here, claim)} · {where}", ""]
+        badge = type_badge(claim)
+        lines += [f"{number}.  {said}", "", f"    {badge + ' ' if badge else ''}{evidence_source(site, here, claim)} · {where}", ""]
     return lines

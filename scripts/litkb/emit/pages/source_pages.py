@@ -7,20 +7,21 @@ Input: :class:`~litkb.site.common.SiteData`. Output: :class:`GeneratedPage` valu
 from __future__ import annotations
 
 from ...core import urls
-from ...core.model import Claim, Note, Source
+from ...core.model import Appraisal, Claim, Note, Source
 from ...core.vocabulary import STANCES
+from ..cited import cited_note
 from .common import (
     GAPS_PAGE,
     SOURCES_INDEX,
     GeneratedPage,
     SiteData,
     concept_link,
-    design_text,
     md_link,
     rel,
-    setting_text,
     source_link,
     table_cell,
+    type_badge,
+    works_links,
 )
 from .question_pages import source_questions_section
 from .references import STYLES, References, plain_reference, year_of_label
@@ -100,6 +101,7 @@ def source_page(site: SiteData, source: Source, references: References | None) -
     lines += [f"**{md_text(site.label(source.key))}** · {md_text(source.entry_type)} · {authors}{editors}", ""]
     lines += [reference_markdown(site, source, references), ""]
     lines += _provenance(source)
+    lines += _same_study(site, source, here)
     if note is not None:
         lines += _note_sections(site, note, here)
     else:
@@ -133,15 +135,29 @@ def _provenance(source: Source) -> list[str]:
     return ['<div class="kb-provenance" data-search-exclude markdown>', "", *lines, "</div>", ""]
 
 
+def _same_study(site: SiteData, source: Source, here: str) -> list[str]:
+    """Which other works report the same study as this one (a relation from either note)."""
+    others = [k for k in site.studies.members(site.studies.of_work(source.key)) if k != source.key]
+    if not others:
+        return []
+    links = ", ".join(source_link(site, here, k) for k in others)
+    return [f'<p class="kb-same-study" markdown>**Same study:** {links} {"reports" if len(others) == 1 else "report"} the same study as this work; '
+            "the evidence of both counts as one study.</p>", ""]
+
+
 def _note_sections(site: SiteData, note: Note, here: str) -> list[str]:
     lines = ["## Summary", "", md_text(note.summary), ""]
-    facts = [("Kind", note.kind), ("Design", design_text(note)), ("Setting", setting_text(note)), ("Sample", note.setting.sample), ("Response rate", note.setting.response_rate)]
+    setting = "; ".join(part for part in (", ".join(note.setting.country), ", ".join(note.setting.sector)) if part)
+    design = ", ".join(d.replace("-", " ") for d in note.design)
+    facts = [("Kind", note.kind), ("Design", design), ("Setting", setting), ("Sample", note.setting.sample), ("Response rate", note.setting.response_rate)]
     lines += ['<div class="kb-facts" data-search-exclude markdown>', ""]
     lines += [f"- **{name}:** {md_text(value)}" for name, value in facts if value]
     concepts = _concept_overview(site, note, here)
     if concepts:
         lines.append(f"- **Concepts:** {concepts}")
     lines += ["", "</div>", ""]
+    if note.appraisal is not None:
+        lines += _appraisal(note.appraisal)
     lines += [f"## Claims ({len(note.claims)})", ""]
     if not note.claims:
         lines += ["*This note records no claims of the work itself.*", ""]
@@ -159,6 +175,8 @@ def _concept_overview(site: SiteData, note: Note, here: str) -> str:
     counts: dict[str, dict[str, int]] = {}
     for claim in note.claims:
         for link in claim.concepts:
+            if not link.stance:  # a method claim: no stance, not counted
+                continue
             stances = counts.setdefault(link.concept, dict.fromkeys(STANCES, 0))
             stances[link.stance] = stances.get(link.stance, 0) + 1
     parts = []
@@ -171,15 +189,16 @@ def _concept_overview(site: SiteData, note: Note, here: str) -> str:
 def _claim_block(site: SiteData, claim: Claim, here: str) -> list[str]:
     """A claim with its anchor (= claim id, so :func:`litkb.core.urls.claim_url` lands on it)."""
     lines = [f'<div class="kb-claim" id="{html_text(claim.id)}" markdown>', ""]
-    about = f"About {source_link(site, here, claim.about)}: " if claim.reported else ""
-    lines += [f"{about}{md_text(claim.text)}", ""]
+    about = f"About {works_links(site, here, claim)}: " if claim.reported else ""
+    lines += [f"{type_badge(claim)} {about}{md_text(claim.text)}".strip(), ""]
     if claim.quote:
         lines += [f"> {md_text(claim.quote)}", ""]
     meta = []
     if claim.locator:
         meta.append(f"*{md_text(claim.locator)}*")
     if claim.concepts:
-        meta.append(", ".join(f'{concept_link(site, here, link.concept)} <span class="kb-stance kb-stance-{link.stance}">{link.stance}</span>' for link in claim.concepts))
+        meta.append(", ".join(concept_link(site, here, link.concept) + (f' <span class="kb-stance kb-stance-{link.stance}">{link.stance}</span>' if link.stance else "")
+                              for link in claim.concepts))
     meta.append(f"[#](#{claim.id})")
     # Locator and concept links repeat on every claim: kept out of the search index.
     lines += [f'<p class="kb-claim-meta" data-search-exclude markdown>{" · ".join(meta)}</p>', "", "</div>", ""]
@@ -193,9 +212,38 @@ def _reported_by_others(site: SiteData, source: Source, here: str) -> list[str]:
     lines = [f"## Reported by other works ({len(claims)})", "", "What annotated works say about this one.", "", '<div data-search-exclude markdown>', ""]
     for claim in claims:
         quote = f" “{md_text(claim.quote)}”" if claim.quote else ""
-        lines.append(f"- {source_link(site, here, claim.note_key, claim.id)}: {md_text(claim.text)}{quote}")
+        cited = [c for k, c in zip(claim.works, claim.cited_as, strict=False) if k == source.key]
+        note = cited_note(cited[0], site.label(source.key), site.reporter(claim)) if cited else ""
+        shown = f" ({html_text(note)})" if note else ""
+        with_others = [k for k in claim.works if k != source.key]
+        together = f" (with {', '.join(source_link(site, here, k) for k in with_others)})" if with_others else ""
+        lines.append(f"- {source_link(site, here, claim.note_key, claim.id)}{shown}{together}: {type_badge(claim)} {md_text(claim.text)}{quote}")
     lines += ["", "</div>", ""]
     return lines
+
+
+def _appraisal(appraisal: Appraisal) -> list[str]:
+    """The appraisal of an empirical study: how far its evidence reaches."""
+    lines = ["## Appraisal", "", '<div class="kb-appraisal" markdown>', ""]
+    if appraisal.sampling:
+        lines += [f"**Sampling:** {md_text(appraisal.sampling, line_start=False)}", ""]
+    if appraisal.publication_status:
+        lines += [f"**Publication status:** {md_text(appraisal.publication_status.replace('-', ' '), line_start=False)}", ""]
+    if appraisal.data_sources:
+        lines += ["**Data sources:**", ""]
+        lines += [f"- {md_text(d.source, line_start=False)} <span class=\"kb-data-kind\">{html_text(d.kind)}</span>" for d in appraisal.data_sources]
+        lines.append("")
+    if appraisal.not_measured:
+        lines += ["**Not measured:**", ""] + [f"- {md_text(item, line_start=False)}" for item in appraisal.not_measured] + [""]
+    if appraisal.stated_limitations:
+        lines += ["**Limitations the authors state:**", ""]
+        for limitation in appraisal.stated_limitations:
+            where = f" *({md_text(limitation.locator, line_start=False)})*" if limitation.locator else ""
+            lines.append(f"- {md_text(limitation.text, line_start=False)} “{md_text(limitation.quote, line_start=False)}”{where}")
+        lines.append("")
+    if appraisal.reader_limitations:
+        lines += ["**Limitations a reader should know:**", ""] + [f"- {md_text(item, line_start=False)}" for item in appraisal.reader_limitations] + [""]
+    return lines + ["</div>", ""]
 
 
 def _citations(site: SiteData, source: Source, note: Note | None, here: str) -> list[str]:

@@ -38,6 +38,7 @@ class SearchDoc:
     author: str
     concept: tuple[str, ...] = ()
     stance: tuple[str, ...] = ()
+    claim_type: tuple[str, ...] = ()  # a claim's type (finding, voice, argument, background, method)
     pairs: tuple[str, ...] = ()  # "concept|stance": lets `concept:x stance:y` mean the same link
     year: tuple[str, ...] = ()
     key: tuple[str, ...] = ()
@@ -110,14 +111,17 @@ class _Cited:
 
 
 def claim_doc(claim: Claim, cited: _Cited) -> SearchDoc:
-    """A claim of a note; a reported claim is also found under the reported work's authors and year."""
+    """A claim of a note; a reported claim is also found under the reported works' authors and
+    years (each of the works a sentence cites together) and under the citations as printed."""
     reported = claim.reported
     links = [(link.concept, link.stance) for link in claim.concepts]
-    names = cited.names(claim.note_key) + (cited.names(claim.about) if reported else ())
+    names = cited.names(claim.note_key) + (tuple(n for key in claim.works for n in cited.names(key)) if reported else ())
     info = {
         "note": claim.note_key,
         "claim": claim.id,
-        "about": claim.about,
+        "type": claim.type,
+        "about": list(claim.works),
+        "cited_as": list(claim.cited_as),
         "reported": reported,
         "text": claim.text,
         "locator": claim.locator,
@@ -130,10 +134,11 @@ def claim_doc(claim: Claim, cited: _Cited) -> SearchDoc:
         body=f"{claim.text}\n{claim.quote}" if claim.quote else claim.text,
         author="; ".join(dict.fromkeys(names)) if reported else "; ".join(names),
         concept=tuple(sorted({c for c, _ in links})),
-        stance=tuple(sorted({s for _, s in links})),
-        pairs=tuple(sorted({f"{c}|{s}" for c, s in links})),
-        year=_years(cited.year(claim.about), cited.year(claim.note_key)) if reported else _years(cited.year(claim.note_key)),
-        key=tuple(sorted({claim.note_key, claim.about})),
+        stance=tuple(sorted({s for _, s in links if s})),
+        claim_type=(claim.type,) if claim.type else (),
+        pairs=tuple(sorted({f"{c}|{s}" for c, s in links if s})),
+        year=_years(*(cited.year(k) for k in claim.works), cited.year(claim.note_key)) if reported else _years(cited.year(claim.note_key)),
+        key=tuple(sorted({claim.note_key, *claim.works})),
         info=info,
     )
 
@@ -149,7 +154,7 @@ def concept_doc(concept: Concept) -> SearchDoc:
         body="\n".join(t for t in (d.text, d.quote) if t),
         author="",
         concept=(concept.id,),
-        key=tuple(sorted({k for k in (d.source, d.reported_by) if k})),
+        key=tuple(sorted({k for k in (*d.sources, d.reported_by) if k})),
         info=info,
     )
 
@@ -172,10 +177,16 @@ def author_doc(person: Person, works: tuple[str, ...], sources: Mapping[str, Sou
 
 
 def _cited_names(sources: Mapping[str, Source]) -> Callable[[CitedItem], str]:
-    """A narrative citation as the names it stands for ("Sample and Case"), or its key."""
-    from ..labels import name_part  # here: kb search imports this module and must start fast
+    """A narrative citation as words to find it by: the family names of the work's creators
+    ("Sample Case"), its short author if it has one ("NCSL"), or its key."""
 
-    return lambda item: name_part(sources[item.key]) if item.key in sources else item.key
+    def names(item: CitedItem) -> str:
+        source = sources.get(item.key)
+        if source is None:
+            return item.key
+        return " ".join([source.fields.get("shortauthor", ""), *(p.family for p in source.creators)]).strip() or item.key
+
+    return names
 
 
 def question_doc(question: Question, sources: Mapping[str, Source]) -> SearchDoc:
@@ -239,7 +250,7 @@ def unit_digests(kb: KnowledgeBase) -> dict[str, str]:
         people = [(p.display, p.sort_name) for p in s.creators]
         out[f"source:{key}"] = _hash(s.digest, s.title, s.year, s.container, people, note.digest if note else "")
     for key, note in kb.notes.items():
-        about = sorted({key, *(c.about for c in note.reported)})
+        about = sorted({key, *(k for c in note.reported for k in c.works)})
         out[f"note:{key}"] = _hash(note.digest, [(k, cited.names(k), cited.year(k)) for k in about])
     for cid, concept in kb.concepts.items():
         out[f"concept:{cid}"] = _hash(concept.digest)
@@ -280,7 +291,8 @@ def library_digest(kb: KnowledgeBase, style: str) -> str:
 
 def hit_label(uid: str, info: Mapping[str, Any], labels: Mapping[str, str]) -> str:
     """The label a result shows: a work's "Gronn (2009b)" (a claim's, "Gronn (2009b), as reported
-    by Torrance (2013a)" when reported) from ``labels``; a concept's or person's name."""
+    by Torrance (2013a)" when reported, every work a sentence cites together named) from
+    ``labels``; a concept's or person's name."""
     kind, ident = uid.split(":", 1)
     if kind == "source":
         return labels.get(ident, ident)
@@ -288,8 +300,9 @@ def hit_label(uid: str, info: Mapping[str, Any], labels: Mapping[str, str]) -> s
         note = str(info.get("note", ""))
         label = labels.get(note, note)
         if info.get("reported"):
-            about = str(info.get("about", ""))
-            return f"{labels.get(about, about)}, as reported by {label}"
+            about = info.get("about", [])
+            works = [str(k) for k in about] if isinstance(about, list) else [str(about)]
+            return f"{', '.join(labels.get(k, k) for k in works)}, as reported by {label}"
         return label
     return str(info.get("label", ""))
 

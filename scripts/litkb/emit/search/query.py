@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ...core.text import fold
-from ...core.vocabulary import DOC_KINDS, STANCES
+from ...core.vocabulary import CLAIM_TYPES, DOC_KINDS, STANCES
 
 # Field names a reader may type -> the index field they search.
 FIELDS = {
@@ -23,13 +23,14 @@ FIELDS = {
     "author": "author",
     "concept": "concept",
     "stance": "stance",
+    "type": "type",
     "year": "year",
     "kind": "kind",
     "key": "key",
     "source": "key",
     "design": "design",
 }
-FIELD_HELP = "author, concept, stance, year, kind, key (or source), design, text"
+FIELD_HELP = "author, concept, stance, type, year, kind, key (or source), design, text"
 BINARY_OPERATORS = ("AND", "OR", "ANDNOT", "ANDMAYBE")
 _FIELD = re.compile(r"(\w+):(?=\S)")
 _WORD = re.compile(r"[^\s()\"]+")
@@ -67,7 +68,7 @@ def check_query(query: str) -> None:
     Checks: not empty; at most :data:`MAX_QUERY_CHARS` characters, words of at most
     :data:`MAX_WORD_CHARS`, parentheses at most :data:`MAX_DEPTH` deep and at most
     :data:`MAX_NESTING_OPERATORS` ANDNOT/ANDMAYBE; quotes, brackets and
-    parentheses closed; field names known and followed by a value; ``kind:``/``stance:``/``year:``
+    parentheses closed; field names known and followed by a value; ``kind:``/``stance:``/``type:``/``year:``
     values allowed; AND/OR/NOT between terms.
     """
     if not query.strip():
@@ -144,7 +145,7 @@ def _scan(query: str) -> list[_Token]:
     return tokens
 
 
-_EXAMPLES = {"author": "spillane", "concept": "hybrid-leadership", "stance": "contests", "year": "2009", "kind": "claim", "key": "gronn2009b", "source": "gronn2009b"}
+_EXAMPLES = {"author": "spillane", "concept": "hybrid-leadership", "stance": "contests", "type": "finding", "year": "2009", "kind": "claim", "key": "gronn2009b", "source": "gronn2009b"}
 
 
 def _scan_value(query: str, pos: int, field: str | None, tokens: list[_Token]) -> int:
@@ -201,6 +202,10 @@ def _check_value(field: str, value: str) -> None:
         near = difflib.get_close_matches(value.lower(), STANCES, n=1)
         hint = f" (did you mean stance:{near[0]}?)" if near else ""
         raise QueryError(f"stance:{value} is not a stance; use one of {', '.join(STANCES)}{hint}")
+    if target == "type" and value.lower() not in CLAIM_TYPES and not value.endswith("*"):
+        near = difflib.get_close_matches(value.lower(), CLAIM_TYPES, n=1)
+        hint = f" (did you mean type:{near[0]}?)" if near else ""
+        raise QueryError(f"type:{value} is not a claim type; use one of {', '.join(CLAIM_TYPES)}{hint}")
     if target == "year" and not _YEAR_VALUE.match(value):
         raise QueryError(f"year:{value} is not a year; write year:2009 or year:[2005 TO 2010]")
 

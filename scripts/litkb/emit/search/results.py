@@ -132,8 +132,9 @@ def _describe(hit: Hit) -> str:
     if hit.kind == "source":
         return f"{hit.label}: {info.get('title', '')}"
     if hit.kind == "claim":
-        links = ", ".join(f"{c} ({s})" for c, s in info.get("concepts", []))
-        return f"{hit.label}" + (f"  [{links}]" if links else "")
+        links = ", ".join(f"{c} ({s})" if s else c for c, s in info.get("concepts", []))
+        kind = f" ({info['type']})" if info.get("type") else ""
+        return f"{hit.label}{kind}" + (f"  [{links}]" if links else "")
     if hit.kind == "concept":
         return str(info.get("label", ""))
     if hit.kind == "question":
@@ -183,9 +184,10 @@ def to_json(result: SearchResult) -> dict[str, Any]:
     """Stable JSON: {query, total, did_you_mean, notices, groups: [{kind, total, hits: [...]}],
     facets?}. A total is null when more matched than were ranked and not all were counted (ask
     for --facets to count them). Each hit: kind, id, label, url, score, snippet (matches marked **so**), plus per kind:
-    source {title, year, creators, container, annotated}; claim {note, claim, about, reported, text,
-    locator, concepts: [{concept, stance}]}; concept {aliases, group, definition}; author {works};
-    question {status, concepts, words, citations}."""
+    source {title, year, creators, container, annotated}; claim {note, claim, type, about (a list of
+    keys), cited_as (as the reporting text printed them), reported, text, locator, concepts:
+    [{concept, stance}] (stance "" for a method claim)}; concept {aliases, group, definition};
+    author {works}; question {status, concepts, words, citations}."""
     out: dict[str, Any] = {
         "query": result.query,
         "total": result.total,
@@ -200,7 +202,7 @@ def to_json(result: SearchResult) -> dict[str, Any]:
 
 _EXTRA = {
     "source": ("title", "year", "creators", "container", "annotated"),
-    "claim": ("note", "claim", "about", "reported", "text", "locator"),
+    "claim": ("note", "claim", "type", "about", "cited_as", "reported", "text", "locator"),
     "concept": ("aliases", "group", "definition"),
     "author": ("works",),
     "question": ("status", "concepts", "words", "citations"),

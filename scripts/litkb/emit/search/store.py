@@ -35,8 +35,9 @@ from ...core.files import atomic_write_text
 # pickled into the index's schema moves (Whoosh stores its module path): an index of another
 # version is rebuilt, never read. 4: the analyzer moved out of the former litkb.search module;
 # 5: one folding function (casefold, more letters folded), the analyzer in .whoosh.analysis;
-# 6: question pages are documents (kind:question), counted in the manifest.
-SCHEMA_VERSION = 6
+# 6: claim types (type:finding) and claims about several works; 7: question pages are documents
+# (kind:question), counted in the manifest.
+SCHEMA_VERSION = 7
 
 POINTER = "CURRENT"
 LOCK = ".lock"

@@ -17,7 +17,7 @@ from .analysis import KbAnalyzer, Positions, name_words
 fields: Any = whoosh.fields
 
 # ("concept:hybrid-leadership"): one keyword field costs a fraction of eight at indexing time.
-TAG_FIELDS = ("kind", "author", "concept", "stance", "pair", "year", "key", "design")
+TAG_FIELDS = ("kind", "author", "concept", "stance", "type", "pair", "year", "key", "design")
 
 
 def make_schema(common: frozenset[str] = frozenset()) -> fields.Schema:
@@ -43,7 +43,7 @@ def make_schema(common: frozenset[str] = frozenset()) -> fields.Schema:
 
 def index_fields(doc: SearchDoc) -> dict[str, Any]:
     tags = [f"kind:{doc.kind}"] + [f"author:{w}" for w in name_words(doc.author)]
-    for name, values in (("concept", doc.concept), ("stance", doc.stance), ("pair", doc.pairs), ("year", doc.year), ("key", doc.key), ("design", doc.design)):
+    for name, values in (("concept", doc.concept), ("stance", doc.stance), ("type", doc.claim_type), ("pair", doc.pairs), ("year", doc.year), ("key", doc.key), ("design", doc.design)):
         tags += [f"{name}:{v}" for v in values]
     keys = " ".join(doc.key) if doc.kind in ("source", "claim") else ""  # "gronn2009b" finds its entry and claims
     text = "\n".join(t for t in (doc.title, doc.body, doc.author, keys) if t)

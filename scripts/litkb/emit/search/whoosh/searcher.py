@@ -208,12 +208,12 @@ class SearchIndex:
 
     # -- facets --------------------------------------------------------------------------------
     def _facets(self, q: Any, docs: set[int] | None = None) -> dict[str, list[tuple[str, int]]]:
-        """Counts of matching documents (``docs``, else found now) per kind, concept, stance and year."""
+        """Counts of matching documents (``docs``, else found now) per kind, concept, stance, claim type and year."""
         if docs is None:
             docs = set(self.searcher.docs_for_query(q))
         reader = self.searcher.reader()
         out: dict[str, list[tuple[str, int]]] = {}
-        for name in ("kind", "concept", "stance", "year"):
+        for name in ("kind", "concept", "stance", "type", "year"):
             counts = []
             for raw in reader.expand_prefix("tags", f"{name}:"):
                 term = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
