@@ -20,7 +20,7 @@ from ...core.vocabulary import STANCES
 from ..cite.format import Citations
 from ..cited import cited_note
 from ..evidence import NOT_RECORDED, Studies, Tally
-from ..labels import author_year_labels, name_part
+from ..labels import author_year_labels
 from .safe import html_text, md_text
 
 EXPLORER_PAGE = "explorer.md"
@@ -108,9 +108,12 @@ class SiteData:
         return " = ".join(self.label(k) for k in sorted(self.studies.members(study), key=lambda k: (self.year(k), self.label(k))))
 
     def reporter(self, claim: Claim) -> str:
-        """Who reports a claim, as a name ("Torrance", "MacBeath et al.")."""
-        source = self.kb.sources.get(claim.note_key)
-        return name_part(source) if source else claim.note_key
+        """Who reports a claim, as a name ("Torrance", "MacBeath et al."): the names of the
+        reporting work's label, so that they match the label shown everywhere else."""
+        if claim.note_key not in self.kb.sources:
+            return claim.note_key
+        names, sep, _ = self.label(claim.note_key).rpartition(" (")
+        return names if sep and names else self.label(claim.note_key)
 
 
 def rel(from_path: str, to_path: str, anchor: str = "") -> str:
