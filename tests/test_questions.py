@@ -273,3 +273,18 @@ def test_search_finds_question_pages_and_their_text(tmp_path: Path) -> None:
     page.write_text(page.read_text(encoding="utf-8") + "\nA new paragraph about ramparts [@draft2015].\n", encoding="utf-8")
     fresh = runner.invoke(main, ["--root", str(root), "search", "ramparts"])
     assert "who-keeps-the-gate" in fresh.output
+
+
+# -- the real question pages ------------------------------------------------------------------------
+def test_real_question_pages_are_clean_reviewed_and_cite_claims(real_kb: KnowledgeBase) -> None:
+    """Issue 14's content: at least six reviewed pages, 400-900 words each in the contributors'
+    words, every paragraph cited, most citations pointing at claims."""
+    assert len(real_kb.questions) >= 6
+    assert [p.text() for p in real_kb.problems if p.path.startswith("kb/questions/")] == []
+    for question in real_kb.questions.values():
+        stats = question_stats(question)
+        assert question.status == "reviewed", question.id
+        assert 400 <= stats.words <= 900, (question.id, stats.words)
+        assert stats.claim_share > 0.5, (question.id, stats)
+        assert all(block.citations for block in question.blocks if block.kind != "heading"), question.id
+        assert set(question.concepts) <= set(real_kb.concepts)
