@@ -131,7 +131,7 @@ def test_fixture_knowledge_base_is_clean_and_its_questions_load() -> None:
 def test_kb_check_counts_questions() -> None:
     result = CliRunner().invoke(main, ["--root", str(ROOT), "check"])
     assert result.exit_code == 0
-    assert result.output.strip() == "no problems (4 sources, 3 notes, 4 concepts, 7 claims, 2 questions)"
+    assert result.output.strip() == "no problems (4 sources, 3 notes, 4 concepts, 8 claims, 2 questions)"
 
 
 def test_front_matter_schema_accepts_the_fixture_and_rejects_a_bad_status() -> None:
@@ -159,10 +159,10 @@ def test_a_claim_without_concepts_is_never_off_topic(tmp_path: Path) -> None:
 def test_stats_count_prose_words_and_citations() -> None:
     question = build_kb(ROOT).questions["who-keeps-the-gate"]
     stats = question_stats(question)
-    # "@draft2015 describes heads keeping the gate, and so does @example2020a#head-opens-the-gate, in a study
-    # of three invented schools [@example2020a#three-invented-schools]."
-    assert (stats.words, stats.citations, stats.claim_citations) == (17, 3, 2)
-    assert round(stats.claim_share, 2) == 0.67
+    # "@draft2015 describes heads keeping the gate [@sample2018#draft-saw-gatekeepers], and so does
+    # @example2020a#head-opens-the-gate, in a study of three invented schools [@example2020a#three-invented-schools]."
+    assert (stats.words, stats.citations, stats.claim_citations) == (17, 4, 3)
+    assert stats.claim_share == 0.75
     assert block_prose(question.blocks[0], lambda item: item.key.upper()).split(", in")[0] == "DRAFT2015 describes heads keeping the gate, and so does EXAMPLE2020A"
 
 
@@ -196,7 +196,7 @@ def test_question_index_and_anchors() -> None:
     assert "staff-voice" not in index.by_concept
     assert index.by_work["draft2015"] == (("given-or-taken", (5,)), ("who-keeps-the-gate", (0,)))
     # Sample and Case's report about Example's study, cited in blocks 0 and 2.
-    assert index.reported == {"example2020a": (("given-or-taken", "sample2018", (0, 2)),)}
+    assert index.reported == {"example2020a": (("given-or-taken", "sample2018", (0, 2)),), "draft2015": (("who-keeps-the-gate", "sample2018", (0,)),)}
     question = kb.questions["given-or-taken"]
     # Blocks: 0 paragraph, 1 heading, 2 paragraph, 3 heading, 4 and 5 list items (one list).
     assert [anchor_of(question, i) for i in (0, 2, 4, 5)] == ["kb-p1", "kb-p3", "kb-p5", "kb-p5"]

@@ -130,6 +130,11 @@ def test_a_stance_nobody_takes_gets_a_sentence_not_a_column() -> None:
     assert "No claim cited here qualifies or contests any of these concepts." in panel
 
 
+def test_studies_known_only_through_a_report_follow_the_reporting_work(pages: dict[str, str]) -> None:
+    row = next(line for line in pages["questions/who-keeps-the-gate.md"].splitlines() if line.startswith("| [Gatekeeping]"))
+    assert row.endswith("[Example (2020a)](../sources/example2020a.md)<br>As reported by [Sample and Case (2018)](../sources/sample2018.md): [Draft (2015)](../sources/draft2015.md) |")
+
+
 def test_concept_and_source_pages_lead_to_the_questions(pages: dict[str, str]) -> None:
     concept = pages["concepts/gatekeeping.md"]
     assert "## Questions (2)" in concept and "[Who keeps the gate?](../questions/who-keeps-the-gate.md) (draft)" in concept

@@ -109,10 +109,11 @@ def tension_panel(site: SiteData, question: Question, here: str) -> list[str]:
         "",
         '<div class="kb-tension" data-search-exclude markdown>',
         "",
-        "Who takes which stance on the question's concepts, among the claims this page cites. Each line of a cell is one "
-        "study (a report and the paper drawn from it, or a work and another's report about it, are one study); each work, "
-        "or report of works, is named once, with the number of its claims cited when more than one. Definitions and "
-        "method claims are not positions and are left out. The table does not weigh the evidence; the text above does.",
+        "Who takes which stance on the question's concepts, among the claims this page cites. A cell names each study "
+        "once (a report and the paper drawn from it, or a work and another's report about it, are one study), with the "
+        "number of its claims cited when more than one; studies known only through another work's report are listed "
+        "after the work reporting them. Definitions and method claims are not positions and are left out. The table "
+        "does not weigh the evidence; the text above does.",
         "",
     ]
     if not found:
@@ -130,23 +131,36 @@ def tension_panel(site: SiteData, question: Question, here: str) -> list[str]:
 def _tension_row(site: SiteData, row: ConceptPositions, stances: list[str], here: str) -> str:
     cells = [table_cell(concept_link(site, here, row.concept))]
     for stance in stances:
-        voices = row.by_stance.get(stance, ())
+        groups = row.by_stance.get(stance, ())
         # The label shows only where the table stacks into blocks (narrow screens: kb.css).
         label = f'<span class="kb-stance-label">{STANCE_COLUMNS[stance]}:</span> '
-        cells.append(label + ("<br>".join(table_cell(_study(site, group, here)) for group in voices) if voices else "—"))
+        cells.append(label + ("<br>".join(table_cell(line) for line in _cell_lines(site, groups, here)) if groups else "—"))
     return "| " + " | ".join(cells) + " |"
 
 
-def _study(site: SiteData, group: StudyPositions, here: str) -> str:
-    """The voices of one study, "(one study)" after them when there are several."""
-    voices = "; ".join(_voice(site, position, here) for position in group.positions)
-    return voices + (" (one study)" if len(group.positions) > 1 else "")
+def _cell_lines(site: SiteData, groups: tuple[StudyPositions, ...], here: str) -> list[str]:
+    """One line per study with a work's own claims (its reports by others appended: one study),
+    then one line per reporting work for the studies known only through it: "As reported by
+    Torrance (2013a): Gronn (2009b); Duignan (2008), Harris and Spillane (2008); ..."."""
+    lines: list[str] = []
+    reported: dict[str, list[str]] = {}
+    for group in groups:
+        reporters = {position.reported_by for position in group.positions}
+        if len(reporters) == 1 and "" not in reporters:
+            works = " and ".join(_voice(site, position, here, with_reporter=False) for position in group.positions)
+            reported.setdefault(reporters.pop(), []).append(works + (" (one study)" if len(group.positions) > 1 else ""))
+        else:
+            voices = "; ".join(_voice(site, position, here) for position in group.positions)
+            lines.append(voices + (" (one study)" if len(group.positions) > 1 else ""))
+    for by, listed in reported.items():
+        lines.append(f"As reported by {source_link(site, here, by)}: " + "; ".join(listed))
+    return lines
 
 
-def _voice(site: SiteData, position: Position, here: str) -> str:
+def _voice(site: SiteData, position: Position, here: str, *, with_reporter: bool = True) -> str:
     """"Gronn (2009b)", "Gronn (2009b), as reported by Torrance (2013a)", with "(3 claims)"."""
     works = ", ".join(source_link(site, here, key) for key in position.works)
-    if position.reported_by:
+    if position.reported_by and with_reporter:
         works += f", as reported by {source_link(site, here, position.reported_by)}"
     count = len(position.claims)
     return works + (f" ({count} claims)" if count > 1 else "")
