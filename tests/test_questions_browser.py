@@ -14,6 +14,7 @@ from playwright.sync_api import expect, sync_playwright
 from browser.helpers import PageWatch, launch_chromium, serve_directory, watch_page
 from conftest import FIXTURES, REPO
 from litkb.core import urls
+from litkb.emit.questions import anchor_of, cited_claim
 from litkb.rules.link import build_kb
 from litkb.site.build import build_site
 
@@ -102,22 +103,19 @@ def test_external_requests_fail_the_watch(browser: Any, base: str, tmp_path: Pat
 def test_a_real_question_page_opens_a_quote(browser: Any, real_site: Path) -> None:
     """The same on the real knowledge base's strict build: Torrance's "in the gift of the headteacher"."""
     kb = build_kb(REPO)
-    claim = next(c for c in kb.notes["torrance2013catch22"].claims if c.id == "gift-of-the-headteacher")
+    question = kb.questions["given-or-taken"]
+    uid = "torrance2013catch22#gift-of-the-headteacher"
+    index, block = next((i, b) for i, b in enumerate(question.blocks) if uid in [item.uid for item in b.items])
+    number = [item.uid for item in block.items if item.claim].index(uid) + 1  # its marker in the (paragraph) block
+    quote = cited_claim(kb, next(item for item in block.items if item.uid == uid))
+    assert quote is not None
     with serve_directory(real_site) as served:
         context = browser.new_context(viewport={"width": 1400, "height": 900})
         page = context.new_page()
         watch = watch_page(page, served)
         page.goto(served + urls.question_url("given-or-taken"))
-        block = page.locator(".kb-q-block", has_text="in the gift of the headteacher").first
-        markers = block.locator(".md-annotation")
-        count = markers.count()
-        assert count > 0
-        for index in range(count):
-            markers.nth(index).click()
-            if markers.nth(index).locator(".md-tooltip").get_by_text(claim.quote[:40], exact=False).count():
-                break
-        else:
-            raise AssertionError("no marker of the block opens the quote of torrance2013catch22#gift-of-the-headteacher")
-        expect(markers.nth(index).locator(".md-tooltip").get_by_text(claim.quote[:40], exact=False)).to_be_visible()
+        anchor = anchor_of(question, index)
+        page.locator(f"#{anchor} .md-annotation").nth(number - 1).click()
+        expect(page.locator(f"#{anchor}_annotation_{number}").get_by_text(quote.quote[:40], exact=False)).to_be_visible()
         context.close()
     assert watch.problems() == [], "\n".join(watch.problems())

@@ -71,32 +71,37 @@ def question_list(kb: KnowledgeBase, here: str) -> str:
 
 
 def question_page(site: SiteData, question: Question, references: References | None) -> str:
+    """The answer first (after its review status and how to read the citations), then who agrees
+    and who pulls apart, the references, and who wrote it about which concepts."""
     here = urls.question_path(question.id)
     lines = [f"# {md_text(question.question, line_start=False)}", "", '<div class="kb-question-meta" data-search-exclude markdown>', ""]
-    lines += _status(site, question, here)
+    lines += _status(question)
     lines += ["</div>", ""]
     lines += render_body(site, question, here)
     lines += tension_panel(site, question, here)
     lines += _references(site, question, here, references)
+    lines += _about(site, question, here)
     return "\n".join(lines)
 
 
-def _status(site: SiteData, question: Question, here: str) -> list[str]:
-    by = ", ".join(md_text(c, line_start=False) for c in question.contributors)
-    concepts = ", ".join(concept_link(site, here, c) for c in question.concepts)
-    lines = []
+def _status(question: Question) -> list[str]:
     if question.status == "reviewed":
-        lines += ["**Reviewed:** a second person has checked every citation against its quote.", ""]
+        lines = ["**Reviewed:** a second person has checked every citation against its quote.", ""]
     else:
-        lines += ['!!! warning "Draft"', "", "    Not reviewed yet: no second person has checked its citations against their quotes.", ""]
-    lines += [
-        f"Written by {by}. Concepts: {concepts}.",
-        "",
+        lines = ['!!! warning "Draft"', "", "    Not reviewed yet: no second person has checked its citations against their quotes.", ""]
+    return [
+        *lines,
         "Each citation links to its work; the button after a claim citation opens the verbatim quote it rests on, "
         "where it stands in the work and whose words it is.",
         "",
     ]
-    return lines
+
+
+def _about(site: SiteData, question: Question, here: str) -> list[str]:
+    by = ", ".join(md_text(c, line_start=False) for c in question.contributors)
+    concepts = ", ".join(concept_link(site, here, c) for c in question.concepts)
+    return ["## About this page", "", '<div class="kb-question-meta" data-search-exclude markdown>', "",
+            f"Written by {by} ({question.status}). Concepts discussed: {concepts}.", "", "</div>", ""]
 
 
 # -- agreement and tension -----------------------------------------------------------------------
