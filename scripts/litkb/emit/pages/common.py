@@ -21,6 +21,7 @@ from ..cite.format import Citations
 from ..cited import cited_note
 from ..evidence import NOT_RECORDED, Studies, Tally
 from ..labels import author_year_labels
+from ..questions import QuestionIndex
 from .safe import html_text, md_text
 
 EXPLORER_PAGE = "explorer.md"
@@ -30,6 +31,7 @@ GAPS_PAGE = "gaps.md"
 CONCEPTS_INDEX = "concepts/index.md"
 SOURCES_INDEX = "sources/index.md"
 AUTHORS_INDEX = "authors/index.md"
+QUESTIONS_INDEX = "questions/index.md"
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ class SiteData:
     claims_about: Mapping[str, tuple[Claim, ...]]  # key -> every claim naming the work
     alternatives: Mapping[str, tuple[str, ...]]  # concept id -> concepts offered as alternatives to it
     studies: Studies  # which study each work and claim belongs to, and the counts (emit/evidence.py)
+    questions: QuestionIndex  # which questions discuss a concept or cite a work
 
     @classmethod
     def from_kb(cls, kb: KnowledgeBase, style: str) -> SiteData:
@@ -87,6 +90,7 @@ class SiteData:
             claims_about={k: tuple(v) for k, v in about.items()},
             alternatives={k: tuple(sorted(v)) for k, v in alternatives.items()},
             studies=Studies(kb),
+            questions=QuestionIndex.of(kb),
         )
 
     def label(self, key: str) -> str:

@@ -25,6 +25,7 @@ from .common import (
     table_cell,
     type_badge,
 )
+from .question_pages import concept_questions_section
 from .safe import fence, md_cell, md_text, mermaid_label
 
 # Concept pages list at most this many rows per stance; the explorer holds the rest. Keeps the
@@ -135,6 +136,7 @@ def concept_page(site: SiteData, concept: Concept) -> str:
     if pack:
         lines += [pack, ""]
     lines += _evidence(site, concept, here)
+    lines += concept_questions_section(site, concept.id, here)
     lines += _relations(site, concept, here)
     lines += ["## Concept map", "", '<div class="kb-concept-map" data-search-exclude markdown>', "", concept_map(site, concept), "", "</div>", ""]
     return "\n".join(lines)

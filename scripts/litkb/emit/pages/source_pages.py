@@ -23,6 +23,7 @@ from .common import (
     type_badge,
     works_links,
 )
+from .question_pages import source_questions_section
 from .references import STYLES, References, plain_reference, year_of_label
 from .safe import defuse_search_marker, fence, html_text, md_cell, md_text
 
@@ -112,6 +113,7 @@ def source_page(site: SiteData, source: Source, references: References | None) -
             "",
         ]
     lines += _reported_by_others(site, source, here)
+    lines += source_questions_section(site, source.key, here)
     lines += _citations(site, source, note, here)
     lines += ["## BibTeX", "", '<div class="kb-bibtex" data-search-exclude markdown>', "", fence(source.raw_bibtex, "bibtex"), "", "</div>", ""]
     return "\n".join(lines)
