@@ -32,7 +32,10 @@ def seek_postings(reader: Any, fieldname: str, text: str, candidates: list[int])
 def _seek(reader: Any, fieldname: str, text: str, docs: list[int]) -> Iterator[tuple[int, Any]]:
     """(document, matcher standing on it) for each of the sorted segment-local ``docs`` in the
     posting list, skipping to each (Whoosh skips whole blocks by their last id)."""
-    matcher = reader.postings(fieldname, text)
+    yield from _seek_in(reader.postings(fieldname, text), docs)
+
+
+def _seek_in(matcher: Any, docs: list[int]) -> Iterator[tuple[int, Any]]:
     for d in docs:
         if not matcher.is_active():
             return
@@ -42,6 +45,18 @@ def _seek(reader: Any, fieldname: str, text: str, docs: list[int]) -> Iterator[t
                 return
         if matcher.id() == d:
             yield d, matcher
+
+
+def deleted_postings(reader: Any, fieldname: str, text: str | bytes) -> int:
+    """How many of a segment's deleted documents are in a term's posting list (as written)."""
+    deleted = sorted(reader.deleted_docs_set)
+    if not deleted:
+        return 0
+    # The segment's own matcher, without the filter that hides deleted documents (that filter
+    # moves past the first ones as soon as it is made).
+    raw = text if isinstance(text, bytes) else reader._text_to_bytes(fieldname, text)
+    matcher = reader._terms.matcher(fieldname, raw, reader.schema[fieldname].format)
+    return sum(1 for _ in _seek_in(matcher, deleted))
 
 
 def read_postings(reader: Any, fieldname: str, text: str) -> tuple[list[int], list[float]]:

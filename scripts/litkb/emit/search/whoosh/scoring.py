@@ -6,7 +6,8 @@ scores Whoosh's own matchers give (``tests/test_search_scoring.py`` compares the
 
 from __future__ import annotations
 
-from heapq import nlargest
+from collections.abc import Callable
+from heapq import nlargest, nsmallest
 from typing import Any
 
 import whoosh.codec.whoosh3
@@ -17,6 +18,7 @@ import whoosh.util.numeric
 from ....core.vocabulary import DOC_KINDS
 from .parsing import TagRange
 from .postings import positions_in, read_postings, seek_postings
+from .weighting import LiveBM25FScorer
 
 query: Any = whoosh.query
 LENGTHS_COLUMN: Any = whoosh.codec.whoosh3.LENGTHS_COLUMN
@@ -153,7 +155,7 @@ class SetScorer:
                     kept = [i for i, d in enumerate(ids) if d + offset in within]
                     ids, weights = [ids[i] for i in kept], [weights[i] for i in kept]
             scorer = self.searcher.weighting.scorer(sub, q.fieldname, q.text)
-            if type(scorer) is BM25FScorer:
+            if type(scorer) in (BM25FScorer, LiveBM25FScorer):
                 # Whoosh's bm25(): idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))), with
                 # the length part computed once per document and field: the same operations, same floats.
                 norms = self._norms(number, reader, q.fieldname, scorer)
@@ -176,14 +178,27 @@ class SetScorer:
             self._lengths[key] = [k1 * ((1 - b) + b * fl / avgfl) for fl in lengths]
         return self._lengths[key]
 
-    def top(self, scores: dict[int, float], kind_of: list[int], limit: int) -> dict[str, tuple[int, list[tuple[int, float]]]]:
-        """Kind -> (number of matches, best ``limit`` (document, score)), ties by document number
-        (as Whoosh's collector breaks them); ``kind_of`` gives each document's index in DOC_KINDS."""
+    def top(self, scores: dict[int, float], kind_of: list[int], limit: int, uid_of: Callable[[int], str]) -> dict[str, tuple[int, list[tuple[int, float]]]]:
+        """Kind -> (number of matches, best ``limit`` (document, score)); ``kind_of`` gives each
+        document's index in DOC_KINDS. Equal scores are ranked by uid (``uid_of``), not by
+        document number: where a document sits depends on the index's history (an update appends
+        the documents it re-indexes), its uid does not."""
         buckets: list[list[int]] = [[] for _ in DOC_KINDS]
-        for d in sorted(scores):
+        for d in scores:
             kind = kind_of[d]
             if kind >= 0:
                 buckets[kind].append(d)
-        # nlargest keeps the input order among equal keys: the lower document number first.
-        return {DOC_KINDS[k]: (len(docs), [(d, scores[d]) for d in nlargest(limit, docs, key=scores.__getitem__)]) for k, docs in enumerate(buckets) if docs}
+        return {DOC_KINDS[k]: (len(docs), [(d, scores[d]) for d in _best(docs, scores, limit, uid_of)]) for k, docs in enumerate(buckets) if docs}
+
+
+def _best(docs: list[int], scores: dict[int, float], limit: int, uid_of: Callable[[int], str]) -> list[int]:
+    """The ``limit`` best of ``docs``: by score, then by uid. Only the documents tied at the cut
+    are compared by uid (a tag query can tie thousands)."""
+    best = nlargest(limit, docs, key=scores.__getitem__)
+    if len(docs) > limit:
+        cut = scores[best[-1]]
+        above = [d for d in best if scores[d] > cut]
+        tied = [d for d in docs if scores[d] == cut]
+        best = above + nsmallest(limit - len(above), tied, key=uid_of)
+    return sorted(best, key=lambda d: (-scores[d], uid_of(d)))
 
