@@ -146,10 +146,12 @@ def optimize_index(index_dir: Path) -> int | None:
         current = store.current_version(index_dir)
         if current is None or store.read_manifest(current) is None:
             return None
+        if not writing.to_optimize(current):
+            return 0
         version = store.new_version(index_dir)
         try:
             store.clone_version(current, version)
-            merged = writing.optimize(version)
+            merged = writing.optimize(version, lambda: _before_commit(version))
             # The same documents: the version's own files are the current ones (manifest last).
             for name in (*(n for n in store.OWN_FILES if n != store.MANIFEST), store.MANIFEST):
                 if (current / name).is_file():

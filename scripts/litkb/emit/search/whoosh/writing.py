@@ -124,18 +124,26 @@ def write_update(version: Path, delete: tuple[str, ...], docs: list[SearchDoc], 
     _write(writer, delete, docs, each, before_commit, merge_small)
 
 
-def optimize(version: Path) -> int:
+def to_optimize(version: Path) -> int:
+    """How many segments :func:`optimize` would merge in ``version`` (0: nothing to do)."""
+    return len(_to_optimize(index.open_dir(str(version))._segments()))
+
+
+def _to_optimize(segments: list[Any]) -> list[Any]:
+    """The segments that have deleted documents or are small (SMALL_SEGMENT); none when that is
+    one segment without deletions (merging it would only copy it)."""
+    chosen = [s for s in segments if s.has_deletions() or s.doc_count_all() < SMALL_SEGMENT]
+    return chosen if len(chosen) > 1 or any(s.has_deletions() for s in chosen) else []
+
+
+def optimize(version: Path, before_commit: Callable[[], object] = lambda: None) -> int:
     """Merge, in the (copied) index in ``version``, every segment that has deleted documents or is
-    small (:data:`SMALL_SEGMENT`) into one. Returns the number of segments merged."""
+    small into one (:func:`to_optimize`). Returns the number of segments merged."""
     patches.apply()
     writer = index.open_dir(str(version)).writer(**{"limitmb": POOL_MB, **WRITER_OPTIONS})
-    merged = [s for s in writer.segments if s.has_deletions() or s.doc_count_all() < SMALL_SEGMENT]
-
-    def policy(writer: Any, segments: list[Any]) -> list[Any]:
-        return _merge(writer, segments, merged if len(merged) > 1 or any(s.has_deletions() for s in merged) else [])
-
-    _write(writer, (), [], lambda _doc: None, lambda: None, policy)
-    return len(merged)
+    chosen = _to_optimize(writer.segments)
+    _write(writer, (), [], lambda _doc: None, before_commit, lambda writer, segments: _merge(writer, segments, chosen))
+    return len(chosen)
 
 
 def merge_small(writer: Any, segments: list[Any]) -> list[Any]:
