@@ -128,26 +128,20 @@ def _link_sources(entries: dict[str, BibEntry]) -> tuple[dict[str, Source], dict
 
 
 def load_notes(base: KnowledgeBase, names: Collection[str]) -> tuple[dict[str, Note], list[Problem]]:
-    """Read, validate and link the note files ``names`` (file names in kb/sources of
-    ``base.root``) as :func:`build_kb` does each note, against the library and vocabulary of
-    ``base`` (its notes are not used). Returns the notes by shown path ("kb/sources/<name>"; a
-    file that is missing or holds no note with a key is absent) and the problems found. Lets an
-    update of the search index read only the notes that changed."""
+    """The note files ``names`` of kb/sources read, validated and linked as :func:`build_kb` does,
+    against the library and vocabulary of ``base``: (notes by shown path, the problems in those
+    files). Lets an update of the search index read only the notes that changed."""
     problems: list[Problem] = []
-    linker = _Linker(dict(base.sources), problems)
-    concepts = dict(base.concepts)
-    found: dict[str, Note] = {}
-    for document in _load_documents(base.root, SOURCES_DIR, schema.NOTE, problems, only=frozenset(names)):
-        found.update((note.path, note) for note in linker.notes([document], concepts).values())
+    linker, concepts = _Linker(dict(base.sources), problems), dict(base.concepts)
+    documents = _load_documents(base.root, SOURCES_DIR, schema.NOTE, problems, only=frozenset(names))
+    found = {note.path: note for document in documents for note in linker.notes([document], concepts).values()}
     return found, problems
 
 
-def _load_documents(root: Path, folder: Path, spec: schema.Mapping, problems: list[Problem],
-                    only: Collection[str] | None = None) -> Iterator[tuple[str, LMap, str]]:
-    """Read and validate every ``*.yaml`` in ``folder`` (or those of them named in ``only``), in
-    file-name order: yields (shown path, values, digest). A generator, so that a caller linking
-    one document at a time holds one document's values, never all of them (for 10,000 notes:
-    ~100 MB instead of ~600 MB)."""
+def _load_documents(root: Path, folder: Path, spec: schema.Mapping, problems: list[Problem], only: Collection[str] | None = None) -> Iterator[tuple[str, LMap, str]]:
+    """Read and validate every ``*.yaml`` in ``folder`` (or only those named in ``only``), in file-name
+    order: yields (shown path, values, digest). A generator, so that a caller linking one document
+    at a time holds one document's values, never all of them (for 10,000 notes: ~100 MB, not 600)."""
     # The folder is opened without following links (kb/ or kb/sources/ could be a link out of
     # the repository), and each file is read relative to it, again without following a link.
     folder_fd, folder_problems = open_folder(root, folder)
