@@ -10,19 +10,16 @@ from collections.abc import Callable
 from heapq import nlargest, nsmallest
 from typing import Any
 
-import whoosh.codec.whoosh3
 import whoosh.query
 import whoosh.scoring
 import whoosh.util.numeric
 
 from ....core.vocabulary import DOC_KINDS
 from .parsing import TagRange
-from .postings import positions_in, read_postings, seek_postings
+from .postings import positions_in, read_postings, seek_postings, stored_lengths
 from .weighting import LiveBM25FScorer
 
 query: Any = whoosh.query
-LENGTHS_COLUMN: Any = whoosh.codec.whoosh3.LENGTHS_COLUMN
-length_field: Any = whoosh.codec.whoosh3._lenfield
 BM25FScorer: Any = whoosh.scoring.BM25FScorer
 WeightScorer: Any = whoosh.scoring.WeightScorer
 byte_to_length: Any = whoosh.util.numeric.byte_to_length
@@ -172,8 +169,8 @@ class SetScorer:
         lengths Whoosh stores (a byte each); computed once per segment and field."""
         key = (number, fieldname, scorer.B, scorer.K1, scorer.avgfl)
         if key not in self._lengths:
-            column = reader._perdoc._cached_reader(length_field(fieldname), LENGTHS_COLUMN)
-            lengths = [byte_to_length(b) if b else 1 for b in column] if column is not None else [1] * reader.doc_count_all()
+            # As Whoosh's doc_field_length(docnum, fieldname, 1): a document without a length counts 1.
+            lengths = [byte_to_length(b) if b else 1 for b in stored_lengths(reader, fieldname)]
             b, k1, avgfl = scorer.B, scorer.K1, scorer.avgfl
             self._lengths[key] = [k1 * ((1 - b) + b * fl / avgfl) for fl in lengths]
         return self._lengths[key]

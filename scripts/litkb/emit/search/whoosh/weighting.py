@@ -21,17 +21,14 @@ from __future__ import annotations
 from math import log
 from typing import Any
 
-import whoosh.codec.whoosh3
 import whoosh.scoring
 import whoosh.util.numeric
 
-from .postings import deleted_postings
+from .postings import deleted_postings, stored_lengths
 
 BM25F: Any = whoosh.scoring.BM25F
 BM25FScorer: Any = whoosh.scoring.BM25FScorer
 WeightScorer: Any = whoosh.scoring.WeightScorer
-LENGTHS_COLUMN: Any = whoosh.codec.whoosh3.LENGTHS_COLUMN
-length_field: Any = whoosh.codec.whoosh3._lenfield
 byte_to_length: Any = whoosh.util.numeric.byte_to_length
 
 
@@ -61,10 +58,7 @@ class LiveStats:
         if fieldname not in self._lengths:
             total = 0
             for leaf, _offset in self.leaves:
-                column = leaf._perdoc._cached_reader(length_field(fieldname), LENGTHS_COLUMN)
-                if column is None:
-                    continue
-                lengths = bytes(column)
+                lengths = stored_lengths(leaf, fieldname)
                 total += sum(map(byte_to_length, lengths))
                 total -= sum(byte_to_length(lengths[d]) for d in leaf.deleted_docs_set)
             live = self.doc_count()
