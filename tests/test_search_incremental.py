@@ -197,7 +197,7 @@ def test_reading_only_changed_notes_gives_the_index_a_full_load_gives(root: Path
     assert errors[3] > 0 and errors[4] == 0
 
 
-@pytest.mark.parametrize("change", ["library", "concept", "key", "clash", "loader", "unsnapshotted"])
+@pytest.mark.parametrize("change", ["library", "concept", "key", "clash", "new clash", "loader", "unsnapshotted"])
 def test_a_full_load_is_needed_when_more_than_notes_changed(root: Path, tmp_path: Path, change: str) -> None:
     folder = tmp_path / "index"
     if change == "unsnapshotted":
@@ -213,6 +213,10 @@ def test_a_full_load_is_needed_when_more_than_notes_changed(root: Path, tmp_path
         edit(root, NOTE, "key: harris2008", "key: gronn2002")
     elif change == "clash":  # a second file with the key of another note
         shutil.copy(root / NOTE, root / "kb/sources/harris2008-copy.yaml")
+    elif change == "new clash":  # two new files with one key (named after it: .yaml and .yml)
+        text = (root / NOTE).read_text(encoding="utf-8").replace("key: harris2008", "key: newkey2020")
+        for name in ("newkey2020.yaml", "newkey2020.yml"):
+            (root / "kb/sources" / name).write_text(text, encoding="utf-8")
     loader = "other code" if change == "loader" else LOADER
     assert update_notes(root.resolve(), folder, store.stamp_inputs(root), load_notes, loader) is None
 

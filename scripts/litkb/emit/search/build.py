@@ -120,8 +120,9 @@ def update_notes(root: Path, index_dir: Path, stamps: Mapping[str, store.FileSta
             return None
         notes, problems = load_notes(library, [p.rsplit("/", 1)[1] for p in changed])
         others = {key for path, key in files.keys.items() if path not in changed}
-        if any(note.key != Path(path).stem or note.key in others for path, note in notes.items()):
-            return None  # which of two files reports the clash depends on the whole folder
+        clash = len({note.key for note in notes.values()}) < len(notes) or any(note.key in others for note in notes.values())
+        if clash or any(note.key != Path(path).stem for path, note in notes.items()):
+            return None  # which of two files reports a clash depends on the whole folder
         mine = [p for p in problems if p.path in changed]
         kb = replace(library, notes={note.key: note for note in notes.values()}, problems=tuple(sorted(set(mine))))
         keys = {files.keys[p] for p in changed if p in files.keys} | set(kb.notes)
