@@ -144,6 +144,23 @@ def test_optimize_merges_what_updates_left(root: Path, tmp_path: Path) -> None:
     assert optimize_index(tmp_path / "none") is None
 
 
+@pytest.mark.parametrize(("share", "merged"), [(0.1, 3), (0.5, 2)])
+def test_optimize_rewrites_a_large_segment_once_enough_of_it_is_deleted(root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, share: float,
+                                                                        merged: int) -> None:
+    folder = tmp_path / "index"
+    full(root, folder)
+    (cold,) = segment_files(folder).items()
+    monkeypatch.setattr(writing, "SMALL_SEGMENT", 10)  # the cold build's segment is large here
+    monkeypatch.setattr(writing, "DELETED_SHARE", share)
+    for word in ("bureaucracies", "structures"):
+        edit(root, NOTE, "Rigid ", f"Rigid {word} and ")
+        full(root, folder)  # 3 of the 23 documents of the cold segment deleted: 13%
+    expected = results(folder)
+    assert optimize_index(folder) == merged
+    assert (cold[0] in segment_files(folder)) == (merged == 2)
+    assert results(folder) == expected
+
+
 # -- updates that read only the changed notes ----------------------------------------------------------
 def test_only_the_changed_notes_are_read(root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = tmp_path / "index"

@@ -10,13 +10,15 @@ changed documents, marks the old copies deleted (in the new table of contents; s
 never changed in place) and merges only small segments, those of earlier updates
 (:func:`merge_small`). Whoosh's own policy, MERGE_SMALL, calls "small" whatever falls below a
 Fibonacci number of its rank, so ~20 equal segments of a parallel cold build all count as small:
-one changed note rewrote 70,000 documents. :func:`optimize` merges the rest on request.
+one changed note rewrote 70,000 documents. :func:`optimize` merges, on request, the segments
+where deletions have piled up.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from math import ceil
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +48,9 @@ COMMON_MIN = 100
 SMALL_SEGMENT = 1_000
 MERGE_AT = 10
 MERGE_DOCS = 2_000
+# kb index --optimize also rewrites a large segment once this share of its documents is deleted
+# (a few deletions cost a little space; rewriting ~4,000 documents costs seconds).
+DELETED_SHARE = 0.1
 
 
 def alias_table(kb: KnowledgeBase) -> dict[str, list[str]]:
@@ -74,7 +79,7 @@ def common_terms(docs: list[SearchDoc]) -> frozenset[str]:
 def write_new(version: Path, docs: list[SearchDoc], procs: int, each: Callable[[SearchDoc], object], before_commit: Callable[[], object]) -> None:
     """Index ``docs`` into a new index in ``version`` (pairs indexed for the words common in them).
 
-    Many documents are indexed in rounds of ROUND_DOCS by ``procs`` worker processes, each round
+    Many documents are indexed in rounds of at most ROUND_DOCS by ``procs`` worker processes, each round
     adding unmerged segments: a worker then holds one round's postings in memory, never the
     whole index (a pool that overflows to disk merges sorted runs, which is slower still).
 
@@ -98,7 +103,10 @@ def write_new(version: Path, docs: list[SearchDoc], procs: int, each: Callable[[
         # them already (else every worker of every round imports them again: ~0.15 s each), and
         # the patches, which the worker module applies there.
         multiprocessing.get_context("forkserver").set_forkserver_preload(["__main__", __name__, f"{__package__}.worker"])
-    rounds = [docs[i:i + ROUND_DOCS] for i in range(0, len(docs), ROUND_DOCS)] or [[]]
+    # Rounds of equal size, at most ROUND_DOCS each: a short last round would leave small segments,
+    # which the first updates would then merge (rewrite) for nothing.
+    size = max(1, ceil(len(docs) / max(1, ceil(len(docs) / ROUND_DOCS))))
+    rounds = [docs[i:i + size] for i in range(0, len(docs), size)] or [[]]
     for number, chunk in enumerate(rounds, 1):
         # Worker processes, segments left unmerged: the fastest cold build (DESIGN.md, Whoosh facts).
         writer = ix.writer(procs=procs, multisegment=True, start_method=START_METHOD, **options) if parallel else ix.writer(**options)
@@ -130,15 +138,15 @@ def to_optimize(version: Path) -> int:
 
 
 def _to_optimize(segments: list[Any]) -> list[Any]:
-    """The segments that have deleted documents or are small (SMALL_SEGMENT); none when that is
-    one segment without deletions (merging it would only copy it)."""
-    chosen = [s for s in segments if s.has_deletions() or s.doc_count_all() < SMALL_SEGMENT]
+    """The segments that are small (SMALL_SEGMENT) or have DELETED_SHARE of their documents
+    deleted; none when that is one segment without deletions (merging it would only copy it)."""
+    chosen = [s for s in segments if s.doc_count_all() < SMALL_SEGMENT or s.deleted_count() >= DELETED_SHARE * s.doc_count_all()]
     return chosen if len(chosen) > 1 or any(s.has_deletions() for s in chosen) else []
 
 
 def optimize(version: Path, before_commit: Callable[[], object] = lambda: None) -> int:
-    """Merge, in the (copied) index in ``version``, every segment that has deleted documents or is
-    small into one (:func:`to_optimize`). Returns the number of segments merged."""
+    """Merge, in the (copied) index in ``version``, the small segments and those with many deleted
+    documents into one (:func:`to_optimize`). Returns the number of segments merged."""
     patches.apply()
     writer = index.open_dir(str(version)).writer(**{"limitmb": POOL_MB, **WRITER_OPTIONS})
     chosen = _to_optimize(writer.segments)
