@@ -66,7 +66,7 @@ _INDEX_DIR_OPTION = click.option("--index-dir", type=click.Path(file_okay=False,
 
 @click.command("index")
 @click.option("--full", is_flag=True, help="Rebuild from scratch instead of re-indexing what changed.")
-@click.option("--optimize", is_flag=True, help="Then merge the segments that updates left (small ones, and those with deleted documents) into one.")
+@click.option("--optimize", is_flag=True, help="Then merge the segments that updates left (small ones, and those with many deleted documents) into one.")
 @_INDEX_DIR_OPTION
 @click.pass_obj
 def index_command(obj: Context, full: bool, optimize: bool, index_dir: Path | None) -> None:
