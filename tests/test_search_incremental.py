@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from array import array
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from litkb.cli import search as search_cli
 from litkb.emit.search import build as search_build
 from litkb.emit.search import snapshot, store
 from litkb.emit.search.build import optimize_index, update_index, update_notes
-from litkb.emit.search.whoosh import writing
+from litkb.emit.search.whoosh import order, writing
 from litkb.emit.search.whoosh.searcher import SearchIndex
 from litkb.rules import link
 from litkb.rules.link import build_kb, load_notes
@@ -159,6 +160,33 @@ def test_optimize_rewrites_a_large_segment_once_enough_of_it_is_deleted(root: Pa
     assert optimize_index(folder) == merged
     assert (cold[0] in segment_files(folder)) == (merged == 2)
     assert results(folder) == expected
+
+
+def test_each_segment_has_its_uid_order_and_ties_are_ranked_by_uid(root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "index"
+    full(root, folder)
+    monkeypatch.setattr(writing, "MERGE_AT", 2)
+    for i in range(3):  # new segments, and a merge that deletes merged segments' files
+        edit(root, NOTE, f"Rigid w{i - 1} " if i else "Rigid ", f"Rigid w{i} ")
+        full(root, folder)
+    version = store.current_version(folder)
+    assert version is not None
+    segments = {p.stem for p in version.iterdir() if p.suffix == ".seg"}
+    assert {p.stem for p in version.iterdir() if p.suffix == order.SUFFIX} == segments
+    with SearchIndex(folder) as ix:
+        for leaf, offset in ix.searcher.reader().leaf_readers():
+            n = leaf.doc_count_all()
+            data = array("I", (version / f"{leaf.segment().segment_id()}{order.SUFFIX}").read_bytes())
+            uids = [ix._uid_of(d + offset) for d in data[:n]]
+            assert uids == sorted(uids) and sorted(data[:n]) == list(range(n))
+            assert [data[n + d] for d in data[:n]] == list(range(n))  # each document's place
+        ties = ix.search("kind:claim", limit=3)  # every claim scores the same
+        (claims,) = ties.groups
+        assert [h.id for h in claims.hits] == sorted(c.uid for c in build_kb(root).claims)[:3]
+    tied = results(folder, ("kind:claim", "kind:source", "concept:trust", "year:[2000 TO 2010]"))
+    for path in version.glob(f"*{order.SUFFIX}"):
+        path.unlink()  # without the files: every tied uid compared, the same answer
+    assert results(folder, ("kind:claim", "kind:source", "concept:trust", "year:[2000 TO 2010]")) == tied
 
 
 # -- updates that read only the changed notes ----------------------------------------------------------

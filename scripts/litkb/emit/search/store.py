@@ -3,7 +3,8 @@
 Layout of the index folder (default ``<root>/.kb-index/``, git-ignored)::
 
     CURRENT        the name of the version readers use, e.g. "v000012" (replaced with os.replace)
-    v000012/       one complete Whoosh index + manifest.json, files.json, docs.json, words.txt,
+    v000012/       one complete Whoosh index (each segment with its uid order, <segment>.order:
+                   :mod:`.whoosh.order`) + manifest.json, files.json, docs.json, words.txt,
                    labels.json (the works' "Gronn (2009b)" labels, shown with results), and
                    library.pickle, notes.json (what an update needs besides changed notes:
                    :mod:`.snapshot`)

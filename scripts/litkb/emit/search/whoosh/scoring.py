@@ -6,8 +6,7 @@ scores Whoosh's own matchers give (``tests/test_search_scoring.py`` compares the
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from heapq import nlargest, nsmallest
+from heapq import nlargest
 from typing import Any
 
 import whoosh.query
@@ -15,6 +14,7 @@ import whoosh.scoring
 import whoosh.util.numeric
 
 from ....core.vocabulary import DOC_KINDS
+from .order import UidOrder
 from .parsing import TagRange
 from .postings import positions_in, read_postings, seek_postings, stored_lengths
 from .weighting import LiveBM25FScorer
@@ -175,9 +175,9 @@ class SetScorer:
             self._lengths[key] = [k1 * ((1 - b) + b * fl / avgfl) for fl in lengths]
         return self._lengths[key]
 
-    def top(self, scores: dict[int, float], kind_of: list[int], limit: int, uid_of: Callable[[int], str]) -> dict[str, tuple[int, list[tuple[int, float]]]]:
+    def top(self, scores: dict[int, float], kind_of: list[int], limit: int, order: UidOrder) -> dict[str, tuple[int, list[tuple[int, float]]]]:
         """Kind -> (number of matches, best ``limit`` (document, score)); ``kind_of`` gives each
-        document's index in DOC_KINDS. Equal scores are ranked by uid (``uid_of``), not by
+        document's index in DOC_KINDS. Equal scores are ranked by uid (``order``), not by
         document number: where a document sits depends on the index's history (an update appends
         the documents it re-indexes), its uid does not."""
         buckets: list[list[int]] = [[] for _ in DOC_KINDS]
@@ -185,17 +185,16 @@ class SetScorer:
             kind = kind_of[d]
             if kind >= 0:
                 buckets[kind].append(d)
-        return {DOC_KINDS[k]: (len(docs), [(d, scores[d]) for d in _best(docs, scores, limit, uid_of)]) for k, docs in enumerate(buckets) if docs}
+        return {DOC_KINDS[k]: (len(docs), [(d, scores[d]) for d in _best(docs, scores, limit, order)]) for k, docs in enumerate(buckets) if docs}
 
 
-def _best(docs: list[int], scores: dict[int, float], limit: int, uid_of: Callable[[int], str]) -> list[int]:
-    """The ``limit`` best of ``docs``: by score, then by uid. Only the documents tied at the cut
-    are compared by uid (a tag query can tie thousands)."""
+def _best(docs: list[int], scores: dict[int, float], limit: int, order: UidOrder) -> list[int]:
+    """The ``limit`` best of ``docs``: by score, then by uid. Of the documents tied at the cut
+    (a tag query ties thousands) only those with the smallest uids are taken."""
     best = nlargest(limit, docs, key=scores.__getitem__)
     if len(docs) > limit:
         cut = scores[best[-1]]
         above = [d for d in best if scores[d] > cut]
-        tied = [d for d in docs if scores[d] == cut]
-        best = above + nsmallest(limit - len(above), tied, key=uid_of)
-    return sorted(best, key=lambda d: (-scores[d], uid_of(d)))
+        best = above + order.smallest([d for d in docs if scores[d] == cut], limit - len(above))
+    return sorted(best, key=lambda d: (-scores[d], order.uid_of(d)))
 

@@ -24,6 +24,7 @@ from ..documents import hit_label
 from ..query import SUGGEST_MAX_CHARS
 from ..results import Group, SearchResult, make_hit, make_snippet
 from .analysis import WORD, term
+from .order import UidOrder
 from .parsing import ExpandPlugin, kinds_required, parse_query
 from .scoring import SetScorer, Unsupported
 from .weighting import LiveBM25F
@@ -70,6 +71,7 @@ class SearchIndex:
         self._set_scorer = SetScorer(self.searcher)
         self._words: dict[str, int] | None = None
         self._uids: Any = None
+        self._order = UidOrder(version, self.searcher.reader(), self._uid_of)
 
     def close(self) -> None:
         self.searcher.close()
@@ -100,7 +102,7 @@ class SearchIndex:
         except Unsupported:
             scores = None
         if scores is not None:  # every match scored at once: exact counts
-            best = self._set_scorer.top(scores, self._kind_of(), limit, self._uid_of)
+            best = self._set_scorer.top(scores, self._kind_of(), limit, self._order)
             for kind in kinds:
                 if kind in best:
                     count, top = best[kind]

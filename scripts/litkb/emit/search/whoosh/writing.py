@@ -29,6 +29,7 @@ from ....core.model import KnowledgeBase
 from ..documents import SearchDoc, concept_names
 from . import patches
 from .analysis import WORD, analysed, term
+from .order import write_orders
 from .schema import index_fields, make_schema
 
 index: Any = whoosh.index
@@ -111,6 +112,7 @@ def write_new(version: Path, docs: list[SearchDoc], procs: int, each: Callable[[
         # Worker processes, segments left unmerged: the fastest cold build (DESIGN.md, Whoosh facts).
         writer = ix.writer(procs=procs, multisegment=True, start_method=START_METHOD, **options) if parallel else ix.writer(**options)
         _write(writer, (), chunk, each, before_commit if number == len(rounds) else lambda: None, None)
+    write_orders(version)
 
 
 def write_update(version: Path, delete: tuple[str, ...], docs: list[SearchDoc], each: Callable[[SearchDoc], object], before_commit: Callable[[], object],
@@ -130,6 +132,7 @@ def write_update(version: Path, delete: tuple[str, ...], docs: list[SearchDoc], 
         writer.cancel()
         raise
     _write(writer, delete, docs, each, before_commit, merge_small)
+    write_orders(version)
 
 
 def to_optimize(version: Path) -> int:
@@ -151,6 +154,7 @@ def optimize(version: Path, before_commit: Callable[[], object] = lambda: None) 
     writer = index.open_dir(str(version)).writer(**{"limitmb": POOL_MB, **WRITER_OPTIONS})
     chosen = _to_optimize(writer.segments)
     _write(writer, (), [], lambda _doc: None, before_commit, lambda writer, segments: _merge(writer, segments, chosen))
+    write_orders(version)
     return len(chosen)
 
 
