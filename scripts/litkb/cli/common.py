@@ -6,6 +6,7 @@ Heavy modules are imported inside the functions: ``kb search`` must start in a f
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -69,4 +70,28 @@ def update_search_index(kb: KnowledgeBase, folder: Path, stamps: Mapping[str, Fi
     from ..emit.search.build import update_index
     from ..site.config import citation_style
 
-    return update_index(kb, folder, stamps=stamps, full=full, style=citation_style(kb.root))
+    return update_index(kb, folder, stamps=stamps, full=full, style=citation_style(kb.root), loader=loader_fingerprint())
+
+
+def update_search_index_from_notes(root: Path, folder: Path, stamps: Mapping[str, FileStamp]) -> tuple[dict[str, int], int] | None:
+    """Update the search index when only notes changed, reading just them (see
+    :func:`litkb.emit.search.build.update_notes`): (counts, errors in the knowledge base), or
+    None when the whole knowledge base must be loaded. Raises as :func:`update_search_index`."""
+    from ..emit.search.build import update_notes
+    from ..rules.link import load_notes
+    from ..site.config import citation_style
+
+    return update_notes(root, folder, stamps, load_notes, loader_fingerprint(), style=citation_style(root))
+
+
+def loader_fingerprint() -> str:
+    """A digest of the code that loads and links the knowledge base (litkb's core, load and
+    rules): the search index keeps a snapshot of what was loaded, and only the same code may
+    reuse it instead of loading again."""
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha1()
+    for folder in ("core", "load", "rules"):
+        for path in sorted((package / folder).glob("*.py")):
+            digest.update(f"{folder}/{path.name}\0".encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
