@@ -154,6 +154,9 @@ class KnowledgeBase:
     problems: tuple[Problem, ...]
     cited_by: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     works_of: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Keys whose full text has a valid committed fingerprint (kb/fingerprints/<key>.json): their
+    # quotes can be checked by anyone (`kb verify-quotes`).
+    fingerprints: frozenset[str] = frozenset()
 
     @property
     def claims(self) -> tuple[Claim, ...]:

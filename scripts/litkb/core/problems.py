@@ -83,6 +83,12 @@ _CODE_LIST = [
     # Advice
     Code("KB501", "warning", "A claim has no locator.", "Add `locator: \"section: <heading>\"` or `locator: \"p. 12\"` so readers can find the passage."),
     Code("KB502", "warning", "A claim has no verbatim quote.", "Add `quote:` with the exact words of the source."),
+    # Quotes, full texts and fingerprints
+    Code("KB701", "error", "A fingerprint file under kb/fingerprints/ is not valid JSON, or not a fingerprint (a missing or unknown field, a value out of range, values that do not fit the text's length).", "Regenerate it with `kb fingerprint --fulltext DIR` from the source's full text; never edit a fingerprint by hand."),
+    Code("KB702", "error", "A fingerprint was made with other parameters (window, bits per window, hash) than this version of kb uses.", "Regenerate it with `kb fingerprint --fulltext DIR`: the promise that the text cannot be read back from it holds for kb's parameters only."),
+    Code("KB703", "error", "A fingerprint names a key that is not in references.bib.", "Add the entry (`kb import`), or delete the fingerprint of a work the library does not have."),
+    Code("KB704", "warning", "Quotes from a source that has no committed fingerprint (kb/fingerprints/<key>.json): nobody without the full text can check them, and the site says they are unverified.", "Run `kb fingerprint --fulltext DIR` with the source's full text (.txt or .pdf) in DIR, and commit the fingerprint (never the text)."),
+    Code("KB710", "error", "An annotation export cannot be imported: not a Zotero note or annotation JSON, malformed, too large, or holding markup that is not allowed (scripts, frames, event handlers).", "Export the annotations again from Zotero (Add Note from Annotations, or the annotation items' JSON) and import that file unchanged."),
 ]
 
 CODES: dict[str, Code] = {c.code: c for c in _CODE_LIST}

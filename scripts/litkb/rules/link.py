@@ -26,6 +26,7 @@ from ..load.textio import open_folder, printable_name, read_text
 from ..load.yamlload import compose_yaml
 from . import offsite, schema
 from .people import merge_people, person_from_name
+from .quotecover import fingerprint_keys
 
 BIB_NAME = "references.bib"
 SOURCES_DIR = Path("kb/sources")
@@ -63,6 +64,7 @@ def _build_kb(root: Path) -> KnowledgeBase:
     for source in sources.values():
         for person in dict.fromkeys(p.id for p in (*source.authors, *source.editors)):
             works_of[person].append(source.key)
+    fingerprints = fingerprint_keys(root, sources, problems)
     return KnowledgeBase(
         root=root,
         sources=sources,
@@ -72,6 +74,7 @@ def _build_kb(root: Path) -> KnowledgeBase:
         problems=tuple(sorted(set(problems))),
         cited_by={k: tuple(sorted(v)) for k, v in sorted(cited_by.items())},
         works_of={k: tuple(sorted(v)) for k, v in sorted(works_of.items())},
+        fingerprints=fingerprints,
     )
 
 

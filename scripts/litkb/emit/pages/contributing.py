@@ -25,6 +25,7 @@ GROUPS = {
     "3": "Fields and values: the schema",
     "4": "Links between files",
     "5": "Advice (warnings)",
+    "7": "Quotes, full texts and fingerprints",
 }
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 
