@@ -1,10 +1,11 @@
 """PDF full texts: the text of each page with its page label, through pypdf.
 
 Input: the bytes of a PDF (already bounded by :func:`litkb.load.fulltext.read_bytes`). Output: one
-(label, text) pair per PDF page, labelled as the PDF's ``/PageLabels`` say (the
-printed "337" of an article that starts on page 333 of its issue; "xii" in front matter; "1", "2",
-... when the PDF has no labels), its running heads and page-number lines removed so that a quote
-running over a page break reads on.
+(label, text) pair per PDF page, labelled as the PDF's ``/PageLabels`` say (the printed "337" of an
+article that starts on page 333 of its issue; "xii" in front matter). A PDF without labels is
+labelled by the page numbers printed at the top or bottom of its pages when they run on from one
+offset on at least half of them (:func:`printed_numbers`), else "1", "2", ... Running heads and
+page-number lines are removed so that a quote running over a page break reads on.
 
 pypdf (pinned) because it is maintained, pure Python (no compiled library to install on a
 contributor's machine or the runner) and reads page labels (``PdfReader.page_labels``), which is
@@ -27,6 +28,7 @@ EDGE_LINES = 2
 _MIN_REPEATS = 3
 _DIGITS = re.compile(r"\d+")
 _SPACES = re.compile(r"\s+")
+_NUMBER_LINE = re.compile(r"^\W*(?:page\s+|p\.\s*)?(\d{1,5})\W*$", re.IGNORECASE)
 
 
 class PdfError(ValueError):
@@ -46,8 +48,9 @@ def pdf_pages(path: Path, data: bytes) -> list[tuple[str, str]]:
         count = len(reader.pages)
         if count > MAX_PDF_PAGES:
             raise PdfError(f"{path}: {count:,} pages; a full text may have at most {MAX_PDF_PAGES:,}")
-        labels = list(reader.page_labels)
         texts = [page.extract_text() or "" for page in reader.pages]
+        has_labels = "/PageLabels" in reader.root_object
+        labels = list(reader.page_labels) if has_labels else printed_numbers(texts) or list(reader.page_labels)
     except PdfError:
         raise
     except Exception as err:  # pypdf raises many kinds of error on a broken file (PdfReadError, KeyError, ValueError ...)
@@ -55,6 +58,26 @@ def pdf_pages(path: Path, data: bytes) -> list[tuple[str, str]]:
     if len(labels) != len(texts):
         labels = [str(number) for number in range(1, len(texts) + 1)]
     return list(zip(labels, without_running_lines(texts, labels), strict=True))
+
+
+def printed_numbers(texts: list[str]) -> list[str] | None:
+    """Labels read off the pages when the PDF has none of its own: a line at the top or bottom of
+    a page that is a number alone ("337", "- 337 -", "Page 337"), if such numbers are printed on at
+    least half of the pages and all run on from one offset (printed = PDF page + offset); else None."""
+    offsets: Counter[int] = Counter()
+    seen = 0
+    for index, text in enumerate(texts):
+        lines = [line for line in text.splitlines() if line.strip()]
+        numbers = {int(m.group(1)) for line in lines[:EDGE_LINES] + lines[-EDGE_LINES:] if (m := _NUMBER_LINE.match(line))}
+        if numbers:
+            seen += 1
+            offsets.update({number - index for number in numbers})
+    if not offsets or seen * 2 < len(texts):
+        return None
+    offset, count = offsets.most_common(1)[0]
+    if count != seen or offset < 1:
+        return None
+    return [str(index + offset) for index in range(len(texts))]
 
 
 def _shape(line: str) -> str:
