@@ -39,8 +39,9 @@ def _texts(root: Path, folder: Path | None, mapping: Path | None) -> dict[str, P
 @click.option("--fulltext", "folder", type=click.Path(exists=True, file_okay=False, path_type=Path), help=_FULLTEXT_HELP)
 @click.option("--map", "mapping", type=click.Path(dir_okay=False, path_type=Path), help=_MAP_HELP)
 @click.option("-v", "--verbose", is_flag=True, help="Also list the quotes too short to check without the full text, and the unverified ones.")
+@click.option("--format", "fmt", type=click.Choice(["text", "github"]), default="text", show_default=True, help="github: each failure also as an annotation on the note's line (KB711, KB712).")
 @click.pass_obj
-def verify_quotes_command(obj: Context, folder: Path | None, mapping: Path | None, verbose: bool) -> None:
+def verify_quotes_command(obj: Context, folder: Path | None, mapping: Path | None, verbose: bool, fmt: str) -> None:
     """Check that every quote occurs verbatim in its source, on the pages its locator names.
 
     Each quote is checked against its source's full text when --fulltext has it, else against the
@@ -68,7 +69,22 @@ def verify_quotes_command(obj: Context, folder: Path | None, mapping: Path | Non
     except FullTextError as err:
         raise click.ClickException(str(err)) from err
     _report(checks, verbose)
+    if fmt == "github":
+        _annotate(checks)
     sys.exit(1 if any(c.failed for c in checks) else 0)
+
+
+def _annotate(checks: list[QuoteCheck]) -> None:
+    """Each failure as a GitHub annotation on the quote's line (escaped like kb check's)."""
+    from ..core.problems import format_problems, problem
+
+    found = [
+        problem(c.path, c.line, 1, "KB711" if c.status == "not-found" else "KB712", f"quote of {c.owner} {_failure(c)}")
+        for c in checks
+        if c.failed
+    ]
+    if found:
+        click.echo(format_problems(found, "github"))
 
 
 def _report(checks: list[QuoteCheck], verbose: bool) -> None:

@@ -89,6 +89,8 @@ _CODE_LIST = [
     Code("KB703", "error", "A fingerprint names a key that is not in references.bib.", "Add the entry (`kb import`), or delete the fingerprint of a work the library does not have."),
     Code("KB704", "warning", "Quotes from a source that has no committed fingerprint (kb/fingerprints/<key>.json): nobody without the full text can check them, and the site says they are unverified.", "Run `kb fingerprint --fulltext DIR` with the source's full text (.txt or .pdf) in DIR, and commit the fingerprint (never the text)."),
     Code("KB710", "error", "An annotation export cannot be imported: not a Zotero note or annotation JSON, malformed, too large, or holding markup that is not allowed (scripts, frames, event handlers).", "Export the annotations again from Zotero (Add Note from Annotations, or the annotation items' JSON) and import that file unchanged."),
+    Code("KB711", "error", "A quote does not occur in its source: not in the full text, or certainly not in the text its fingerprint was made from (`kb verify-quotes`).", "Copy the words exactly as printed (spelling, word order); mark an omission with `...`. With the full text, `kb verify-quotes --fulltext DIR` shows the closest passage."),
+    Code("KB712", "error", "A quote stands on other pages than its locator names, or the locator names a page the text does not have (`kb verify-quotes`).", "Correct the locator: `p. N` for a quote on one page, `pp. N-M` for one running over a page break, with the page numbers as printed."),
 ]
 
 CODES: dict[str, Code] = {c.code: c for c in _CODE_LIST}
