@@ -4,6 +4,7 @@ altered quotes failing, and the attack they are designed against (chaining from 
 from __future__ import annotations
 
 import random
+import shutil
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from litkb.core.model import KnowledgeBase
 from litkb.load.fingerprint import load_fingerprints
 from litkb.load.fulltext import read_fulltext
 from litkb.rules.fpmatch import find_in_fingerprint
+from litkb.rules.link import build_kb
 from litkb.rules.passages import quote_parts, words
 from litkb.rules.quotes import load_fulltexts, quote_sites, verify_quotes
 from litkb.rules.textmatch import paged_words
@@ -113,6 +115,21 @@ def test_every_committed_quote_verifies_from_the_fingerprints_alone(real_kb: Kno
             assert (c.status == "verified") == (len(parts[0]) >= minimum), (c.owner, len(parts[0]), minimum)
     for key in SEED_KEYS:
         assert any(c.text_key == key and c.found for c in checks)
+
+
+def test_source_pages_say_whether_their_quotes_can_be_checked(real_kb: KnowledgeBase, tmp_path: Path) -> None:
+    from litkb.emit.pages.render import render_pages
+
+    pages = {page.path: page.content for page in render_pages(real_kb, style="apa", references=None)}
+    torrance = pages["sources/torrance2013catch22.md"]
+    assert isinstance(torrance, str)
+    assert "checked by `kb verify-quotes` against a fingerprint of the work's full text" in torrance
+    assert "Quotes not verified" not in torrance
+    without = shutil.copytree(REPO / "kb", tmp_path / "kb", ignore=shutil.ignore_patterns("fingerprints"))
+    shutil.copy(REPO / "references.bib", tmp_path / "references.bib")
+    kb = build_kb(without.parent)
+    page = next(p.content for p in render_pages(kb, style="apa", references=None) if p.path == "sources/torrance2013catch22.md")
+    assert isinstance(page, str) and '!!! warning "Quotes not verified"' in page
 
 
 def _verified_quotes(kb: KnowledgeBase, fingerprint: Fingerprint) -> list[list[str]]:
