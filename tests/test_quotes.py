@@ -92,12 +92,12 @@ def test_fingerprint_command_then_verify_without_the_text(tmp_path: Path) -> Non
     root = quote_kb(tmp_path, [("a", "Leadership practice takes shape", "p. 1")])
     result = CliRunner().invoke(main, ["--root", str(root), "fingerprint", "--fulltext", str(TEXTS)])
     assert result.exit_code == 0, result.output
-    assert result.output == "kb/fingerprints/spillane2006.json: written (24 words, no page labels, 255 bytes)\n"
+    assert result.output == "kb/fingerprints/spillane2006.json: written (24 words, no page labels, 244 bytes)\n"
     code, lines = run(root)
     assert code == 0
     assert lines[0] == "spillane2006: 1 quote against the fingerprint kb/fingerprints/spillane2006.json: 1 too short to check without the full text"
     result = CliRunner().invoke(main, ["--root", str(root), "fingerprint", "--fulltext", str(TEXTS), "--check"])
-    assert (result.exit_code, result.output) == (0, "kb/fingerprints/spillane2006.json: up to date (24 words, no page labels, 255 bytes)\n")
+    assert (result.exit_code, result.output) == (0, "kb/fingerprints/spillane2006.json: up to date (24 words, no page labels, 244 bytes)\n")
     (tmp_path / "other").mkdir()
     (tmp_path / "other" / "spillane2006.txt").write_text("Another text altogether, of a few words.\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["--root", str(root), "fingerprint", "--fulltext", str(tmp_path / "other"), "--check"])

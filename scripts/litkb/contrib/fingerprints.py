@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.files import atomic_write_text
-from ..core.fingerprint import make_fingerprint, to_json
+from ..core.fingerprint import make_fingerprint, to_text
 from ..load.fingerprint import FINGERPRINTS_DIR
 from ..load.fulltext import read_fulltext
 from ..rules.textmatch import paged_words
@@ -38,8 +38,7 @@ def fingerprint_text(key: str, path: Path) -> str:
     paged = read_fulltext(path)
     text_words, starts = paged_words(paged)
     pages = [(start, page.label) for start, page in zip(starts, paged.pages, strict=True)] if paged.paged else []
-    fingerprint = make_fingerprint(key, text_words, pages)
-    return json.dumps(to_json(fingerprint), indent=1, ensure_ascii=False) + "\n"
+    return to_text(make_fingerprint(key, text_words, pages))
 
 
 def write_fingerprints(root: Path, texts: Mapping[str, Path], *, check: bool = False) -> list[Written]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -120,6 +121,20 @@ def unpack(lines: Sequence[str], count: int, bits: int) -> bytes:
         raise ValueError(f"{len(raw)} bytes of values for {count} windows of {bits} bits")
     digits = "".join(format(byte, "08b") for byte in raw)
     return bytes(int(digits[i * bits : (i + 1) * bits], 2) for i in range(count))
+
+
+def to_text(fingerprint: Fingerprint) -> str:
+    """The file's text: :func:`to_json` with one line per field, page and line of values (so a
+    regenerated fingerprint shows in a diff as the lines that changed)."""
+    data = to_json(fingerprint)
+    lines = []
+    for name, value in data.items():
+        if isinstance(value, list) and value:
+            items = ",\n".join("  " + json.dumps(item, ensure_ascii=False) for item in value)
+            lines.append(f"{json.dumps(name)}: [\n{items}\n ]")
+        else:
+            lines.append(f"{json.dumps(name)}: {json.dumps(value, ensure_ascii=False)}")
+    return "{\n " + ",\n ".join(lines) + "\n}\n"
 
 
 def to_json(fingerprint: Fingerprint) -> dict[str, object]:
