@@ -251,3 +251,49 @@ def test_committed_fingerprints_are_those_of_the_seed_texts(tmp_path: Path) -> N
     result = CliRunner().invoke(main, ["--root", str(REPO), "fingerprint", "--fulltext", str(SEEDS), "--check"])
     assert result.exit_code == 0, result.output
     assert result.output.count(": up to date") == 2
+
+
+# -- fingerprint files arrive by pull request: every field is checked ------------------------------
+
+GOOD = (REPO / "tests" / "fixtures" / "invalid" / "valid" / "kb" / "fingerprints" / "spillane2006.json").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (lambda t: t.replace('"bits": 2', '"bits": 8'), ":5:1: error KB702: made with windows of 8 words and 8 bits"),
+        (lambda t: t.replace('"n": 64', '"n": 2'), ":7:1: error KB702: made with another hash than scrypt (n=64, r=1, p=1)"),
+        (lambda t: t.replace('"format": "litkb-fingerprint/1"', '"format": "other/2"'), ":2:1: error KB702: format is not litkb-fingerprint/1"),
+        (lambda t: t.replace('"words": 24', '"words": -1'), ":4:1: error KB701: 'words' must be a whole number from 0 to 20,000,000"),
+        (lambda t: t.replace('"words": 24', '"words": true'), ":4:1: error KB701: 'words' must be a whole number"),
+        (lambda t: t.replace('"salt": "', '"salt": "zz'), ":8:1: error KB701: 'salt' must be 32 hexadecimal digits"),
+        (lambda t: t.replace('"pages": []', '"pages": [[0, "i"], [30, "ii"]]'), ":9:1: error KB701: 'pages' must start at word 0 and go forward"),
+        (lambda t: t.replace('"pages": []', '"pages": [[0, "line\\nbreak"]]'), ":9:1: error KB701: 'pages' must hold [first word, label] pairs"),
+        (lambda t: t.replace('"ROag1MA="', '"ROag1MA"'), ":10:1: error KB701: 'values' cannot be read"),
+        (lambda t: t.replace('"ROag1MA="', '"ROag1MAA"'), ":10:1: error KB701: 'values' cannot be read: 6 bytes of values for 17 windows of 2 bits"),
+        (lambda t: t.replace('"pages": []', '"pages": [], "extra": 1'), ":9:1: error KB701: unknown field 'extra'"),
+        (lambda t: "[" * 50_000 + "]" * 50_000, ":1:1: error KB701: JSON nested too deeply"),
+        (lambda t: t[:-3], ":12:3: error KB701: not valid JSON: Expecting ',' delimiter"),
+    ],
+)
+def test_a_fingerprint_file_is_checked_field_by_field(tmp_path: Path, edit: object, expected: str) -> None:
+    root = shutil.copytree(REPO / "tests" / "fixtures" / "invalid" / "valid", tmp_path / "kb")
+    path = root / "kb" / "fingerprints" / "spillane2006.json"
+    assert callable(edit)
+    path.write_text(edit(GOOD), encoding="utf-8")
+    kb = build_kb(root)
+    assert [p.text() for p in kb.problems if p.path.startswith("kb/fingerprints/")][0].startswith("kb/fingerprints/spillane2006.json" + expected)
+    assert kb.fingerprints == frozenset()
+
+
+def test_fingerprints_are_read_like_notes(tmp_path: Path) -> None:
+    root = shutil.copytree(REPO / "tests" / "fixtures" / "invalid" / "valid", tmp_path / "kb")
+    folder = root / "kb" / "fingerprints"
+    (tmp_path / "elsewhere.json").write_text(GOOD, encoding="utf-8")
+    (folder / "gronn2009b.json").symlink_to(tmp_path / "elsewhere.json")
+    (folder / "huge.json").write_text(" " * (4 * 2**20 + 1), encoding="utf-8")
+    codes = {p.path: p.code for p in build_kb(root).problems}
+    assert codes == {"kb/fingerprints/gronn2009b.json": "KB004", "kb/fingerprints/huge.json": "KB006"}
+    shutil.rmtree(folder)
+    (root / "kb" / "fingerprints").symlink_to(tmp_path)
+    assert {p.code for p in build_kb(root).problems} == {"KB004"}

@@ -14,6 +14,7 @@ import binascii
 import json
 import os
 import re
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -41,9 +42,10 @@ class _Invalid(ValueError):
         self.field = field
 
 
-def load_fingerprints(root: Path) -> tuple[dict[str, Fingerprint], list[Problem]]:
+def load_fingerprints(root: Path, library: Collection[str] | None = None) -> tuple[dict[str, Fingerprint], list[Problem]]:
     """Every valid fingerprint under ``root/kb/fingerprints`` by key, and the problems of the
-    others (none when the folder does not exist)."""
+    others (none when the folder does not exist); with ``library`` (the keys of references.bib),
+    a fingerprint of a key not in it is a problem too (KB703) and left out."""
     if not os.path.lexists(root / FINGERPRINTS_DIR):
         return {}, []
     folder_fd, problems = open_folder(root, FINGERPRINTS_DIR)
@@ -69,6 +71,9 @@ def load_fingerprints(root: Path) -> tuple[dict[str, Fingerprint], list[Problem]
                 continue
             if fingerprint.key != name[: -len(".json")]:
                 problems.append(problem(shown, _line_of(text, "key"), 1, "KB402", f"file name differs from the key '{fingerprint.key}' inside it", f"rename the file to {fingerprint.key}.json"))
+                continue
+            if library is not None and fingerprint.key not in library:
+                problems.append(problem(shown, _line_of(text, "key"), 1, "KB703", f"fingerprint of '{fingerprint.key}', which is not in references.bib", "add the entry with `kb import`, or delete the fingerprint"))
                 continue
             found[fingerprint.key] = fingerprint
     finally:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..core.model import KnowledgeBase, Source
 from ..core.problems import Problem, problem
-from ..load.fingerprint import FINGERPRINTS_DIR, load_fingerprints
+from ..load.fingerprint import load_fingerprints
 
 _HINT = "run `kb fingerprint --fulltext DIR` with its full text and commit kb/fingerprints/{key}.json"
 
@@ -24,12 +24,9 @@ _HINT = "run `kb fingerprint --fulltext DIR` with its full text and commit kb/fi
 def fingerprint_keys(root: Path, sources: Mapping[str, Source], problems: list[Problem]) -> frozenset[str]:
     """The keys of the library whose fingerprint under ``root`` is valid; the problems of the
     others (unreadable, other parameters, a key not in the library) are added to ``problems``."""
-    found, load_problems = load_fingerprints(root)
+    found, load_problems = load_fingerprints(root, sources)
     problems += load_problems
-    for key in sorted(set(found) - set(sources)):
-        shown = (FINGERPRINTS_DIR / f"{key}.json").as_posix()
-        problems.append(problem(shown, 1, 1, "KB703", f"fingerprint of '{key}', which is not in references.bib", "add the entry with `kb import`, or delete the fingerprint"))
-    return frozenset(found) & frozenset(sources)
+    return frozenset(found)
 
 
 def unverifiable_quotes(kb: KnowledgeBase) -> list[Problem]:
