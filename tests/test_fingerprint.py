@@ -297,3 +297,17 @@ def test_fingerprints_are_read_like_notes(tmp_path: Path) -> None:
     shutil.rmtree(folder)
     (root / "kb" / "fingerprints").symlink_to(tmp_path)
     assert {p.code for p in build_kb(root).problems} == {"KB004"}
+
+
+def test_kb_fingerprint_never_writes_through_a_link(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from litkb.cli.main import main
+
+    root = shutil.copytree(REPO / "tests" / "fixtures" / "quotes" / "kb", tmp_path / "kb")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (root / "kb" / "fingerprints").symlink_to(outside)
+    result = CliRunner().invoke(main, ["--root", str(root), "fingerprint", "--fulltext", str(REPO / "tests" / "fixtures" / "quotes" / "texts")])
+    assert (result.exit_code, result.output) == (1, "Error: kb/fingerprints: not a folder of the repository (a symbolic link?); kb writes fingerprints only there\n")
+    assert list(outside.iterdir()) == []

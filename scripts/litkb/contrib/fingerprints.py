@@ -16,7 +16,7 @@ from pathlib import Path
 from ..core.files import atomic_write_text
 from ..core.fingerprint import make_fingerprint, to_text
 from ..load.fingerprint import FINGERPRINTS_DIR
-from ..load.fulltext import read_fulltext
+from ..load.fulltext import FullTextError, read_fulltext
 from ..rules.textmatch import paged_words
 
 
@@ -44,6 +44,10 @@ def fingerprint_text(key: str, path: Path) -> str:
 def write_fingerprints(root: Path, texts: Mapping[str, Path], *, check: bool = False) -> list[Written]:
     """Write the fingerprint of each text in ``texts`` (keys of the library only), or with
     ``check`` only compare it with the committed one. Raises FullTextError for an unreadable text."""
+    for folder in (root / "kb", root / FINGERPRINTS_DIR):
+        # A pull request could make kb/fingerprints a link out of the repository; never write through it.
+        if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+            raise FullTextError(f"{folder.relative_to(root).as_posix()}: not a folder of the repository (a symbolic link?); kb writes fingerprints only there")
     written = []
     for key in sorted(texts):
         relative = (FINGERPRINTS_DIR / f"{key}.json").as_posix()
