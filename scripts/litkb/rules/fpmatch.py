@@ -35,12 +35,6 @@ class FingerprintResult:
     minimum: int = 0
 
 
-def page_index(fingerprint: Fingerprint, label: str, start: int = 0) -> int | None:
-    """The index of the first page from ``start`` on labelled ``label`` (case ignored)."""
-    wanted = label.casefold()
-    return next((i for i in range(start, len(fingerprint.pages)) if fingerprint.pages[i][1].casefold() == wanted), None)
-
-
 def _word_bounds(fingerprint: Fingerprint, pages: tuple[int, int] | None) -> tuple[int, int]:
     if pages is None or not fingerprint.pages:
         return 0, fingerprint.words

@@ -113,11 +113,6 @@ class FullText:
         start = max(0, match.a - match.b)
         return text[start : start + len(wanted) + 10].strip()
 
-    def page_index(self, label: str, start: int = 0) -> int | None:
-        """The index of the first page from ``start`` on labelled ``label`` (case ignored)."""
-        wanted = label.casefold()
-        return next((i for i in range(start, len(self.labels)) if self.labels[i].casefold() == wanted), None)
-
 
 def _in_order(text: str, parts: list[str], low: int, high: int) -> tuple[int, int] | None:
     """The start of the first and the end of the last of ``parts`` found one after the other in
