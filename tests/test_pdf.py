@@ -122,3 +122,17 @@ def test_a_pdf_that_cannot_be_read_is_one_line(tmp_path: Path) -> None:
         writer.write(handle)
     with pytest.raises(FullTextError, match="the PDF is encrypted; save an unencrypted copy"):
         read_fulltext(texts / "spillane2006.pdf")
+
+
+def test_a_short_quote_on_other_pages_is_reported_even_from_the_fingerprint(tmp_path: Path) -> None:
+    # 18 words: enough on its page, too few to tell where it stands in the whole text (19).
+    short = "a group of support staff leading the pupils' council over a whole school year, with the help of"
+    root = quote_kb(tmp_path, [("short-right", short, "p. 338"), ("short-wrong", short, "p. 337")])
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    article_pdf(texts / "spillane2006.pdf")
+    assert CliRunner().invoke(main, ["--root", str(root), "fingerprint", "--fulltext", str(texts)]).exit_code == 0
+    code, lines = verify(root)
+    assert code == 1
+    assert lines[0] == "spillane2006: 2 quotes against the fingerprint kb/fingerprints/spillane2006.json: 1 verified, 1 on other pages"
+    assert failures(lines) == {"short-wrong": "is not on p. 337 (too short to tell where it stands without the full text) (kb/fingerprints/spillane2006.json)"}

@@ -48,7 +48,7 @@ def test_fixture_quotes_match_and_mismatch_is_reported(tmp_path: Path) -> None:
     code, lines = run(kb, "--fulltext", str(TEXTS))
     assert code == 0, lines
     assert lines == [
-        "spillane2006: 2 quotes against the full text spillane2006.txt: 2 verified",
+        "spillane2006: 2 quotes against the full text spillane2006.txt: 2 verified (2 page locators not checked: the text has no pages)",
         "2 quotes: 2 verified (2 against full texts, 0 against fingerprints), 0 too short to check without the full text, "
         "0 unverified (no full text or fingerprint): 0 failed",
     ]
@@ -58,7 +58,7 @@ def test_fixture_quotes_match_and_mismatch_is_reported(tmp_path: Path) -> None:
     note.write_text(note.read_text().replace('quote: "leadership practice"', 'quote: "leadership practise takes shape"'))
     code, lines = run(broken, "--fulltext", str(TEXTS))
     assert code == 1
-    assert lines[0] == "spillane2006: 2 quotes against the full text spillane2006.txt: 1 verified, 1 not found"
+    assert lines[0] == "spillane2006: 2 quotes against the full text spillane2006.txt: 1 verified, 1 not found (1 page locator not checked: the text has no pages)"
     assert lines[1] == 'kb/sources/spillane2006.yaml:6: quote of spillane2006#practice-not-role not found in spillane2006.txt: "leadership practise takes shape"'
     assert lines[2].startswith('    closest passage: "leadership practice takes shape')
     assert lines[-1].endswith(": 1 failed")
@@ -73,7 +73,7 @@ def test_ellipses_with_a_full_text(tmp_path: Path) -> None:
     ])
     code, lines = run(root, "--fulltext", str(TEXTS))
     assert code == 1
-    assert lines[0] == "spillane2006: 4 quotes against the full text spillane2006.txt: 2 verified, 2 not found"
+    assert lines[0] == "spillane2006: 4 quotes against the full text spillane2006.txt: 2 verified, 2 not found (2 page locators not checked: the text has no pages)"
     failed = [line.split(": quote of ")[1].split(" not found")[0] for line in lines if " not found in " in line]
     assert failed == ["spillane2006#out-of-order", "spillane2006#part-changed"]
     assert any(line.startswith('    closest passage: "the interac-tions of leaders') for line in lines)  # of the part that is missing

@@ -96,7 +96,9 @@ def _report(checks: list[QuoteCheck], verbose: bool) -> None:
         counts: Counter[str] = Counter(c.status for c in mine)
         against = f"the {mine[0].method} {mine[0].text_name}" if mine[0].method else "neither a full text nor a fingerprint (unverified)"
         parts = [f"{counts[s]} {label}" for s, label in _LABELS if counts[s]]
-        click.echo(f"{key}: {len(mine)} quote{'s' * (len(mine) != 1)} against {against}: {', '.join(parts)}")
+        unchecked = sum(c.page_unchecked for c in mine)
+        pages = f" ({unchecked} page locator{'s' * (unchecked != 1)} not checked: the text has no pages)" if unchecked else ""
+        click.echo(f"{key}: {len(mine)} quote{'s' * (len(mine) != 1)} against {against}: {', '.join(parts)}{pages}")
     for c in sorted(checks, key=lambda c: (c.path, c.line)):
         if c.failed:
             click.echo(f"{c.path}:{c.line}: quote of {c.owner} {_failure(c)}: \"{c.quote}\"")

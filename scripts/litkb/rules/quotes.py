@@ -43,8 +43,8 @@ FAILED: tuple[Status, ...] = ("not-found", "wrong-pages", "no-page")
 class QuoteCheck:
     """One quote and what became of it. ``method``: "full text", "fingerprint" or "" (neither at
     hand); ``text_name``: the full text's file name or the fingerprint's path; ``detail``: for a
-    failure, what is wrong ("is on p. 12, not on p. 337"); ``pages_checked``: whether a page
-    locator was held against the pages."""
+    failure, what is wrong ("is on p. 12, not on p. 337"); ``pages_checked``: whether its page
+    locator was held against the pages (False for a page locator and a text without pages)."""
 
     path: str
     line: int
@@ -53,6 +53,7 @@ class QuoteCheck:
     text_name: str
     quote: str
     status: Status
+    locator: str = ""
     method: str = ""
     closest: str = ""
     detail: str = ""
@@ -65,6 +66,11 @@ class QuoteCheck:
     @property
     def failed(self) -> bool:
         return self.status in FAILED
+
+    @property
+    def page_unchecked(self) -> bool:
+        """A page locator that could not be checked (a plain text has no pages)."""
+        return self.found and not self.pages_checked and page_span(self.locator) is not None
 
 
 def load_fulltexts(folder: Path, mapping_file: Path | None, shown: str | None = None) -> dict[str, Path]:
@@ -167,7 +173,7 @@ def verify_quotes(kb: KnowledgeBase, texts: Mapping[str, Path], fingerprints: Ma
     cache: dict[str, FullText] = {}
     checks: list[QuoteCheck] = []
     for path, line, owner, key, quote, locator in quote_sites(kb):
-        base = QuoteCheck(path, line, owner, key, "", quote, "unverified")
+        base = QuoteCheck(path, line, owner, key, "", quote, "unverified", locator)
         if key in texts:
             if key not in cache:
                 cache[key] = FullText.read(texts[key])
@@ -220,6 +226,10 @@ def _against_fingerprint(base: QuoteCheck, fingerprint: Fingerprint, name: str, 
     if elsewhere.status == "verified" and elsewhere.first_page is not None and elsewhere.last_page is not None:
         where = pages_text(labels[elsewhere.first_page], labels[elsewhere.last_page])
         return _with(base, "wrong-pages", "fingerprint", name, detail=f"is on {where}, not on {locator.strip()}", pages_checked=True)
+    if elsewhere.status == "too-short":
+        # Certainly not on those pages; where it stands, a quote this short cannot tell.
+        detail = f"is not on {locator.strip()} (too short to tell where it stands without the full text)"
+        return _with(base, "wrong-pages", "fingerprint", name, detail=detail, pages_checked=True)
     return _with(base, "not-found", "fingerprint", name)
 
 
