@@ -104,7 +104,7 @@ def test_an_existing_quote_is_never_quoted_twice_and_dry_run_writes_nothing(tmp_
     code, out = imported(root, "note-export.html", "--dry-run")
     assert code == 0
     assert out.splitlines() == [
-        'skipped "a rota of teachers who chaired the weekly..." (p. 337): already quoted by claim rota',
+        'skipped "a rota of teachers who chaired the weekly..." (note-export.html:2) (p. 337): already quoted by claim rota',
         "would add zotero-in-two-of-them-the-heads (p. 337)",
         "would add zotero-a-group-of-support-staff-leading (p. 338)",
         f"{NOTE}: 2 stubs would be added, 1 skipped",

@@ -57,7 +57,8 @@ def import_command(obj: Context, export: Path, key: str, dry_run: bool) -> None:
             click.echo(f"{verb} {o.claim_id}{page}")
         else:
             words = " ".join(o.highlight.text.split()[:8])
-            click.echo(f"skipped \"{words}{'...' if len(o.highlight.text.split()) > 8 else ''}\"{page}: {o.skipped}")
+            more = "..." if len(o.highlight.text.split()) > 8 else ""
+            click.echo(f"skipped \"{words}{more}\" ({export.name}:{o.highlight.line}){page}: {o.skipped}")
     added = sum(bool(o.claim_id) for o in outcomes)
     summary = f"{path}: {added} stub{'s' * (added != 1)} {'would be ' if dry_run else ''}added, {len(outcomes) - added} skipped"
     if added and not dry_run:
