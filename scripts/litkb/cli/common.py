@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +16,7 @@ import click
 
 if TYPE_CHECKING:
     from ..core.model import KnowledgeBase
+    from ..core.problems import Problem
     from ..emit.search.store import FileStamp
 
 
@@ -33,13 +34,14 @@ def load(root: Path) -> KnowledgeBase:
     return build_kb(root)
 
 
-def report_problems(kb: KnowledgeBase, fmt: str = "text", *, err: bool = True, with_counts: bool = False) -> None:
-    """Print every problem (``fmt``: text, github or json), then, as text, the summary line ("2
-    errors, 1 warning"; with ``with_counts`` also what was loaded, and also when clean). Problems
-    go to stderr when ``err``; the summary goes there whenever there are problems."""
+def report_problems(kb: KnowledgeBase, fmt: str = "text", *, err: bool = True, with_counts: bool = False, extra: Sequence[Problem] = ()) -> None:
+    """Print every problem (``fmt``: text, github or json) of ``kb`` and the ``extra`` ones, then,
+    as text, the summary line ("2 errors, 1 warning"; with ``with_counts`` also what was loaded,
+    and also when clean). Problems go to stderr when ``err``; the summary goes there whenever
+    there are problems."""
     from ..core.problems import format_problems, summary_line
 
-    problems = list(kb.problems)
+    problems = [*kb.problems, *extra]
     if problems:
         click.echo(format_problems(problems, fmt), err=err)
     if fmt == "text" and (problems or with_counts):
@@ -50,9 +52,9 @@ def report_problems(kb: KnowledgeBase, fmt: str = "text", *, err: bool = True, w
         click.echo("[]")
 
 
-def failed(kb: KnowledgeBase, strict: bool) -> bool:
-    """Errors fail a command; warnings too when ``strict``."""
-    return bool(kb.errors) or (strict and bool(kb.problems))
+def failed(kb: KnowledgeBase, strict: bool, extra: Sequence[Problem] = ()) -> bool:
+    """Errors fail a command; warnings too when ``strict`` (those of ``kb`` and the ``extra`` ones)."""
+    return bool(kb.errors) or any(p.severity == "error" for p in extra) or (strict and bool(kb.problems or extra))
 
 
 def load_checked(root: Path, strict: bool) -> KnowledgeBase:

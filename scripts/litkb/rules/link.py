@@ -27,6 +27,7 @@ from . import offsite, schema
 from .notes import link_notes
 from .people import merge_people, person_from_name
 from .questions import load_questions
+from .quotecover import fingerprint_keys
 from .resolve import Resolver, keys_of
 from .validate import validate
 
@@ -68,6 +69,7 @@ def _build_kb(root: Path) -> KnowledgeBase:
     for source in sources.values():
         for person in dict.fromkeys(p.id for p in (*source.authors, *source.editors)):
             works_of[person].append(source.key)
+    fingerprints = fingerprint_keys(root, sources, problems)
     return KnowledgeBase(
         root=root,
         sources=sources,
@@ -79,6 +81,7 @@ def _build_kb(root: Path) -> KnowledgeBase:
         works_of={k: tuple(sorted(v)) for k, v in sorted(works_of.items())},
         same_study=_same_study(notes, sources),
         questions=questions,
+        fingerprints=fingerprints,
     )
 
 
