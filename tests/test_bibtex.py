@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SHARED
+from conftest import FIXTURES
 from litkb.load.bibtex import load_bibtex, parse_bibtex
 from litkb.rules.link import _link_sources
 from litkb.rules.people import person_from_name
 
-CORPUS = SHARED / "corpora" / "biblatex-examples.bib"
+# The public biblatex example database, vendored with its licence (fixtures/biblatex/README.md).
+CORPUS = FIXTURES / "biblatex" / "biblatex-examples.bib"
 
 
 def test_accents_macros_concatenation_and_names() -> None:

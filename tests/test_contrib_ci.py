@@ -1,11 +1,17 @@
 """The pull-request and Pages workflows, the pull-request template and the pre-commit hooks say
-what CONTRIBUTING.md promises (they cannot be run here, so their content is checked)."""
+what CONTRIBUTING.md promises (they cannot be run here, so their content is checked), and the
+workflows are valid: linted against GitHub's workflow schema (SchemaStore's, as check-jsonschema
+ships it; `.ci/run` also runs actionlint)."""
 
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from conftest import REPO
@@ -42,9 +48,16 @@ def test_pull_request_workflow() -> None:
     assert "make test" in commands
     assert ".venv/bin/kb build" in commands
     assert '.venv/bin/kb diff "origin/$BASE_REF" HEAD --format markdown >> "$GITHUB_STEP_SUMMARY"' in commands
+    # Quotes are verified on the runner, which has no full text: against the fingerprints alone.
+    verify = next(line for line in commands.splitlines() if "kb verify-quotes" in line)
+    assert "--fulltext" not in verify and "--format github" in verify
+    assert "shared" not in commands
     assert job["env"]["BASE_REF"] == "${{ github.base_ref }}"
     # Untrusted expressions are passed through the environment, never pasted into a script.
     assert "${{" not in commands
+    text = (WORKFLOWS / "pr.yml").read_text(encoding="utf-8")
+    for untrusted in ("github.event.pull_request.title", "github.event.pull_request.body", "github.head_ref", "github.event.pull_request.head.ref"):
+        assert untrusted not in text, untrusted
 
 
 def test_pages_workflow() -> None:
@@ -99,3 +112,41 @@ def test_actions_are_pinned_by_commit() -> None:
     assert len(uses) == 6
     for line in uses:
         assert re.fullmatch(r"\s*(?:- )?uses: [\w.-]+/[\w.-]+@[0-9a-f]{40}  # v\d+ \(v\d+\.\d+\.\d+\)", line), line
+
+
+CHECK_JSONSCHEMA = Path(sys.executable).parent / "check-jsonschema"
+
+
+def lint(*paths: Path) -> subprocess.CompletedProcess[str]:
+    """Validate workflow files against GitHub's workflow schema and the rule that every job has a
+    time limit (both schemas ship with check-jsonschema: nothing is fetched)."""
+    args = [str(CHECK_JSONSCHEMA), "--builtin-schema", "vendor.github-workflows", *map(str, paths)]
+    first = subprocess.run(args, capture_output=True, text=True, check=False)
+    if first.returncode:
+        return first
+    args[2] = "custom.github-workflows-require-timeout"
+    return subprocess.run(args, capture_output=True, text=True, check=False)
+
+
+def test_workflows_are_valid_github_workflows() -> None:
+    result = lint(WORKFLOWS / "pr.yml", WORKFLOWS / "pages.yml")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("broken", "error"),
+    [
+        ("steps:\n      - uses: actions/checkout@v4\n        whith: {fetch-depth: 0}\n", "'whith' was unexpected"),
+        ("step:\n      - run: make test\n", "'step' was unexpected"),
+        ("steps:\n      - run: make test\n        timeout-minutes: soon\n", "'soon' is not of type 'number'"),
+    ],
+)
+def test_the_workflow_lint_finds_mistakes(tmp_path: Path, broken: str, error: str) -> None:
+    workflow = tmp_path / "broken.yml"
+    workflow.write_text(f"on: pull_request\njobs:\n  check:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    {broken}", encoding="utf-8")
+    result = lint(workflow)
+    assert result.returncode == 1
+    assert error in result.stdout
+    untimed = tmp_path / "untimed.yml"
+    untimed.write_text("on: pull_request\njobs:\n  check:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make test\n", encoding="utf-8")
+    assert lint(untimed).returncode == 1

@@ -13,7 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from bench.bench import generate_kb
+from bench.bench_index import change_claim_text
 from conftest import FIXTURES
+from litkb.cli.common import update_search_index
 from litkb.emit.search import build as search_build
 from litkb.emit.search import store as search_store
 from litkb.emit.search.build import update_index
@@ -152,60 +155,110 @@ def test_failed_build_leaves_previous_index(root: Path, tmp_path: Path, monkeypa
 _KILLABLE_BUILD = """
 import sys, time
 from pathlib import Path
+from litkb.cli.common import update_search_index_from_notes
 from litkb.emit.search import build as search_build
 from litkb.emit.search import store as search_store
 from litkb.rules.link import build_kb
 
-root, folder, hook, full = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], sys.argv[4] == "full"
+root, folder, hook, mode = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], sys.argv[4]
 
 def pause(*args, **kwargs):
     print("MIDWAY", flush=True)
     time.sleep(float(sys.argv[5]))
     return real(*args, **kwargs)
 
-if hook == "before_commit":      # documents added, nothing committed
+if hook == "before_commit":      # documents added (or segments merged), nothing committed
     real = search_build._before_commit
     search_build._before_commit = pause
-else:                            # segments committed, version not yet complete nor switched
-    real = search_store.write_words
-    search_store.write_words = pause
-print(search_build.update_index(build_kb(root), folder, full=full), flush=True)
+elif hook == "after_commit":     # segments committed, version not yet complete nor switched
+    if mode == "optimize":       # (an optimized version links the files that say what it holds)
+        real = search_store.link_file
+        search_store.link_file = pause
+    else:
+        real = search_store.write_words
+        search_store.write_words = pause
+elif hook == "before_switch":    # version complete, CURRENT not yet replaced
+    real = search_store.atomic_write_text
+    search_store.atomic_write_text = lambda path, text: (pause if path.name == search_store.POINTER else real)(path, text)
+if __name__ == "__main__":
+    if mode == "notes":          # the update that reads only the changed notes
+        print(update_search_index_from_notes(root, folder, search_store.stamp_inputs(root)), flush=True)
+    elif mode == "optimize":
+        print(search_build.optimize_index(folder), flush=True)
+    else:
+        print(search_build.update_index(build_kb(root), folder, full=mode == "full"), flush=True)
 """
 
 
-def _start_build(root: Path, folder: Path, hook: str, full: bool, pause: float) -> subprocess.Popen[str]:
+def _start_build(root: Path, folder: Path, hook: str, mode: str, pause: float) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(_KILLABLE_BUILD), str(root), str(folder), hook, "full" if full else "update", str(pause)],
+        [sys.executable, "-c", textwrap.dedent(_KILLABLE_BUILD), str(root), str(folder), hook, mode, str(pause)],
         stdout=subprocess.PIPE, text=True,
     )
 
 
-@pytest.mark.parametrize("hook", ["before_commit", "after_commit"])
-@pytest.mark.parametrize("full", [False, True])
-def test_build_killed_midway_leaves_previous_index_answering(root: Path, tmp_path: Path, hook: str, full: bool) -> None:
+@pytest.mark.parametrize("hook", ["before_commit", "after_commit", "before_switch"])
+@pytest.mark.parametrize("mode", ["update", "full", "notes", "optimize"])
+def test_build_killed_midway_leaves_previous_index_answering(root: Path, tmp_path: Path, hook: str, mode: str) -> None:
     folder = tmp_path / "index"
-    update_index(build_kb(root), folder)
-    edit(root, NOTE, "Rigid hierarchies keep leadership", "Rigid bureaucracies keep leadership")
-    build = _start_build(root, folder, hook, full, pause=60)
+    update_search_index(build_kb(root), folder)  # as kb index does: with the snapshot for "notes"
+    if mode == "optimize":  # something to merge: a second segment, and deletions
+        edit(root, NOTE, "Rigid hierarchies keep leadership", "Rigid structures keep leadership")
+        update_search_index(build_kb(root), folder)
+        edit(root, NOTE, "Rigid structures keep leadership", "Rigid hierarchies keep leadership")
+        update_search_index(build_kb(root), folder)
+    before = current_version(folder)
+    assert before is not None
+    if mode != "optimize":
+        edit(root, NOTE, "Rigid hierarchies keep leadership", "Rigid bureaucracies keep leadership")
+    build = _start_build(root, folder, hook, mode, pause=60)
     assert build.stdout is not None
     assert build.stdout.readline().strip() == "MIDWAY"
-    assert len(versions(folder)) == 2  # the new version is being written beside the old
+    assert len(versions(folder)) == (3 if mode == "optimize" else 2)  # the new version is being written beside the old
     os.kill(build.pid, signal.SIGKILL)
     build.wait()
-    assert current_version(folder) == folder / "v000001"
+    assert current_version(folder) == before
     assert claim_ids(folder, '"hierarchies keep"') == {"harris2008#hierarchy-limits"}
     assert claim_ids(folder, "bureaucracies") == set()
     # The next run is not blocked by the dead one and clears its leftovers.
-    update_index(build_kb(root), folder)
-    assert claim_ids(folder, "bureaucracies") == {"harris2008#hierarchy-limits"}
-    assert versions(folder) == ["v000001", "v000003"]
+    if mode == "optimize":
+        assert search_build.optimize_index(folder) == 3
+        assert claim_ids(folder, '"hierarchies keep"') == {"harris2008#hierarchy-limits"}
+    else:
+        update_index(build_kb(root), folder)
+        assert claim_ids(folder, "bureaucracies") == {"harris2008#hierarchy-limits"}
+    assert len(versions(folder)) == 2
+
+
+def test_update_killed_midway_at_scale_leaves_previous_index_answering(tmp_path: Path) -> None:
+    """The same on a knowledge base of the "reported" shape, indexed by parallel workers
+    (several segments), updated by reading only the changed note."""
+    root, folder = tmp_path / "kb", tmp_path / "index"
+    generate_kb(root, 700, shape="reported")
+    update_search_index(build_kb(root), folder)
+    before = current_version(folder)
+    assert before is not None and sum(1 for p in before.iterdir() if p.suffix == ".seg") > 1
+    note = sorted((root / "kb" / "sources").glob("*.yaml"))[350]
+    change_claim_text(note, "zygomorphic")
+    for hook in ("before_commit", "before_switch"):
+        build = _start_build(root, folder, hook, "notes", pause=60)
+        assert build.stdout is not None
+        assert build.stdout.readline().strip() == "MIDWAY"
+        os.kill(build.pid, signal.SIGKILL)
+        build.wait()
+        assert current_version(folder) == before
+        assert claim_ids(folder, "zygomorphic") == set()
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent(_KILLABLE_BUILD), str(root), str(folder), "none", "notes", "0"],
+                          capture_output=True, text=True, check=True)
+    assert "'changed': 8" in done.stdout  # the note's 7 claims and its entry, without loading the rest
+    assert claim_ids(folder, "zygomorphic") == {f"{note.stem}#claim-0"}
 
 
 def test_search_answers_during_a_rebuild(root: Path, tmp_path: Path) -> None:
     folder = tmp_path / "index"
     update_index(build_kb(root), folder)
     edit(root, NOTE, "Rigid hierarchies keep leadership", "Rigid bureaucracies keep leadership")
-    build = _start_build(root, folder, "after_commit", full=True, pause=2)
+    build = _start_build(root, folder, "after_commit", "full", pause=2)
     assert build.stdout is not None
     assert build.stdout.readline().strip() == "MIDWAY"
     answers = 0

@@ -1,8 +1,10 @@
 """The set-at-a-time scorer (litkb.emit.search.whoosh.scoring.SetScorer) against Whoosh's own matchers.
 
-The scorer must give exactly the hits Whoosh's collector gives, in the same order, with the same
-scores: on the fixture index (one segment), on an index updated in place (a second segment and
-deleted documents) and on a synthetic index written by parallel workers (several segments).
+The scorer must give exactly the hits Whoosh's collector gives, in the same order (equal scores by
+uid), with the same scores: on the fixture index (one segment), on an index updated in place (a
+second segment and deleted documents), on a synthetic index written by parallel workers (several
+segments) and on one updated a note at a time (many small segments, merges, deletions), which
+must also answer exactly as an index built cold from the same notes.
 """
 
 from __future__ import annotations
@@ -16,7 +18,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bench.bench import generate_kb
+from bench.bench_index import change_claim_text
 from conftest import FIXTURES
+from litkb.core.model import KnowledgeBase
+from litkb.emit.search import store
 from litkb.emit.search.build import update_index
 from litkb.emit.search.results import SearchResult
 from litkb.emit.search.whoosh import analysis, scoring, searcher, writing
@@ -94,14 +99,9 @@ def test_same_after_an_update_in_place(tmp_path: Path, monkeypatch: pytest.Monke
     assert answered == len(FIXTURE_QUERIES)
 
 
-def test_same_on_a_synthetic_index_of_several_segments(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    generate_kb(tmp_path / "kb", 900)
-    kb = build_kb(tmp_path / "kb")
-    counts = update_index(kb, tmp_path / "index")
-    assert counts["documents"] >= writing.PARALLEL_FROM  # written by worker processes
-    with SearchIndex(tmp_path / "index") as ix:
-        assert len(ix.searcher.reader().leaf_readers()) > 1
-    rng = random.Random(7)
+def synthetic_queries(kb: KnowledgeBase, seed: int = 7) -> list[str]:
+    """Words, pairs, boolean, field, range and key queries, and phrases taken from claims."""
+    rng = random.Random(seed)
     words = ["leadership", "school", "teachers", "distributed", "trust", "practice", "role", "staff", "formal", "headteacher"]
     queries = [rng.choice(words) for _ in range(8)]
     queries += [f"{rng.choice(words)} {rng.choice(words)}" for _ in range(8)]
@@ -112,7 +112,58 @@ def test_same_on_a_synthetic_index_of_several_segments(tmp_path: Path, monkeypat
         words = [w for w in claim.text.rstrip(".").split() if w.isalpha()]
         start = rng.randrange(max(1, len(words) - 3))
         queries.append('"' + " ".join(words[start:start + rng.choice((2, 3))]) + '"')
+    return queries
+
+
+def test_same_on_a_synthetic_index_of_several_segments(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    generate_kb(tmp_path / "kb", 900)
+    kb = build_kb(tmp_path / "kb")
+    counts = update_index(kb, tmp_path / "index")
+    assert counts["documents"] >= writing.PARALLEL_FROM  # written by worker processes
+    with SearchIndex(tmp_path / "index") as ix:
+        assert len(ix.searcher.reader().leaf_readers()) > 1
+    queries = synthetic_queries(kb)
     fast, whoosh, answered = both_ways(tmp_path / "index", queries, monkeypatch)
+    assert_same(fast, whoosh)
+    assert answered == len(queries)
+
+
+def test_an_index_updated_note_by_note_answers_as_one_built_cold(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root, updated, cold = tmp_path / "kb", tmp_path / "updated", tmp_path / "cold"
+    generate_kb(root, 700, shape="reported")
+    update_index(build_kb(root), updated)
+    with SearchIndex(updated) as ix:
+        cold_segments = len(ix.searcher.reader().leaf_readers())
+    assert cold_segments > 1  # a parallel cold build
+    monkeypatch.setattr(writing, "MERGE_AT", 4)  # merges of the small segments within a dozen updates
+    notes = sorted((root / "kb" / "sources").glob("*.yaml"))
+    for i in range(12):
+        change_claim_text(notes[(i * 53) % len(notes)], f"revised{i} leadership")
+        assert update_index(build_kb(root), updated)["rebuilt"] == 0
+    notes[5].unlink()  # a note gone: its claims deleted, its entry re-indexed
+    bib = root / "references.bib"
+    bib.write_text(bib.read_text(encoding="utf-8").replace("title = {{", "title = {{Retitled ", 1), encoding="utf-8")
+    assert update_index(build_kb(root), updated)["rebuilt"] == 0
+    with SearchIndex(updated) as ix:
+        leaves = ix.searcher.reader().leaf_readers()
+        assert any(leaf.has_deletions() for leaf, _ in leaves)
+        assert cold_segments < len(leaves) < cold_segments + 12  # new segments, some merged
+        common = ix.searcher.schema["text"].analyzer.common
+    kb = build_kb(root)
+    update_index(kb, cold, full=True)
+    with SearchIndex(cold) as ix:
+        assert ix.searcher.schema["text"].analyzer.common == common  # the same pairs indexed
+    assert store.read_units(store.current_version(updated)) == store.read_units(store.current_version(cold))  # type: ignore[arg-type]
+    assert store.read_words(store.current_version(updated)) == store.read_words(store.current_version(cold))  # type: ignore[arg-type]
+
+    queries = synthetic_queries(kb) + ["revised3", "revised3 leadership", "retitled", "leadershp", "teachres schol", "concept:concept-002", "kind:claim"]
+    with SearchIndex(updated) as a, SearchIndex(cold) as b:
+        for query in queries:
+            mine, theirs = a.search(query, limit=20, facets=True), b.search(query, limit=20, facets=True)
+            assert ranked(mine) == ranked(theirs), query
+            assert mine == theirs, query  # hits, scores, counts, snippets, facets, did-you-mean
+        assert a.search("revised3").groups and a.search("teachres schol").did_you_mean
+    fast, whoosh, answered = both_ways(updated, queries, monkeypatch)
     assert_same(fast, whoosh)
     assert answered == len(queries)
 

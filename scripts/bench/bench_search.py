@@ -127,6 +127,7 @@ def _parent_of(pid: int) -> int:
 
 def _child_build(root: Path, index_dir: Path) -> None:
     """Child-process side of :func:`_cold_build`: prints timings and peak memory as JSON."""
+    from litkb.cli.common import loader_fingerprint
     from litkb.emit.search.build import update_index
     from litkb.emit.search.store import stamp_inputs
     from litkb.rules.link import build_kb
@@ -137,7 +138,7 @@ def _child_build(root: Path, index_dir: Path) -> None:
     loaded = time.perf_counter()
     loaded_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     with _MemorySampler() as memory:
-        counts = update_index(kb, index_dir, stamps=stamps, full=True)
+        counts = update_index(kb, index_dir, stamps=stamps, full=True, loader=loader_fingerprint())  # as kb index does
     done = time.perf_counter()
     print(json.dumps({
         "documents": counts["documents"],
@@ -171,6 +172,7 @@ def _kb_index(root: Path, index_dir: Path) -> float | None:
 
 
 def _reindex_one_note(root: Path, kb: KnowledgeBase, index_dir: Path) -> list[tuple[str, str]]:
+    from litkb.cli.common import loader_fingerprint
     from litkb.emit.search.build import update_index
     from litkb.emit.search.store import stamp_inputs
     from litkb.rules.link import build_kb
@@ -183,7 +185,7 @@ def _reindex_one_note(root: Path, kb: KnowledgeBase, index_dir: Path) -> list[tu
         stamps = stamp_inputs(root)  # as `kb index` does, before loading
         changed = build_kb(root)
         start = time.perf_counter()
-        counts = update_index(changed, index_dir, stamps=stamps)
+        counts = update_index(changed, index_dir, stamps=stamps, loader=loader_fingerprint())
         update = time.perf_counter() - start
     finally:
         path.write_text(original, encoding="utf-8")

@@ -17,11 +17,16 @@ from .common import Context, failed, load, report_problems
 def check(obj: Context, fmt: str, strict: bool) -> None:
     """Load, validate and link the knowledge base; print every problem.
 
-    Exit 0 when clean, 1 when there are errors (or warnings with --strict).
+    Also warns (KB704) where quotes cannot be verified by anyone without the full text, because
+    their source has no committed fingerprint. Exit 0 when clean, 1 when there are errors (or
+    warnings with --strict).
     """
+    from ..rules.quotecover import unverifiable_quotes
+
     kb = load(obj.root)
-    report_problems(kb, fmt, err=False, with_counts=True)
-    sys.exit(1 if failed(kb, strict) else 0)
+    advice = unverifiable_quotes(kb)
+    report_problems(kb, fmt, err=False, with_counts=True, extra=advice)
+    sys.exit(1 if failed(kb, strict, advice) else 0)
 
 
 @click.command()

@@ -6,8 +6,9 @@ Heavy modules are imported inside the functions: ``kb search`` must start in a f
 
 from __future__ import annotations
 
+import hashlib
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,7 @@ import click
 
 if TYPE_CHECKING:
     from ..core.model import KnowledgeBase
+    from ..core.problems import Problem
     from ..emit.search.store import FileStamp
 
 
@@ -32,13 +34,14 @@ def load(root: Path) -> KnowledgeBase:
     return build_kb(root)
 
 
-def report_problems(kb: KnowledgeBase, fmt: str = "text", *, err: bool = True, with_counts: bool = False) -> None:
-    """Print every problem (``fmt``: text, github or json), then, as text, the summary line ("2
-    errors, 1 warning"; with ``with_counts`` also what was loaded, and also when clean). Problems
-    go to stderr when ``err``; the summary goes there whenever there are problems."""
+def report_problems(kb: KnowledgeBase, fmt: str = "text", *, err: bool = True, with_counts: bool = False, extra: Sequence[Problem] = ()) -> None:
+    """Print every problem (``fmt``: text, github or json) of ``kb`` and the ``extra`` ones, then,
+    as text, the summary line ("2 errors, 1 warning"; with ``with_counts`` also what was loaded,
+    and also when clean). Problems go to stderr when ``err``; the summary goes there whenever
+    there are problems."""
     from ..core.problems import format_problems, summary_line
 
-    problems = list(kb.problems)
+    problems = [*kb.problems, *extra]
     if problems:
         click.echo(format_problems(problems, fmt), err=err)
     if fmt == "text" and (problems or with_counts):
@@ -49,9 +52,9 @@ def report_problems(kb: KnowledgeBase, fmt: str = "text", *, err: bool = True, w
         click.echo("[]")
 
 
-def failed(kb: KnowledgeBase, strict: bool) -> bool:
-    """Errors fail a command; warnings too when ``strict``."""
-    return bool(kb.errors) or (strict and bool(kb.problems))
+def failed(kb: KnowledgeBase, strict: bool, extra: Sequence[Problem] = ()) -> bool:
+    """Errors fail a command; warnings too when ``strict`` (those of ``kb`` and the ``extra`` ones)."""
+    return bool(kb.errors) or any(p.severity == "error" for p in extra) or (strict and bool(kb.problems or extra))
 
 
 def load_checked(root: Path, strict: bool) -> KnowledgeBase:
@@ -69,4 +72,28 @@ def update_search_index(kb: KnowledgeBase, folder: Path, stamps: Mapping[str, Fi
     from ..emit.search.build import update_index
     from ..site.config import citation_style
 
-    return update_index(kb, folder, stamps=stamps, full=full, style=citation_style(kb.root))
+    return update_index(kb, folder, stamps=stamps, full=full, style=citation_style(kb.root), loader=loader_fingerprint())
+
+
+def update_search_index_from_notes(root: Path, folder: Path, stamps: Mapping[str, FileStamp]) -> tuple[dict[str, int], int] | None:
+    """Update the search index when only notes changed, reading just them (see
+    :func:`litkb.emit.search.build.update_notes`): (counts, errors in the knowledge base), or
+    None when the whole knowledge base must be loaded. Raises as :func:`update_search_index`."""
+    from ..emit.search.build import update_notes
+    from ..rules.link import load_notes
+    from ..site.config import citation_style
+
+    return update_notes(root, folder, stamps, load_notes, loader_fingerprint(), style=citation_style(root))
+
+
+def loader_fingerprint() -> str:
+    """A digest of the code that loads and links the knowledge base (litkb's core, load and
+    rules): the search index keeps a snapshot of what was loaded, and only the same code may
+    reuse it instead of loading again."""
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha1()
+    for folder in ("core", "load", "rules"):
+        for path in sorted((package / folder).glob("*.py")):
+            digest.update(f"{folder}/{path.name}\0".encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()

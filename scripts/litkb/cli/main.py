@@ -1,8 +1,8 @@
 """The ``kb`` command: a thin click layer over the library. Errors are one line, never a traceback.
 
-Each command group lives in its own module (check, quotes, search, site, contrib, library, review) and is
-added to the group here, by name: a new command is a function in one of them (or a new module
-listed below), a few lines over the library.
+Each command group lives in its own module (check, quotes, search, site, contrib, library, review,
+highlights) and is added to the group here, by name: a new command is a function in one of them
+(or a new module listed below), a few lines over the library.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from ..core.versions import UnsupportedVersion
-from . import check, contrib, library, quotes, review, search, site
+from . import check, contrib, highlights, library, quotes, review, search, site
 from .common import Context
 
 
@@ -41,7 +41,7 @@ def main(ctx: click.Context, root: Path) -> None:
     ctx.obj = Context(root)
 
 
-for _module in (check, quotes, search, site, contrib, library, review):
+for _module in (check, quotes, search, site, contrib, library, review, highlights):
     for _command in _module.COMMANDS:
         main.add_command(_command)
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from .common import Context, load, update_search_index
+from .common import Context, load, update_search_index, update_search_index_from_notes
 
 
 class QueryProblem(click.ClickException):
@@ -38,14 +38,22 @@ def _knowledge_base_root(obj: Context) -> Path:
 
 
 def _rebuild(root: Path, folder: Path, full: bool = False) -> tuple[dict[str, int], int]:
-    """Load the knowledge base and update its index. Returns (counts, number of errors in the KB).
-    Raises IndexNotWritten (one line) when the index cannot be written."""
+    """Update the index: from the changed notes alone when only notes changed, else by loading
+    the whole knowledge base. Returns (counts, number of errors in the KB). Raises
+    IndexNotWritten (one line) when the index cannot be written."""
     from ..emit.search.freshness import index_error
-    from ..emit.search.store import IndexBusy, stamp_inputs
+    from ..emit.search.store import IndexBusy, current_version, read_file_stamps, stamp_inputs
 
-    stamps = stamp_inputs(root)  # before loading: an edit made meanwhile shows as stale later
-    kb = load(root)
+    version = current_version(folder)
+    # Before loading: an edit made meanwhile shows as stale later. Files whose size and time did
+    # not move keep their recorded hash (not read again).
+    stamps = stamp_inputs(root, known=read_file_stamps(version) if version and not full else None)
     try:
+        if not full and version is not None:
+            done = update_search_index_from_notes(root, folder, stamps)
+            if done is not None:
+                return done
+        kb = load(root)
         counts = update_search_index(kb, folder, stamps=stamps, full=full)
     except (IndexBusy, OSError) as err:
         raise index_error(err, folder) from err
@@ -58,19 +66,24 @@ _INDEX_DIR_OPTION = click.option("--index-dir", type=click.Path(file_okay=False,
 
 @click.command("index")
 @click.option("--full", is_flag=True, help="Rebuild from scratch instead of re-indexing what changed.")
+@click.option("--optimize", is_flag=True, help="Then merge the segments that updates left (small ones, and those with many deleted documents) into one.")
 @_INDEX_DIR_OPTION
 @click.pass_obj
-def index_command(obj: Context, full: bool, index_dir: Path | None) -> None:
+def index_command(obj: Context, full: bool, optimize: bool, index_dir: Path | None) -> None:
     """Build or update the search index (git-ignored .kb-index/).
 
-    Only notes, entries and concepts whose content changed are re-indexed. The new index is
-    written beside the old one and swapped in at the end, so an interrupted run leaves the
-    previous index answering. Exit 0 when the index is up to date, 1 when it could not be written.
+    Only notes, entries and concepts whose content changed are re-indexed, into a new small
+    segment (when only notes changed, only they are read). The new index is written beside the
+    old one and swapped in at the end, so an interrupted run leaves the previous index answering.
+    Exit 0 when the index is up to date, 1 when it could not be written.
     """
     from ..emit.search.freshness import IndexNotWritten, changed_since_built
 
     root = _knowledge_base_root(obj)
     folder = _index_dir(root, index_dir)
+    if optimize and not full and changed_since_built(root, folder) == []:
+        _optimize(folder)
+        return
     if not full and changed_since_built(root, folder) == []:
         click.echo(f"index up to date in {folder} (no file changed since it was built)")
         return
@@ -87,6 +100,21 @@ def index_command(obj: Context, full: bool, index_dir: Path | None) -> None:
         click.echo(f"index up to date in {folder} ({counts['documents']} documents)")
     if errors:
         click.echo(f"note: the knowledge base has {errors} error(s); what could be read was indexed (see kb check)", err=True)
+    if optimize:
+        _optimize(folder)
+
+
+def _optimize(folder: Path) -> None:
+    """Merge the segments updates left, in a new version (kb index --optimize)."""
+    from ..emit.search.build import optimize_index
+    from ..emit.search.freshness import index_error
+    from ..emit.search.store import IndexBusy
+
+    try:
+        merged = optimize_index(folder)
+    except (IndexBusy, OSError) as err:
+        raise click.ClickException(str(index_error(err, folder))) from err
+    click.echo(f"index optimized in {folder}: {merged} segment(s) merged into one" if merged else f"index in {folder} needs no merging")
 
 
 @click.command("search")

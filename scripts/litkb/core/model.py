@@ -272,6 +272,9 @@ class KnowledgeBase:
     # Key -> every key reporting the same study, itself included (sorted): the ``same_study``
     # relations of all notes, symmetric and transitive. Keys in no relation are absent.
     same_study: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Keys whose full text has a valid committed fingerprint (kb/fingerprints/<key>.json): their
+    # quotes can be checked by anyone (`kb verify-quotes`).
+    fingerprints: frozenset[str] = frozenset()
 
     @property
     def claims(self) -> tuple[Claim, ...]:

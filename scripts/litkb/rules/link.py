@@ -10,7 +10,7 @@ import gc
 import hashlib
 import os
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ from . import offsite, schema
 from .notes import link_notes
 from .people import merge_people, person_from_name
 from .questions import load_questions
+from .quotecover import fingerprint_keys
 from .resolve import Resolver, keys_of
 from .validate import validate
 
@@ -68,6 +69,7 @@ def _build_kb(root: Path) -> KnowledgeBase:
     for source in sources.values():
         for person in dict.fromkeys(p.id for p in (*source.authors, *source.editors)):
             works_of[person].append(source.key)
+    fingerprints = fingerprint_keys(root, sources, problems)
     return KnowledgeBase(
         root=root,
         sources=sources,
@@ -79,6 +81,7 @@ def _build_kb(root: Path) -> KnowledgeBase:
         works_of={k: tuple(sorted(v)) for k, v in sorted(works_of.items())},
         same_study=_same_study(notes, sources),
         questions=questions,
+        fingerprints=fingerprints,
     )
 
 
@@ -158,10 +161,21 @@ def _link_sources(entries: dict[str, BibEntry]) -> tuple[dict[str, Source], dict
     return sources, persons
 
 
-def _load_documents(root: Path, folder: Path, spec: schema.Mapping, problems: list[Problem]) -> Iterator[tuple[str, LMap, str]]:
-    """Read and validate every ``*.yaml`` in ``folder``, in file-name order: yields (shown path,
-    values, digest). A generator, so that a caller linking one document at a time holds one
-    document's values, never all of them (for 10,000 notes: ~100 MB instead of ~600 MB)."""
+def load_notes(base: KnowledgeBase, names: Collection[str]) -> tuple[dict[str, Note], list[Problem]]:
+    """The note files ``names`` of kb/sources read, validated and linked as :func:`build_kb` does,
+    against the library and vocabulary of ``base``: (notes by shown path, the problems in those
+    files). Lets an update of the search index read only the notes that changed."""
+    problems: list[Problem] = []
+    linker, concepts = _Linker(dict(base.sources), problems), dict(base.concepts)
+    documents = _load_documents(base.root, SOURCES_DIR, schema.NOTE, problems, only=frozenset(names))
+    found = {note.path: note for document in documents for note in link_notes(linker, [document], concepts).values()}
+    return found, problems
+
+
+def _load_documents(root: Path, folder: Path, spec: schema.Mapping, problems: list[Problem], only: Collection[str] | None = None) -> Iterator[tuple[str, LMap, str]]:
+    """Read and validate every ``*.yaml`` in ``folder`` (or only those named in ``only``), in file-name
+    order: yields (shown path, values, digest). A generator, so that a caller linking one document
+    at a time holds one document's values, never all of them (for 10,000 notes: ~100 MB, not 600)."""
     # The folder is opened without following links (kb/ or kb/sources/ could be a link out of
     # the repository), and each file is read relative to it, again without following a link.
     folder_fd, folder_problems = open_folder(root, folder)
@@ -170,7 +184,7 @@ def _load_documents(root: Path, folder: Path, spec: schema.Mapping, problems: li
         return
     try:
         for name in sorted(os.listdir(folder_fd)):
-            if not name.endswith((".yaml", ".yml")) or name.startswith("."):
+            if not name.endswith((".yaml", ".yml")) or name.startswith(".") or (only is not None and name not in only):
                 continue
             shown = (folder / name).as_posix()
             if not name.isprintable():

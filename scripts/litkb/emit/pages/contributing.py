@@ -26,6 +26,7 @@ GROUPS = {
     "4": "Links between files",
     "5": "Advice (warnings)",
     "6": "Question pages",
+    "7": "Quotes, full texts and fingerprints",
 }
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 

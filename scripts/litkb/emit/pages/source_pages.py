@@ -158,6 +158,7 @@ def _note_sections(site: SiteData, note: Note, here: str) -> list[str]:
     lines += ["", "</div>", ""]
     if note.appraisal is not None:
         lines += _appraisal(note.appraisal)
+    lines += _quote_status(site, note, here)
     lines += [f"## Claims ({len(note.claims)})", ""]
     if not note.claims:
         lines += ["*This note records no claims of the work itself.*", ""]
@@ -168,6 +169,24 @@ def _note_sections(site: SiteData, note: Note, here: str) -> list[str]:
         for claim in note.reported:
             lines += _claim_block(site, claim, here)
     return lines
+
+
+def _quote_status(site: SiteData, note: Note, here: str) -> list[str]:
+    """Whether readers can trust the quotes below to be checked: a note on the fingerprint the
+    checks use, or a warning that without one they are unverified."""
+    if not any(claim.quote for claim in (*note.claims, *note.reported)):
+        return []
+    guide = rel(here, "contributing.md")
+    if note.key in site.kb.fingerprints:
+        text = [f"Quotes on this page are checked by `kb verify-quotes` against a fingerprint of the work's full text ([how]({guide}#how-quotes-are-checked-without-the-full-texts))."]
+    else:
+        text = [
+            '!!! warning "Quotes not verified"',
+            "",
+            "    The repository has no fingerprint of this work's full text, so nobody without the text can check",
+            f"    that the quotes below are verbatim ([how to add one]({guide}#how-quotes-are-checked-without-the-full-texts)).",
+        ]
+    return ['<div class="kb-quote-status" data-search-exclude markdown>', "", *text, "", "</div>", ""]
 
 
 def _concept_overview(site: SiteData, note: Note, here: str) -> str:

@@ -243,23 +243,33 @@ def unit_digests(kb: KnowledgeBase) -> dict[str, str]:
     :func:`library_digest`.) An update re-indexes only units whose digest changed, without
     building the documents of the others.
     """
-    cited = _Cited(kb.sources)
-    out: dict[str, str] = {}
-    for key, s in kb.sources.items():
-        note = kb.notes.get(key)
-        people = [(p.display, p.sort_name) for p in s.creators]
-        out[f"source:{key}"] = _hash(s.digest, s.title, s.year, s.container, people, note.digest if note else "")
-    for key, note in kb.notes.items():
-        about = sorted({key, *(k for c in note.reported for k in c.works)})
-        out[f"note:{key}"] = _hash(note.digest, [(k, cited.names(k), cited.year(k)) for k in about])
+    out = entry_and_note_digests(kb, kb.sources.keys() | kb.notes.keys())
     for cid, concept in kb.concepts.items():
         out[f"concept:{cid}"] = _hash(concept.digest)
     for pid, person in kb.persons.items():
         works = kb.works_of.get(pid, ())
         out[f"author:{pid}"] = _hash(person.display, person.sort_name, works, [(kb.sources[k].title, kb.sources[k].year) for k in works if k in kb.sources])
+    cited = _Cited(kb.sources)
     for qid, question in kb.questions.items():
         narrative = sorted({c.items[0].key for b in question.blocks for c in b.citations if c.narrative})
         out[f"question:{qid}"] = _hash(question.digest, [(k, cited.names(k)) for k in narrative])
+    return out
+
+
+def entry_and_note_digests(kb: KnowledgeBase, keys: Iterable[str]) -> dict[str, str]:
+    """The digests of the units "source:<key>" and "note:<key>" of ``keys`` that ``kb`` has (see
+    :func:`unit_digests`): all that a changed note can change. (A note's claim types are in its
+    digest; question pages, whose documents read no note, are units of their own.)"""
+    cited = _Cited(kb.sources)
+    out: dict[str, str] = {}
+    for key in keys:
+        source, note = kb.sources.get(key), kb.notes.get(key)
+        if source is not None:
+            people = [(p.display, p.sort_name) for p in source.creators]
+            out[f"source:{key}"] = _hash(source.digest, source.title, source.year, source.container, people, note.digest if note else "")
+        if note is not None:
+            about = sorted({key, *(k for c in note.reported for k in c.works)})
+            out[f"note:{key}"] = _hash(note.digest, [(k, cited.names(k), cited.year(k)) for k in about])
     return out
 
 
@@ -309,7 +319,13 @@ def hit_label(uid: str, info: Mapping[str, Any], labels: Mapping[str, str]) -> s
 
 def doc_words(doc: SearchDoc) -> list[str]:
     """The words of a document's full text, lower case (not yet folded): input to the word list."""
-    return _WORD.findall(f"{doc.title}\n{doc.body}\n{doc.author}".lower())
+    return stored_words(doc.title, doc.body, doc.author)
+
+
+def stored_words(title: str, body: str, author: str) -> list[str]:
+    """:func:`doc_words` of a document from its stored title, body and author text (the words
+    an update takes off the list when it deletes the document)."""
+    return _WORD.findall(f"{title}\n{body}\n{author}".lower())
 
 
 def fold_counts(found: Mapping[str, int], into: Counter[str] | None = None) -> Counter[str]:

@@ -3,13 +3,18 @@
 Layout of the index folder (default ``<root>/.kb-index/``, git-ignored)::
 
     CURRENT        the name of the version readers use, e.g. "v000012" (replaced with os.replace)
-    v000012/       one complete Whoosh index + manifest.json, files.json, docs.json, words.txt,
-                   labels.json (the works' "Gronn (2009b)" labels, shown with results)
+    v000012/       one complete Whoosh index (each segment with its uid order, <segment>.order:
+                   :mod:`.whoosh.order`) + manifest.json, files.json, docs.json, words.txt,
+                   labels.json (the works' "Gronn (2009b)" labels, shown with results), and
+                   library.pickle, notes.json (what an update needs besides changed notes:
+                   :mod:`.snapshot`)
     v000011/       the previous version, kept for readers that opened it just before the switch
     .lock          held (flock) by the one process writing a new version
 
 A build or update writes a *new* version folder and only then points CURRENT at it, so a build
-killed at any moment leaves CURRENT naming a complete index. Readers resolve CURRENT once and
+killed at any moment leaves CURRENT naming a complete index. An update hard-links the segment
+files of the current version into the new folder (Whoosh never changes a file in place) and
+writes its new segment beside them: the swap copies nothing. Readers resolve CURRENT once and
 retry if the version they picked was pruned under them.
 """
 
@@ -28,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ...core.files import atomic_write_text
+from ...core.files import atomic_write_bytes, atomic_write_text
 
 # The format of an index version. Bump it whenever the Whoosh schema or analysis (:mod:`.whoosh`),
 # the folding of words (:func:`litkb.core.text.fold`) or the manifest changes, or when a class
@@ -36,8 +41,9 @@ from ...core.files import atomic_write_text
 # version is rebuilt, never read. 4: the analyzer moved out of the former litkb.search module;
 # 5: one folding function (casefold, more letters folded), the analyzer in .whoosh.analysis;
 # 6: claim types (type:finding) and claims about several works; 7: question pages are documents
-# (kind:question), counted in the manifest.
-SCHEMA_VERSION = 7
+# (kind:question), counted in the manifest; 8: a uid column and stored author names, the snapshot
+# files of :mod:`.snapshot`.
+SCHEMA_VERSION = 8
 
 POINTER = "CURRENT"
 LOCK = ".lock"
@@ -46,7 +52,10 @@ FILES = "files.json"
 DOCS = "docs.json"
 WORDS = "words.txt"
 LABELS = "labels.json"
-OWN_FILES = (MANIFEST, FILES, DOCS, WORDS, LABELS)
+LIBRARY = "library.pickle"
+NOTES = "notes.json"
+# Written for each version by kb (never inherited by cloning: each says what its version holds).
+OWN_FILES = (MANIFEST, FILES, DOCS, WORDS, LABELS, LIBRARY, NOTES)
 _VERSION = re.compile(r"^v(\d{6,})$")
 DEFAULT_DIR = ".kb-index"
 
@@ -84,9 +93,17 @@ def _sha1_file(path: Path) -> str:
         return ""
 
 
-def stamp_inputs(root: Path) -> dict[str, FileStamp]:
-    """Size, modification time and content hash of every input file (taken before loading)."""
-    return {rel: (st.st_size, st.st_mtime_ns, _sha1_file(root / rel)) for rel, st in sorted(input_files(root).items())}
+def stamp_inputs(root: Path, known: Mapping[str, FileStamp] | None = None) -> dict[str, FileStamp]:
+    """Size, modification time and content hash of every input file (taken before loading).
+    A file whose size and time are those of its stamp in ``known`` keeps that stamp's hash (as
+    :func:`changed_inputs` decides: not read again)."""
+    known = known or {}
+    stamps: dict[str, FileStamp] = {}
+    for rel, st in sorted(input_files(root).items()):
+        old = known.get(rel)
+        same = old is not None and old[0] == st.st_size and old[1] == st.st_mtime_ns
+        stamps[rel] = (st.st_size, st.st_mtime_ns, old[2] if same and old else _sha1_file(root / rel))
+    return stamps
 
 
 def changed_inputs(root: Path, recorded: Mapping[str, FileStamp]) -> list[str]:
@@ -150,6 +167,14 @@ def clone_version(src: Path, dst: Path) -> None:
             os.link(item, dst / item.name)
         except OSError:
             shutil.copy2(item, dst / item.name)
+
+
+def link_file(src: Path, dst: Path) -> None:
+    """Give ``dst`` the bytes of ``src`` (a file that did not change): a hard link, else a copy."""
+    try:
+        os.link(src, dst)
+    except OSError:
+        atomic_write_bytes(dst, src.read_bytes())
 
 
 def switch_to(index_dir: Path, version: Path) -> Path | None:

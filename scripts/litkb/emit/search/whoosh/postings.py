@@ -13,10 +13,14 @@ from itertools import accumulate
 from typing import Any
 
 import whoosh.codec.whoosh3
+import whoosh.columns
 import whoosh.matching.wrappers
 
 W3LeafMatcher: Any = whoosh.codec.whoosh3.W3LeafMatcher
 FilterMatcher: Any = whoosh.matching.wrappers.FilterMatcher
+LENGTHS_COLUMN: Any = whoosh.codec.whoosh3.LENGTHS_COLUMN
+length_field: Any = whoosh.codec.whoosh3._lenfield
+NumericReader: Any = whoosh.columns.NumericColumn.Reader
 
 def positions_in(reader: Any, fieldname: str, text: str, docs: list[int]) -> dict[int, list[int]]:
     """The word's positions in each of the sorted segment-local ``docs`` that hold it."""
@@ -32,7 +36,10 @@ def seek_postings(reader: Any, fieldname: str, text: str, candidates: list[int])
 def _seek(reader: Any, fieldname: str, text: str, docs: list[int]) -> Iterator[tuple[int, Any]]:
     """(document, matcher standing on it) for each of the sorted segment-local ``docs`` in the
     posting list, skipping to each (Whoosh skips whole blocks by their last id)."""
-    matcher = reader.postings(fieldname, text)
+    yield from _seek_in(reader.postings(fieldname, text), docs)
+
+
+def _seek_in(matcher: Any, docs: list[int]) -> Iterator[tuple[int, Any]]:
     for d in docs:
         if not matcher.is_active():
             return
@@ -42,6 +49,33 @@ def _seek(reader: Any, fieldname: str, text: str, docs: list[int]) -> Iterator[t
                 return
         if matcher.id() == d:
             yield d, matcher
+
+
+def stored_lengths(reader: Any, fieldname: str) -> bytes:
+    """The field length Whoosh stores for each document of a segment, one byte each (0: none;
+    :func:`whoosh.util.numeric.byte_to_length` decodes it), ``doc_count_all()`` bytes long."""
+    column = reader._perdoc._cached_reader(length_field(fieldname), LENGTHS_COLUMN)
+    if column is None:
+        return bytes(reader.doc_count_all())
+    if type(column) is NumericReader and column._fixedlen == 1:
+        # The bytes as stored, in one read (iterating the column decodes one document at a time).
+        raw = bytes(column._dbfile.get(column._basepos, column._count))
+    else:
+        raw = bytes(column[d] for d in range(reader.doc_count_all()))
+    # Documents after the last one with a length are not written: they have none.
+    return raw[:reader.doc_count_all()].ljust(reader.doc_count_all(), b"\0")
+
+
+def deleted_postings(reader: Any, fieldname: str, text: str | bytes) -> int:
+    """How many of a segment's deleted documents are in a term's posting list (as written)."""
+    deleted = sorted(reader.deleted_docs_set)
+    if not deleted:
+        return 0
+    # The segment's own matcher, without the filter that hides deleted documents (that filter
+    # moves past the first ones as soon as it is made).
+    raw = text if isinstance(text, bytes) else reader._text_to_bytes(fieldname, text)
+    matcher = reader._terms.matcher(fieldname, raw, reader.schema[fieldname].format)
+    return sum(1 for _ in _seek_in(matcher, deleted))
 
 
 def read_postings(reader: Any, fieldname: str, text: str) -> tuple[list[int], list[float]]:

@@ -9,18 +9,17 @@ from __future__ import annotations
 from heapq import nlargest
 from typing import Any
 
-import whoosh.codec.whoosh3
 import whoosh.query
 import whoosh.scoring
 import whoosh.util.numeric
 
 from ....core.vocabulary import DOC_KINDS
+from .order import UidOrder
 from .parsing import TagRange
-from .postings import positions_in, read_postings, seek_postings
+from .postings import positions_in, read_postings, seek_postings, stored_lengths
+from .weighting import LiveBM25FScorer
 
 query: Any = whoosh.query
-LENGTHS_COLUMN: Any = whoosh.codec.whoosh3.LENGTHS_COLUMN
-length_field: Any = whoosh.codec.whoosh3._lenfield
 BM25FScorer: Any = whoosh.scoring.BM25FScorer
 WeightScorer: Any = whoosh.scoring.WeightScorer
 byte_to_length: Any = whoosh.util.numeric.byte_to_length
@@ -153,7 +152,7 @@ class SetScorer:
                     kept = [i for i, d in enumerate(ids) if d + offset in within]
                     ids, weights = [ids[i] for i in kept], [weights[i] for i in kept]
             scorer = self.searcher.weighting.scorer(sub, q.fieldname, q.text)
-            if type(scorer) is BM25FScorer:
+            if type(scorer) in (BM25FScorer, LiveBM25FScorer):
                 # Whoosh's bm25(): idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))), with
                 # the length part computed once per document and field: the same operations, same floats.
                 norms = self._norms(number, reader, q.fieldname, scorer)
@@ -170,20 +169,32 @@ class SetScorer:
         lengths Whoosh stores (a byte each); computed once per segment and field."""
         key = (number, fieldname, scorer.B, scorer.K1, scorer.avgfl)
         if key not in self._lengths:
-            column = reader._perdoc._cached_reader(length_field(fieldname), LENGTHS_COLUMN)
-            lengths = [byte_to_length(b) if b else 1 for b in column] if column is not None else [1] * reader.doc_count_all()
+            # As Whoosh's doc_field_length(docnum, fieldname, 1): a document without a length counts 1.
+            lengths = [byte_to_length(b) if b else 1 for b in stored_lengths(reader, fieldname)]
             b, k1, avgfl = scorer.B, scorer.K1, scorer.avgfl
             self._lengths[key] = [k1 * ((1 - b) + b * fl / avgfl) for fl in lengths]
         return self._lengths[key]
 
-    def top(self, scores: dict[int, float], kind_of: list[int], limit: int) -> dict[str, tuple[int, list[tuple[int, float]]]]:
-        """Kind -> (number of matches, best ``limit`` (document, score)), ties by document number
-        (as Whoosh's collector breaks them); ``kind_of`` gives each document's index in DOC_KINDS."""
+    def top(self, scores: dict[int, float], kind_of: list[int], limit: int, order: UidOrder) -> dict[str, tuple[int, list[tuple[int, float]]]]:
+        """Kind -> (number of matches, best ``limit`` (document, score)); ``kind_of`` gives each
+        document's index in DOC_KINDS. Equal scores are ranked by uid (``order``), not by
+        document number: where a document sits depends on the index's history (an update appends
+        the documents it re-indexes), its uid does not."""
         buckets: list[list[int]] = [[] for _ in DOC_KINDS]
-        for d in sorted(scores):
+        for d in scores:
             kind = kind_of[d]
             if kind >= 0:
                 buckets[kind].append(d)
-        # nlargest keeps the input order among equal keys: the lower document number first.
-        return {DOC_KINDS[k]: (len(docs), [(d, scores[d]) for d in nlargest(limit, docs, key=scores.__getitem__)]) for k, docs in enumerate(buckets) if docs}
+        return {DOC_KINDS[k]: (len(docs), [(d, scores[d]) for d in _best(docs, scores, limit, order)]) for k, docs in enumerate(buckets) if docs}
+
+
+def _best(docs: list[int], scores: dict[int, float], limit: int, order: UidOrder) -> list[int]:
+    """The ``limit`` best of ``docs``: by score, then by uid. Of the documents tied at the cut
+    (a tag query ties thousands) only those with the smallest uids are taken."""
+    best = nlargest(limit, docs, key=scores.__getitem__)
+    if len(docs) > limit:
+        cut = scores[best[-1]]
+        above = [d for d in best if scores[d] > cut]
+        best = above + order.smallest([d for d in docs if scores[d] == cut], limit - len(above))
+    return sorted(best, key=lambda d: (-scores[d], order.uid_of(d)))
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import whoosh.index
 import whoosh.query
+import whoosh.sorting
 import whoosh.spelling
 import whoosh.support.levenshtein
 
@@ -23,11 +24,14 @@ from ..documents import hit_label
 from ..query import SUGGEST_MAX_CHARS
 from ..results import Group, SearchResult, make_hit, make_snippet
 from .analysis import WORD, term
+from .order import UidOrder
 from .parsing import ExpandPlugin, kinds_required, parse_query
 from .scoring import SetScorer, Unsupported
+from .weighting import LiveBM25F
 
 index: Any = whoosh.index
 query: Any = whoosh.query
+sorting: Any = whoosh.sorting
 ListCorrector: Any = whoosh.spelling.ListCorrector
 damerau_levenshtein: Any = whoosh.support.levenshtein.damerau_levenshtein
 
@@ -49,7 +53,9 @@ class SearchIndex:
                 raise IndexMissing(f"no search index in {index_dir}")
             try:
                 self.ix = index.open_dir(str(version))
-                self.searcher = self.ix.searcher()
+                # BM25F over the live documents: an index updated in place ranks as one built cold.
+                self.weighting = LiveBM25F()
+                self.searcher = self.ix.searcher(weighting=self.weighting)
                 break
             except (OSError, index.EmptyIndexError):
                 continue
@@ -64,6 +70,8 @@ class SearchIndex:
         self._labels: dict[str, str] | None = None
         self._set_scorer = SetScorer(self.searcher)
         self._words: dict[str, int] | None = None
+        self._uids: Any = None
+        self._order = UidOrder(version, self.searcher.reader(), self._uid_of)
 
     def close(self) -> None:
         self.searcher.close()
@@ -94,21 +102,16 @@ class SearchIndex:
         except Unsupported:
             scores = None
         if scores is not None:  # every match scored at once: exact counts
-            best = self._set_scorer.top(scores, self._kind_of(), limit)
+            best = self._set_scorer.top(scores, self._kind_of(), limit, self._order)
             for kind in kinds:
                 if kind in best:
                     count, top = best[kind]
                     groups.append(Group(kind, count, tuple(self._hit(d, score, terms) for d, score in top)))
         else:
             for kind in kinds:
-                results, counted = self._search_kind(q, kind, limit)
-                if results.is_empty():
-                    continue
-                hits = tuple(self._hit_of(h["uid"], h.score or 0.0, h, terms) for h in results)
-                # Counting every match of a broad query would cost more than ranking it: the total is
-                # known when the kind was counted, when fewer than ``limit`` matched, or from facets.
-                count = len(results) if counted else results.scored_length()
-                groups.append(Group(kind, count if counted or count < limit else None, hits))
+                found, count = self._search_kind(q, kind, limit)
+                if found:
+                    groups.append(Group(kind, count, tuple(self._hit_of(h["uid"], score, h, terms) for score, h in found)))
         facet_counts = self._facets(q, set(scores) if scores is not None else None) if facets else None
         if facet_counts is not None:  # counting facets finds every match: totals become exact
             totals = dict(facet_counts["kind"])
@@ -127,6 +130,16 @@ class SearchIndex:
             self._labels = found[1] if found else {}
         return make_hit(uid, score, _snippet(stored, terms), stored["info"], hit_label(uid, stored["info"], self._labels))
 
+    def _uid_of(self, docnum: int) -> str:
+        """A document's uid, from the uid column (not its stored fields: ties can be many)."""
+        if self._uids is None:
+            self._uids = self.searcher.reader().column_reader("uid")
+        return str(self._uids[docnum])
+
+    def _live_frequency(self, fieldname: str, text: str) -> int:
+        """Live documents holding the term (a word only in deleted documents is unknown)."""
+        return self.weighting.stats(self.searcher.reader()).doc_frequency(fieldname, text)
+
     def _kind_of(self) -> list[int]:
         """Document number -> index of its kind in DOC_KINDS (-1: none), read once per open index."""
         if self._kinds is None:
@@ -136,27 +149,28 @@ class SearchIndex:
                     self._kinds[d] = number
         return self._kinds
 
-    def _search_kind(self, q: Any, kind: str, limit: int) -> tuple[Any, bool]:
-        """The best ``limit`` documents of one kind, and whether every match was counted.
+    def _search_kind(self, q: Any, kind: str, limit: int) -> tuple[list[tuple[float, Any]], int]:
+        """The best ``limit`` documents of one kind as (score, hit), ranked as the set scorer ranks
+        (by score, then uid), and how many matched. Whoosh then scores every match (no blocks
+        skipped), but only the query shapes the set scorer leaves to it come here.
 
-        A large kind is a filter (a set of document numbers) so that Whoosh can still skip blocks
-        of postings that cannot reach the current top list. A small kind is intersected instead,
-        so only its few documents are visited (with a filter the whole posting list of a common
-        word would be walked while the top list never fills). The kind term weighs nothing, so
-        scores compare across kinds; block skipping is off there because Whoosh's intersection
-        skipping divides by the zero weight.
+        A large kind is a filter (a set of document numbers); a small kind is intersected
+        instead, so only its few documents are visited. The kind term weighs nothing, so scores
+        compare across kinds; Whoosh's skipping is off there (it divides by the zero weight).
         """
         kind_term = query.Term("tags", f"kind:{kind}", boost=0.0)
+        order = [sorting.ScoreFacet(), sorting.FieldFacet("uid")]  # sort keys: (-score, uid)
         if self.manifest.counts.get(kind, 0) > SMALL_KIND:
             if kind not in self._kind_docs:
                 self._kind_docs[kind] = set(kind_term.docs(self.searcher))
-            return self.searcher.search(q, filter=self._kind_docs[kind], limit=limit), False
-        return self.searcher.search(query.And([q, kind_term]), limit=limit, optimize=False), True
+            results = self.searcher.search(q, filter=self._kind_docs[kind], limit=limit, sortedby=order)
+        else:
+            results = self.searcher.search(query.And([q, kind_term]), limit=limit, optimize=False, sortedby=order)
+        return [(-hit.score[0], hit) for hit in results], len(results)
 
     # -- did you mean --------------------------------------------------------------------------
     def _did_you_mean(self, text: str, q: Any, expander: ExpandPlugin) -> str | None:
         """The query with each unknown word replaced by the nearest known one, or None."""
-        reader = self.searcher.reader()
         fixes: dict[tuple[int, int], str] = {}
 
         def fix(start: int, end: int, fieldname: str) -> None:
@@ -168,9 +182,9 @@ class SearchIndex:
             start, end = getattr(leaf, "startchar", None), getattr(leaf, "endchar", None)
             if isinstance(leaf, query.Phrase):  # positional phrase: each unknown word
                 for word, (a, b) in zip(leaf.words, leaf.char_ranges, strict=False):
-                    if a is not None and not reader.doc_frequency("text", word):
+                    if a is not None and not self._live_frequency("text", word):
                         fix(a, b, "text")
-            elif not isinstance(leaf, query.Term) or start is None or end is None or reader.doc_frequency(leaf.fieldname, leaf.text):
+            elif not isinstance(leaf, query.Term) or start is None or end is None or self._live_frequency(leaf.fieldname, leaf.text):
                 continue
             elif leaf.fieldname == "tags" and leaf.text.startswith("author:"):
                 fix(start, end, "author")
@@ -179,7 +193,7 @@ class SearchIndex:
             elif leaf.fieldname == "text":  # a word pair never seen: the unknown words inside
                 for match in WORD.finditer(text, start, end):
                     indexed = term(match.group(0).lower())
-                    if indexed and not reader.doc_frequency("text", indexed):
+                    if indexed and not self._live_frequency("text", indexed):
                         fix(match.start(), match.end(), "text")
         fixed = text
         for (start, end), word in sorted(fixes.items(), reverse=True):
@@ -198,11 +212,10 @@ class SearchIndex:
             return None
         if self._words is None:
             self._words = store.read_words(self.version)
-        reader = self.searcher.reader()
         ranked = []
         for candidate in ListCorrector(sorted(self._words)).suggest(folded, limit=8, maxdist=1 if len(folded) <= 4 else 2):
             field, indexed = ("tags", f"author:{candidate}") if fieldname == "author" else ("text", term(candidate))
-            if candidate != folded and indexed and reader.doc_frequency(field, indexed):
+            if candidate != folded and indexed and self._live_frequency(field, indexed):
                 ranked.append((damerau_levenshtein(folded, candidate), -self._words.get(candidate, 0), candidate))
         return min(ranked)[2] if ranked else None
 
