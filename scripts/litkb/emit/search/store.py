@@ -34,8 +34,9 @@ from ...core.files import atomic_write_text
 # the folding of words (:func:`litkb.core.text.fold`) or the manifest changes, or when a class
 # pickled into the index's schema moves (Whoosh stores its module path): an index of another
 # version is rebuilt, never read. 4: the analyzer moved out of the former litkb.search module;
-# 5: one folding function (casefold, more letters folded), the analyzer in .whoosh.analysis.
-SCHEMA_VERSION = 6
+# 5: one folding function (casefold, more letters folded), the analyzer in .whoosh.analysis;
+# 7: a claim's stored fields carry its quote (shown apart from the paraphrase).
+SCHEMA_VERSION = 7
 
 POINTER = "CURRENT"
 LOCK = ".lock"
