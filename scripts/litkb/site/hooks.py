@@ -99,6 +99,16 @@ def kb_root(config: MkDocsConfig) -> Path:
     return Path(config.config_file_path or ".").resolve().parent
 
 
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    """Without a ``repo_url`` there is no repository to edit in: no edit links (MkDocs would make
+    them relative to the site, where they lead nowhere). With one, edit links and the theme's
+    repository link appear (mkdocs.yml says what that costs)."""
+    if not config.repo_url:
+        config.edit_uri = None
+        config.edit_uri_template = None
+    return config
+
+
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     """Add the generated pages; point every edit link at the file to edit in the repository."""
     config_file = Path(config.config_file_path or "mkdocs.yml").resolve()
@@ -142,6 +152,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
         if page.title is not None and "title" not in page.meta:
             page.meta["title"] = page_title_html(page.title)
         html = defuse_search_markers(html)
+    html = exclude_tab_labels(html)
     findings = find_unsafe_html(html)
     for finding in findings:
         log.warning(f"unsafe HTML in page {page.file.src_uri}: {finding}")
@@ -154,6 +165,17 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
         digests.append(_digest(MATERIAL_SEARCH_MARKER.sub("", content)))
     SESSION.checked[page.file.src_uri] = tuple(digests)
     return content
+
+
+# The labels of a tabbed block (pymdownx.tabbed: "APA 7", "Harvard (Cite Them Right)" over each
+# reference) would run together in the text of every search result ("APA 7Harvard (Cite Them
+# Right)"); the tabs' contents stay searchable.
+TAB_LABELS = '<div class="tabbed-labels">'
+
+
+def exclude_tab_labels(html: str) -> str:
+    """Rendered content -> the same with every tab-label bar marked for Material's search to skip."""
+    return html.replace(TAB_LABELS, f'<div class="tabbed-labels"{OUR_SEARCH_MARKER}>') if TAB_LABELS in html else html
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:

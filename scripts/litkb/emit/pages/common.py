@@ -18,8 +18,7 @@ from ...core import urls
 from ...core.model import Claim, ConceptLink, KnowledgeBase
 from ...core.vocabulary import STANCES
 from ..cite.format import Citations
-from ..cited import cited_note
-from ..evidence import NOT_RECORDED, Studies, Tally
+from ..evidence import Studies, Tally
 from ..labels import author_year_labels
 from .safe import html_text, md_text
 
@@ -30,6 +29,10 @@ GAPS_PAGE = "gaps.md"
 CONCEPTS_INDEX = "concepts/index.md"
 SOURCES_INDEX = "sources/index.md"
 AUTHORS_INDEX = "authors/index.md"
+NETWORK_PAGE = "network.md"
+NETWORK_DATA = "network/citations.json"
+NETWORK_GRAPHML = "network/citations.graphml"
+TIMELINE_PAGE = "timeline.md"
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,15 @@ def _relative(from_dir: str, to_path: str) -> str:
     return "/".join([".."] * (len(start) - common) + target[common:])
 
 
+def page_href(from_path: str, to_path: str, anchor: str = "") -> str:
+    """The URL of a page as a browser resolves it from another page, for links in raw HTML (the
+    pictures' SVG), which MkDocs does not rewrite: pages are served at directory URLs
+    (``concepts/x.md`` at ``concepts/x/``, :func:`litkb.core.urls.to_url`), as search results
+    and the explorer's data assume too."""
+    up = urls.to_url(from_path).count("/")
+    return ("../" * up + urls.to_url(to_path) or "./") + (f"#{anchor}" if anchor else "")
+
+
 def link_text(text: str) -> str:
     """Untrusted text as the text of a Markdown link (brackets escaped so the link stays whole)."""
     return md_text(text, line_start=False).replace("[", "\\[").replace("]", "\\]")
@@ -161,42 +173,12 @@ def concept_link(site: SiteData, from_path: str, concept_id: str) -> str:
     return md_link(concept.label, from_path, urls.concept_path(concept_id))
 
 
-def works_links(site: SiteData, from_path: str, claim: Claim) -> str:
-    """The works a reported claim is about, each linked, with the reporting text's own citation
-    where it differs from the library's label: "Harris (2009b) (cited by Torrance as Harris,
-    2009a), Leithwood et al. (2009d) (cited by Torrance as Leithwood et al., 2009)"."""
-    parts = []
-    cited = claim.cited_as if len(claim.cited_as) == len(claim.works) else ("",) * len(claim.works)
-    for key, printed in zip(claim.works, cited, strict=True):
-        note = cited_note(printed, site.label(key), site.reporter(claim))
-        parts.append(source_link(site, from_path, key) + (f' <span class="kb-cited-as">({html_text(note)})</span>' if note else ""))
-    return ", ".join(parts)
-
-
-def evidence_source(site: SiteData, from_path: str, claim: Claim) -> str:
-    """Whose evidence a claim is: "Leithwood et al. (2004), Robinson (2009), as reported by
-    Torrance (2013a)" for a reported claim (the reporting source links to the claim itself), else
-    the source with the claim."""
-    if claim.reported:
-        return f"{works_links(site, from_path, claim)}, as reported by {source_link(site, from_path, claim.note_key, claim.id)}"
-    return source_link(site, from_path, claim.note_key, claim.id)
-
-
 def type_badge(claim: Claim) -> str:
     """The claim's type as a small label (HTML; empty for a claim without a valid type)."""
     if not claim.type:
         return ""
-    return f'<span class="kb-type kb-type-{html_text(claim.type)}">{html_text(claim.type)}</span>'
-
-
-def facet_text(site: SiteData, claim: Claim, facet: str) -> str:
-    """"case study, interview": a claim's values of a facet (those of its studies), or ""."""
-    return ", ".join(v.replace("-", " ") for v in site.studies.claim_facet(claim, facet) if v != NOT_RECORDED)
-
-
-def setting_text(site: SiteData, claim: Claim) -> str:
-    """"Scotland; primary" (countries; sectors) of a claim's studies, or ""."""
-    return "; ".join(part for part in (facet_text(site, claim, "country"), facet_text(site, claim, "sector")) if part)
+    # Kept out of the site search, whose results would otherwise begin with the type's word.
+    return f'<span class="kb-type kb-type-{html_text(claim.type)}" data-search-exclude="data-search-exclude">{html_text(claim.type)}</span>'
 
 
 def explorer_query(from_path: str, **facets: str) -> str:

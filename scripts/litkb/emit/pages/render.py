@@ -16,6 +16,7 @@ from .common import GeneratedPage, SiteData
 from .concept_pages import concept_pages
 from .explorer import explorer_pages
 from .overview_pages import overview_pages
+from .picture_pages import picture_pages
 from .references import ReferenceFormatter
 from .source_pages import source_pages
 
@@ -31,5 +32,5 @@ def render_pages(kb: KnowledgeBase, *, style: str, references: ReferenceFormatte
     """
     site = SiteData.from_kb(kb, style)
     formatted = references(site) if references is not None else None
-    pages = [*concept_pages(site), *source_pages(site, formatted), *author_pages(site), *overview_pages(site), *explorer_pages(site), *extra_pages]
+    pages = [*concept_pages(site), *source_pages(site, formatted), *author_pages(site), *overview_pages(site), *picture_pages(site), *explorer_pages(site), *extra_pages]
     return sorted(pages, key=lambda page: page.path)
