@@ -74,21 +74,26 @@ def test_home_to_hybrid_leadership_through_navigation(real_page: tuple[Any, Page
     page.wait_for_url(base + "concepts/")
     page.locator("article").get_by_role("link", name="Hybrid leadership", exact=True).first.click()
     page.wait_for_url(base + urls.concept_url("hybrid-leadership"))
-    expected = f"{labels['gronn2009b']}, as reported by {labels['torrance2013catch22']}"
-    defines = page.locator("article .kb-evidence").first
-    row = defines.locator("tr", has_text=expected).first
-    expect(row).to_be_visible()
-    expect(row.get_by_role("link", name=labels["gronn2009b"])).to_have_attribute("href", "../../" + urls.source_url("gronn2009b"))
+    # The defining claim stands in the card of the study it is about (Gronn's), saying who reports it.
+    defines = page.locator("article #evidence-defines")
+    card = defines.locator(".kb-study", has=page.locator(".kb-study-head", has_text=labels["gronn2009b"])).first
+    expect(card).to_be_visible()
+    expect(card.locator(".kb-study-head").get_by_role("link", name=labels["gronn2009b"])).to_have_attribute("href", "../../" + urls.source_url("gronn2009b"))
+    claim = card.locator(".kb-card-claim", has_text="hybrid").first
+    expect(claim.locator("blockquote")).to_be_visible()  # the quote at full width
     # The reporting source links to the claim itself, anchored on the reporting source's page.
-    href = row.get_by_role("link", name=labels["torrance2013catch22"]).get_attribute("href")
+    href = claim.locator(".kb-claim-meta").get_by_role("link", name=labels["torrance2013catch22"]).get_attribute("href")
     assert href is not None and href.startswith("../../" + urls.source_url("torrance2013catch22") + "#")
     page.goto(urljoin(page.url, href))
-    claim = page.locator(f"#{href.split('#')[1]}")
-    expect(claim).to_be_visible()
-    expect(claim).to_contain_text("hybrid leadership")
-    # The concept map was rendered by Material's Mermaid support.
+    target = page.locator(f"#{href.split('#')[1]}")
+    expect(target).to_be_visible()  # inside a closed section, which the link opens
+    expect(target).to_contain_text("hybrid leadership")
+    # The concept map is drawn at build time: an SVG with the neighbours' labels, no script.
     page.goto(base + urls.concept_url("hybrid-leadership"))
-    expect(page.locator("article div.mermaid")).to_have_count(1)
+    picture = page.locator("article svg.kb-concept-map-svg")
+    expect(picture).to_have_count(1)
+    expect(picture).to_contain_text("Parallel leadership")
+    expect(picture).to_contain_text("Distributed leadership")
 
 
 def _explorer_rows(page: Any) -> tuple[int, list[str]]:
@@ -124,13 +129,15 @@ def test_evidence_map_count_matches_explorer(real_page: tuple[Any, PageWatch, st
     page, _, base = real_page
     page.goto(base + "evidence-map/")
     assert page.locator("article .kb-map .kb-gap").count() > 0  # empty cells are visible
-    cell = page.locator("article .kb-map a[href*='explorer/?']").first
-    studies, claims = (int(n) for n in cell.inner_text().split(" · "))  # "studies · claims"
+    cell = page.locator("article .kb-map a.kb-mark").first
+    studies, claims = cell.get_attribute("data-studies"), cell.get_attribute("data-claims")
+    assert cell.inner_text() == studies  # the mark shows the studies; its title adds the claims
+    assert f"{studies} stud" in (cell.get_attribute("title") or "") and f"{claims} claim" in (cell.get_attribute("title") or "")
     cell.click()
     page.wait_for_url("**/explorer/?*")
     count, _ = _explorer_rows(page)
-    assert count == claims
-    assert page.locator("#kb-explorer-count").get_attribute("data-studies") == str(studies)
+    assert count == int(claims or "-1")
+    assert page.locator("#kb-explorer-count").get_attribute("data-studies") == studies
 
 
 def test_evidence_map_cell_of_a_multi_work_claim_opens_its_claims(fixture_page: tuple[Any, PageWatch, str]) -> None:
@@ -139,8 +146,9 @@ def test_evidence_map_cell_of_a_multi_work_claim_opens_its_claims(fixture_page: 
     three works; the explorer shows the same four and counts one study."""
     page, _, base = fixture_page
     page.goto(base + "evidence-map/")
-    cell = page.locator("article .kb-map a[href*='concept=distributed-leadership&design=conceptual-analysis']").first
-    expect(cell).to_have_text("1 · 4")
+    cell = page.locator("article .kb-map a.kb-mark[href*='concept=distributed-leadership&design=conceptual-analysis']").first
+    expect(cell).to_have_text("1")
+    expect(cell).to_have_attribute("data-claims", "4")
     cell.click()
     page.wait_for_url("**/explorer/?*")
     count, rows = _explorer_rows(page)
@@ -204,7 +212,7 @@ def test_author_page_lists_all_works(real_page: tuple[Any, PageWatch, str]) -> N
 
 def test_every_section_page_loads_without_errors(real_page: tuple[Any, PageWatch, str]) -> None:
     page, watch, base = real_page
-    for path in ["", "concepts/", "sources/", "authors/", "evidence-map/", "gaps/", "explorer/", "contributing/", "cli/",
+    for path in ["", "concepts/", "sources/", "authors/", "evidence-map/", "network/", "timeline/", "gaps/", "explorer/", "contributing/", "cli/",
                  urls.concept_url("distributed-leadership"), urls.source_url("torrance2013catch22"), urls.source_url("ncsl2004")]:
         response = page.goto(base + path)
         assert response is not None and response.ok, path
@@ -238,7 +246,7 @@ def test_hostile_note_runs_no_script(fixture_page: tuple[Any, PageWatch, str]) -
     # The hostile text is shown as text, and clicking its links runs nothing.
     page.goto(base + urls.source_url("mallory2020"))
     expect(page.locator("article")).to_contain_text("<script>window.__pwned = 1</script>")
-    for link in page.locator("article .kb-claim a, article p a").all():
+    for link in page.locator("article .kb-card-claim a, article p a").all():
         href = link.get_attribute("href") or ""
         if href.startswith("#unsafe:"):
             link.click(no_wait_after=True)

@@ -18,6 +18,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from browser.helpers import launch_chromium, serve_directory, watch_page
+from conftest import config_with_repo
 from hostile_kb import MARKER, kit, write_accepted, write_preview
 from litkb.core import urls
 from litkb.emit.pages import ReferenceFormatter, render_pages
@@ -194,8 +195,11 @@ def test_site_search_shows_hostile_results_as_text(which: str, browser: Any, acc
     assert watch.problems() == [], "\n".join(watch.problems())
 
 
-def test_preview_edit_link_keeps_a_hostile_file_name_in_the_url(preview_site: Path) -> None:
-    html = (preview_site / urls.source_url("doi2021") / "index.html").read_text(encoding="utf-8")
+def test_preview_edit_link_keeps_a_hostile_file_name_in_the_url(preview_root: Path, tmp_path: Path) -> None:
+    # Edit links exist only where the deployer names a repository (mkdocs.yml's repo_url).
+    site = tmp_path / "site"
+    build_site(preview_root, site, strict=False, config_file=config_with_repo(tmp_path))
+    html = (site / urls.source_url("doi2021") / "index.html").read_text(encoding="utf-8")
     assert "onmouseover=\"alert('file')\"" not in html
     assert "kb/sources/doi2021%22%20onmouseover%3D%22alert%28%27file%27%29%22%20x%3D%22.yaml" in html
     assert "tracker.invalid/q.png" in html and "<img" not in html[html.index("<article"): html.index("</article>")]
