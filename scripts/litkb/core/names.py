@@ -66,8 +66,13 @@ def closest_concepts(value: str, names: Mapping[str, Sequence[str]], n: int = 3)
     for key in sorted(owner, key=lambda k: (len(k), k)):
         if key.startswith(wanted) or wanted in key.split("-"):
             found[owner[key]] = None
-    for key in difflib.get_close_matches(wanted, list(owner), n=n, cutoff=0.6):
-        found[owner[key]] = None
+    # Spelt alike: the closest names, and others only when nearly as close (so that a typo in a
+    # long name does not bring every name sharing its last word).
+    scored = sorted(((difflib.SequenceMatcher(None, wanted, key).ratio(), key) for key in owner), key=lambda item: (-item[0], item[1]))
+    best = scored[0][0] if scored else 0.0
+    for ratio, key in scored[:n]:
+        if ratio >= 0.6 and ratio >= best - 0.05:
+            found[owner[key]] = None
     if "-" not in wanted and len(found) < n:
         # One misspelt word of a longer name ("hybrd" for hybrid leadership).
         for key in sorted(owner, key=lambda k: (len(k), k)):

@@ -141,8 +141,12 @@ def page_href(from_path: str, to_path: str, anchor: str = "") -> str:
     pictures' SVG), which MkDocs does not rewrite: pages are served at directory URLs
     (``concepts/x.md`` at ``concepts/x/``, :func:`litkb.core.urls.to_url`), as search results
     and the explorer's data assume too."""
-    up = urls.to_url(from_path).count("/")
-    return ("../" * up + urls.to_url(to_path) or "./") + (f"#{anchor}" if anchor else "")
+    start = [part for part in urls.to_url(from_path).split("/") if part]
+    target = urls.to_url(to_path).split("/")  # "sources/x/" -> ["sources", "x", ""]
+    common = 0
+    while common < min(len(start), len(target) - 1) and start[common] == target[common]:
+        common += 1
+    return ("/".join([".."] * (len(start) - common) + target[common:]) or "./") + (f"#{anchor}" if anchor else "")
 
 
 def link_text(text: str) -> str:
