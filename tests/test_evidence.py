@@ -169,3 +169,16 @@ def test_appraisal_is_shown_and_its_absence_is_a_gap(pages: dict[str, str]) -> N
     gaps = pages["gaps.md"]
     section = gaps.split("## Empirical studies without an appraisal (1)", 1)[1].split("##", 1)[0]
     assert "[Mallory (2020)](sources/mallory2020.md)" in section and "torrance2013" not in section
+
+
+def test_facet_tallies_in_one_pass_equal_each_cell(kb: KnowledgeBase, real_kb: KnowledgeBase) -> None:
+    """Studies.tally_facet (concept pages' designs and countries, the evidence map) gives each
+    value exactly what tally_cell gives for it, on the fixture and on the real knowledge base."""
+    for base in (kb, real_kb):
+        studies = Studies(base)
+        for concept in base.concepts:
+            claims = [c for c, link in base.claims_about_concept(concept) if link.stance]
+            for facet in ("design", "sector", "country"):
+                found = studies.tally_facet(claims, facet)
+                assert found == {value: studies.tally_cell(claims, facet, value) for value in found}, (concept, facet)
+                assert all(t.claims for t in found.values())

@@ -217,6 +217,10 @@ def test_search_index_leaves_out_bibtex(real_site: Path) -> None:
     # The tab labels over each reference do not run together in the results ("APA 7Harvard ...").
     assert "APA 7Harvard" not in texts and "Harvard (Cite Them Right)" not in texts
     assert any("Torrance, D. (2013a). The challenges of developing distributed leadership" in doc["text"] for doc in index["docs"])
+    # A concept page's evidence (its cards hold divs within the excluded block) stays out: each
+    # claim is found on its source page.
+    evidence = next(doc["text"] for doc in index["docs"] if doc["location"] == urls.concept_url("distributed-leadership") + "#evidence")
+    assert "as reported by" not in evidence and len(evidence) < 600
     assert any("catch 22" in (doc["title"] + doc["text"]).lower() for doc in index["docs"])
 
 

@@ -22,6 +22,8 @@ from ...core.model import KnowledgeBase
 from .svg import attrs, esc, figure, num, svg_open, wrap
 
 _YEAR = re.compile(r"\d{4}")
+# Works named in a mark's tooltip (the rest counted): a year of a large library has dozens.
+NAMED = 2
 LABEL_W, ROW_H, PAD, AXIS_H, YEAR_W_MIN = 190.0, 26.0, 10.0, 28.0, 14.0
 WIDTH = 900.0
 
@@ -112,7 +114,8 @@ def timeline_svg(spans: list[ConceptSpan], labels: Mapping[str, str], concept_hr
         parts.append(f'<line{attrs(class_="kb-tl-span", x1=x_of(span.enters), y1=y, x2=x_of(span.last), y2=y)}/>')
         if span.enters < first:
             parts.append(f'<text{attrs(class_="kb-tl-early", x=x_of(first) + 6, y=y - 5)}>from {span.enters}</text>')
-        parts += [f'<circle{attrs(class_="kb-tl-year", cx=x_of(year), cy=y, r=2.5)}/>' for year in span.years]
+        marked = set(span.defining) | set(span.contesting)  # a mark stands for its year's dot
+        parts += [f'<circle{attrs(class_="kb-tl-year", cx=x_of(year), cy=y, r=2.5)}/>' for year in span.years if year not in marked]
         for year, keys in span.defining.items():
             parts.append(_mark("defines", span, year, keys, labels, x_of(year), y, concept_href, source_href))
         for year, keys in span.contesting.items():
@@ -155,8 +158,8 @@ def _axis(first: int, last: int, x_of: Callable[[int], float], height: float) ->
 def _mark(kind: str, span: ConceptSpan, year: int, keys: tuple[str, ...], labels: Mapping[str, str], x: float, y: float,
           concept_href: Callable[[str], str], source_href: Callable[[str], str]) -> str:
     """A defining (diamond) or contesting (cross) mark, linked to its work or, for several, the concept."""
-    names = ", ".join(labels.get(k, k) for k in keys)
-    tip = f"{names} {'define' if len(keys) > 1 else 'defines'} {span.label}" if kind == "defines" else f"{names} {'contest' if len(keys) > 1 else 'contests'} {span.label}"
+    names = ", ".join(labels.get(k, k) for k in keys[:NAMED]) + (f" and {len(keys) - NAMED} more" if len(keys) > NAMED else "")
+    tip = f"{names} {kind[:-1] if len(keys) > 1 else kind}"
     size = 6.0 if len(keys) == 1 else 7.5
     if kind == "defines":
         shape = f'<polygon{attrs(class_="kb-tl-defines", points=f"{num(x)},{num(y - size)} {num(x + size)},{num(y)} {num(x)},{num(y + size)} {num(x - size)},{num(y)}")}/>'

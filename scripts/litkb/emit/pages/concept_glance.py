@@ -32,8 +32,7 @@ def evidence_pack_links(concept_id: str, here: str) -> str:
 
 def facet_summary(site: SiteData, claims: list[Claim], facet: str) -> str:
     """"case study (12), interview (9); 3 not recorded": studies per value of a facet, most first."""
-    values = {v for claim in claims for v in site.studies.claim_facet(claim, facet)}
-    counts = {v: site.studies.tally_cell(claims, facet, v).studies for v in values}
+    counts = {v: tally.studies for v, tally in site.studies.tally_facet(claims, facet).items()}
     shown = sorted((v for v in counts if v != NOT_RECORDED), key=lambda v: (-counts[v], v))
     text = ", ".join(f"{v.replace('-', ' ')} ({counts[v]})" for v in shown)
     missing = counts.get(NOT_RECORDED, 0)
@@ -76,7 +75,9 @@ def concept_glance(site: SiteData, concept: Concept, here: str, questions: list[
     discuss the concept (none yet when empty)."""
     claims = counted_claims(site, concept.id)
     total = evidence_tally(site, site.evidence.get(concept.id, ()))
-    lines = ["## At a glance", "", '<div class="kb-glance" data-search-exclude markdown>', ""]
+    # A <section>, not a <div>: Material's search matches excluded elements by tag alone, so the
+    # first inner </div> would end the exclusion of an outer <div> (material/plugins/search).
+    lines = ["## At a glance", "", '<section class="kb-glance" data-search-exclude markdown>', ""]
     if not total.claims:
         lines += ['<p class="kb-glance-total" markdown>No claim in the knowledge base takes a stance on this concept yet.</p>', ""]
     else:
@@ -99,7 +100,7 @@ def concept_glance(site: SiteData, concept: Concept, here: str, questions: list[
     lines += ['<dl class="kb-facts-grid" markdown>', ""]
     for name, value in facts:
         lines += [f"<dt>{name}</dt>", f'<dd markdown>{value}</dd>']
-    lines += ["", "</dl>", "", "</div>", ""]
+    lines += ["", "</dl>", "", "</section>", ""]
     return lines
 
 

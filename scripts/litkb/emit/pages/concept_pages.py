@@ -149,7 +149,8 @@ def _evidence(site: SiteData, concept: Concept, here: str) -> list[str]:
         "with its design and setting once and its claims under it; a claim citing several works stands under all of them once. "
         "Sections with many claims are closed: click to open.",
         "",
-        '<div class="kb-evidence" data-search-exclude markdown>',
+        # A <section>: see concept_glance (Material's search would stop excluding at the first </div>).
+        '<section class="kb-evidence" data-search-exclude markdown>',
         "",
     ]
     for stance in STANCES:
@@ -176,7 +177,7 @@ def _evidence(site: SiteData, concept: Concept, here: str) -> list[str]:
         lines += ['<div class="kb-stance-block" id="evidence-method" markdown>', ""]
         lines += details("kb-sec kb-sec-method", f"How it was studied · {count}", body, open_=len(methods) <= OPEN_UP_TO)
         lines += ["</div>", ""]
-    return lines + ["</div>", ""]
+    return lines + ["</section>", ""]
 
 
 def _cards(site: SiteData, here: str, claims: list[Claim]) -> list[str]:
@@ -201,14 +202,14 @@ def _relations(site: SiteData, concept: Concept, here: str) -> list[str]:
     present = [(name, ids) for name, ids in rows if ids]
     if not present:
         return []
-    lines = ["## Related concepts", "", '<div class="kb-related" data-search-exclude markdown>', "", '<div class="kb-related-list" markdown>', ""]
+    lines = ["## Related concepts", "", '<section class="kb-related" data-search-exclude markdown>', "", '<div class="kb-related-list" markdown>', ""]
     for name, ids in present:
         lines.append(f"- **{name}:** " + ", ".join(concept_link(site, here, cid) for cid in ids))
     lines += ["", "</div>", ""]
     picture = concept_map(site, concept)
     if picture:
         lines += [picture, ""]
-    lines += ["</div>", ""]
+    lines += ["</section>", ""]
     return lines
 
 

@@ -6,7 +6,7 @@ Input: :class:`~litkb.emit.pages.common.SiteData`. Output: the page (Markdown wi
 table per facet: a two-row header groups the designs into families, which a Markdown table
 cannot). Columns in which no concept has evidence are left out and named under the table. The
 table scrolls inside its frame with the concept column and the header fixed (CSS sticky). Every
-count is :meth:`litkb.emit.evidence.Studies.tally_cell`.
+count is :meth:`litkb.emit.evidence.Studies.tally_facet` (each cell what ``tally_cell`` gives).
 """
 
 from __future__ import annotations
@@ -78,11 +78,9 @@ def _table(site: SiteData, here: str, facet: str, families: tuple[tuple[str, tup
     groups = _columns(site, facet, families, every)
     cells: dict[tuple[str, str], Tally] = {}
     for cid, _ in concepts:
-        for _, values in groups:
-            for value in values:
-                tally = site.studies.tally_cell(counted[cid], facet, value)
-                if tally.claims:
-                    cells[(cid, value)] = tally
+        for value, tally in site.studies.tally_facet(counted[cid], facet).items():
+            if tally.claims:
+                cells[(cid, value)] = tally
     used = {value for _, value in cells}
     kept = [(family, [v for v in values if v in used]) for family, values in groups]
     kept = [(family, values) for family, values in kept if values]

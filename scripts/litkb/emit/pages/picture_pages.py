@@ -17,6 +17,8 @@ from .evidence_cards import details
 
 # Rows of the "most cited" table under the network picture.
 TOP_TABLE = 15
+# Works named for the first year a concept is defined or contested (the rest counted).
+FIRST_WORKS = 3
 
 
 def picture_pages(site: SiteData) -> list[GeneratedPage]:
@@ -109,12 +111,20 @@ def timeline_page(site: SiteData) -> str:
 
 
 def _timeline_table(site: SiteData, here: str, spans: list[ConceptSpan]) -> list[str]:
-    """The same as a table, in a closed block (for screen readers, phones and copying)."""
+    """The same as a table, in a closed block (for screen readers, phones and copying): per
+    concept the first year and works that define and contest it, and how many works do in all
+    (bounded, whatever the size of the library)."""
     rows = ['<div data-search-exclude markdown>', "",
-            "| Concept | Enters | Last | Defined by | Contested by |", "| --- | --: | --: | --- | --- |"]
+            "| Concept | Enters | Last | First defined by | Works defining it | First contested by | Works contesting it |",
+            "| --- | --: | --: | --- | --: | --- | --: |"]
     for span in spans:
-        defined = "; ".join(f"{year}: " + ", ".join(source_link(site, here, k) for k in keys) for year, keys in span.defining.items())
-        contested = "; ".join(f"{year}: " + ", ".join(source_link(site, here, k) for k in keys) for year, keys in span.contesting.items())
-        rows.append(f"| {table_cell(concept_link(site, here, span.concept))} | {span.enters} | {span.last} | {table_cell(defined)} | {table_cell(contested)} |")
+        cells = [table_cell(concept_link(site, here, span.concept)), str(span.enters), str(span.last)]
+        for marks in (span.defining, span.contesting):
+            if marks:
+                year, keys = next(iter(marks.items()))
+                shown = ", ".join(source_link(site, here, k) for k in keys[:FIRST_WORKS]) + (f" and {len(keys) - FIRST_WORKS} more" if len(keys) > FIRST_WORKS else "")
+                cells += [table_cell(f"{year}: {shown}"), str(len({k for ks in marks.values() for k in ks}))]
+            else:
+                cells += ["", "0"]
+        rows.append("| " + " | ".join(cells) + " |")
     return details("kb-sec kb-sec-more", "The timeline as a table", [*rows, "", "</div>", ""], open_=False)
-

@@ -93,7 +93,8 @@ def reported_by_others(site: SiteData, source: Source, here: str) -> list[str]:
     if not claims:
         return []
     lines = [f"## Reported by other works ({len(claims)})", "", "What annotated works say about this one.", ""]
-    body: list[str] = ['<div data-search-exclude markdown>', ""]
+    # A <section>: Material's search would stop excluding an outer <div> at the first inner </div>.
+    body: list[str] = ['<section data-search-exclude markdown>', ""]
     reporters: dict[str, list[Claim]] = {}
     for claim in claims:
         reporters.setdefault(claim.note_key, []).append(claim)
@@ -105,7 +106,7 @@ def reported_by_others(site: SiteData, source: Source, here: str) -> list[str]:
             if others:
                 card[-2:-2] = [f'<p class="kb-claim-meta" markdown>together with {", ".join(source_link(site, here, k) for k in others)}</p>', ""]
             body += card
-    body += ["</div>", ""]
+    body += ["</section>", ""]
     return lines + details("kb-sec kb-sec-more", f"{len(claims)} {'claim' if len(claims) == 1 else 'claims'} by {len(reporters)} "
                            f"{'work' if len(reporters) == 1 else 'works'}", body, open_=len(claims) <= OPEN_UP_TO)
 
