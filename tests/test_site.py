@@ -87,7 +87,7 @@ def test_reported_evidence_names_both_works(fixture_pages: dict[str, str | bytes
     assert isinstance(page, str)
     # The study card names the work the evidence is about; the claim says who reports it, and that
     # the seed prints "Gronn, 2009c" where the library's label is "Grönn (2009b)".
-    card = page.split('<p class="kb-study-head" markdown><strong>[Grönn (2009b)](../sources/gronn2009b.md)</strong>', 1)[1].split("</div>\n\n</div>", 1)[0]
+    card = page.split('<strong class="kb-study-head">[Grönn (2009b)](../sources/gronn2009b.md)</strong>', 1)[1].split("</div>\n\n</div>", 1)[0]
     assert ("as reported by [Torrance (2013)](../sources/torrance2013.md#gronn-hybrid) · "
             '<span class="kb-cited-as">cited by Torrance as Gronn, 2009c</span>') in card
     # The definition names its source and the reporting source.

@@ -65,9 +65,10 @@ def study_title(site: SiteData, here: str, studies: tuple[str, ...]) -> str:
 
 def study_card(site: SiteData, here: str, studies: tuple[str, ...], claims: list[Claim]) -> list[str]:
     """One study: its works, design and setting once, then its claims."""
+    # Plain paragraphs, styled by their place in the card: every element given ``markdown`` costs
+    # Markdown a parse of its own, and concept pages of a large library hold thousands of cards.
     lines = ['<div class="kb-study" markdown>', ""]
-    lines += [f'<p class="kb-study-head" markdown><strong>{study_title(site, here, studies)}</strong> '
-              f'<span class="kb-study-facts">{html_text(study_facts(site, studies))}</span></p>', ""]
+    lines += [f'<strong class="kb-study-head">{study_title(site, here, studies)}</strong> <small class="kb-study-facts">{html_text(study_facts(site, studies))}</small>', ""]
     for claim in claims:
         lines += claim_card(site, here, claim, reporter_shown=True)
     return lines + ["</div>", ""]
@@ -83,7 +84,7 @@ def claim_card(site: SiteData, here: str, claim: Claim, *, reporter_shown: bool,
     lands)."""
     ident = f' id="{html_text(claim.id)}"' if anchor else ""
     lines = [f'<div class="kb-card-claim"{ident} markdown>', ""]
-    lines += [f'<p class="kb-claim-text" markdown>{type_badge(claim)} {md_text(claim.text, line_start=False)}</p>', ""]
+    lines += [f"{type_badge(claim)} {md_text(claim.text)}".strip(), ""]
     if claim.quote:
         lines += [f"> {md_text(claim.quote)}", ""]
     meta = []
@@ -102,6 +103,8 @@ def claim_card(site: SiteData, here: str, claim: Claim, *, reporter_shown: bool,
     meta += extra
     if not meta:
         return lines + ["</div>", ""]
-    # Locator, reporter and links repeat on every claim: kept out of the search index.
-    lines += [f'<p class="kb-claim-meta" data-search-exclude markdown>{" · ".join(meta)}</p>', "", "</div>", ""]
+    # Locator, reporter and links repeat on every claim: kept out of the search index (a <small>:
+    # Material's search ends an exclusion at the first closing tag of the same name, and the meta
+    # holds spans).
+    lines += [f'<small class="kb-claim-meta" data-search-exclude="data-search-exclude">{" · ".join(meta)}</small>', "", "</div>", ""]
     return lines

@@ -104,7 +104,7 @@ def reported_by_others(site: SiteData, source: Source, here: str) -> list[str]:
             others = [k for k in claim.works if k != source.key]
             card = claim_card(site, here, claim, reporter_shown=True)
             if others:
-                card[-2:-2] = [f'<p class="kb-claim-meta" markdown>together with {", ".join(source_link(site, here, k) for k in others)}</p>', ""]
+                card[-2:-2] = [f'<small class="kb-claim-meta">together with {", ".join(source_link(site, here, k) for k in others)}</small>', ""]
             body += card
     body += ["</section>", ""]
     return lines + details("kb-sec kb-sec-more", f"{len(claims)} {'claim' if len(claims) == 1 else 'claims'} by {len(reporters)} "
