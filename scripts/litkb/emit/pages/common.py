@@ -177,12 +177,14 @@ def concept_link(site: SiteData, from_path: str, concept_id: str) -> str:
     return md_link(concept.label, from_path, urls.concept_path(concept_id))
 
 
-def type_badge(claim: Claim) -> str:
-    """The claim's type as a small label (HTML; empty for a claim without a valid type)."""
+def type_badge(claim: Claim, *, searchable: bool = True) -> str:
+    """The claim's type as a small label (HTML; empty for a claim without a valid type). Kept
+    out of the site search, whose results would otherwise begin with the type's word; inside a
+    block the search skips already (``searchable=False``) the marker is left out."""
     if not claim.type:
         return ""
-    # Kept out of the site search, whose results would otherwise begin with the type's word.
-    return f'<span class="kb-type kb-type-{html_text(claim.type)}" data-search-exclude="data-search-exclude">{html_text(claim.type)}</span>'
+    marker = ' data-search-exclude="data-search-exclude"' if searchable else ""
+    return f'<span class="kb-type kb-type-{html_text(claim.type)}"{marker}>{html_text(claim.type)}</span>'
 
 
 def explorer_query(from_path: str, **facets: str) -> str:

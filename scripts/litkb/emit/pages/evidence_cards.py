@@ -70,41 +70,51 @@ def study_card(site: SiteData, here: str, studies: tuple[str, ...], claims: list
     lines = ['<div class="kb-study" markdown>', ""]
     lines += [f'<strong class="kb-study-head">{study_title(site, here, studies)}</strong> <small class="kb-study-facts">{html_text(study_facts(site, studies))}</small>', ""]
     for claim in claims:
-        lines += claim_card(site, here, claim, reporter_shown=True)
+        lines += claim_card(site, here, claim, reporter_shown=True, wrap=False, searchable=False)
     return lines + ["</div>", ""]
 
 
 def claim_card(site: SiteData, here: str, claim: Claim, *, reporter_shown: bool, about_shown: bool = False, link: bool = True,
-               anchor: bool = False, locator_shown: bool = True, extra: tuple[str, ...] = ()) -> list[str]:
+               anchor: bool = False, locator_shown: bool = True, extra: tuple[str, ...] = (), wrap: bool = True,
+               searchable: bool = True) -> list[str]:
     """A claim: type and paraphrase, the quote, then one line with the locator (unless the group
     it stands in names it: ``locator_shown``), who reports it (``reporter_shown``) or what it is
     about (``about_shown``), the reporting text's own citation where it differs from the label, a
-    link to the claim on its source page (``link``) and ``extra`` (Markdown). ``anchor``: the card
+    link to the claim on its source page (``link``: on the locator, or the reporting work) and
+    ``extra`` (Markdown). ``anchor``: the card
     carries the claim id (on the note's own source page, where :func:`litkb.core.urls.claim_url`
-    lands)."""
+    lands). ``wrap=False``: the paragraphs alone, in the study card that holds them (one element
+    fewer for Markdown to parse per claim on concept pages, which hold thousands).
+    ``searchable=False``: the card stands in a block the site search skips, so its parts need no
+    markers of their own (they would double a large page's size)."""
     ident = f' id="{html_text(claim.id)}"' if anchor else ""
-    lines = [f'<div class="kb-card-claim"{ident} markdown>', ""]
-    lines += [f"{type_badge(claim)} {md_text(claim.text)}".strip(), ""]
+    lines = [f'<div class="kb-card-claim"{ident} markdown>', ""] if wrap else []
+    end = ["</div>", ""] if wrap else []
+    lines += [f"{type_badge(claim, searchable=searchable)} {md_text(claim.text)}".strip(), ""]
     if claim.quote:
         lines += [f"> {md_text(claim.quote)}", ""]
     meta = []
+    # A primary claim's locator links to the claim on its source page; a reported claim's reporter
+    # does (the reporting work's page holds the claim).
+    own_link = link and not (claim.reported and reporter_shown)
+    target = rel(here, urls.source_path(claim.note_key), claim.id)
     if claim.locator and locator_shown:
-        meta.append(f"*{md_text(claim.locator, line_start=False)}*")
+        locator = f"*{md_text(claim.locator, line_start=False)}*"
+        meta.append(f"[{locator}]({target})" if own_link else locator)
+    elif own_link:
+        meta.append(f"[on its source page]({target})")
     if claim.reported and about_shown:
         meta.append("about " + ", ".join(source_link(site, here, key) for key in claim.works))
     if claim.reported and reporter_shown:
-        # The reporting work links to the claim itself, on the reporting work's page.
         meta.append(f"as reported by {source_link(site, here, claim.note_key, claim.id if link else '')}")
-    elif link:
-        meta.append(f"[on its source page]({rel(here, urls.source_path(claim.note_key), claim.id)})")
     if claim.reported:
         notes = [cited_note(printed, site.label(key), site.reporter(claim)) for key, printed in zip(claim.works, claim.cited_as, strict=False)]
         meta += [f'<span class="kb-cited-as">{html_text(note)}</span>' for note in notes if note]
     meta += extra
     if not meta:
-        return lines + ["</div>", ""]
+        return lines + end
     # Locator, reporter and links repeat on every claim: kept out of the search index (a <small>:
     # Material's search ends an exclusion at the first closing tag of the same name, and the meta
     # holds spans).
-    lines += [f'<small class="kb-claim-meta" data-search-exclude="data-search-exclude">{" · ".join(meta)}</small>', "", "</div>", ""]
-    return lines
+    marker = ' data-search-exclude="data-search-exclude"' if searchable else ""
+    return [*lines, f'<small class="kb-claim-meta"{marker}>{" · ".join(meta)}</small>', "", *end]
