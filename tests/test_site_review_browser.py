@@ -149,9 +149,9 @@ def test_concept_page_summarises_before_it_lists(browser: Any, base: str) -> Non
     expect(glance.locator("dt", has_text="Designs")).to_have_count(1)
     expect(glance.locator("dt", has_text="Years")).to_have_count(1)
     # Long stance sections are closed, short ones open; a legend link opens its section.
-    qualifies = page.locator("#evidence-qualifies details")
+    qualifies = page.locator("details#evidence-qualifies")
     assert qualifies.get_attribute("open") is None
-    assert page.locator("#evidence-defines details").get_attribute("open") is not None
+    assert page.locator("details#evidence-defines").get_attribute("open") is not None
     glance.locator(".kb-balance-legend a[href='#evidence-qualifies']").click()
     expect(qualifies).to_have_attribute("open", "")
     expect(qualifies.locator(".kb-study").first).to_be_visible()

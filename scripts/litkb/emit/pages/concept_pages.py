@@ -149,23 +149,22 @@ def _evidence(site: SiteData, concept: Concept, here: str) -> list[str]:
         "with its design and setting once and its claims under it; a claim citing several works stands under all of them once. "
         "Sections with many claims are closed: click to open.",
         "",
-        # A <section>: see concept_glance (Material's search would stop excluding at the first </div>).
-        '<section class="kb-evidence" data-search-exclude markdown>',
-        "",
     ]
+    # Each stance's block is kept out of the site search whole (each claim is found on its source
+    # page) and carries the id the glance links to: no wrapper around it, one level of nesting
+    # fewer for Markdown to parse.
     for stance in STANCES:
         claims = [claim for claim, link in pairs if link.stance == stance]
         title = f"{STANCE_HEADINGS[stance]} · {tallies[stance].text()}"
         if not claims:
-            lines += [f'<p class="kb-empty-stance" id="evidence-{stance}" markdown>{title}: no claim in the knowledge base {stance} this concept yet.</p>', ""]
+            lines += [f'<p class="kb-empty-stance" id="evidence-{stance}" data-search-exclude markdown>{title}: '
+                      f"no claim in the knowledge base {stance} this concept yet.</p>", ""]
             continue
         body = _cards(site, here, claims)
         if len(claims) > MAX_ROWS_PER_STANCE:
             more = explorer_query(here, concept=concept.id, stance=stance)
             body += [f"Showing {MAX_ROWS_PER_STANCE} of {len(claims)} claims: [see all in the explorer]({more}).", ""]
-        lines += [f'<div class="kb-stance-block" id="evidence-{stance}" markdown>', ""]
-        lines += details(f"kb-sec kb-sec-{stance}", title, body, open_=len(claims) <= OPEN_UP_TO)
-        lines += ["</div>", ""]
+        lines += details(f"kb-sec kb-sec-{stance}", title, body, open_=len(claims) <= OPEN_UP_TO, ident=f"evidence-{stance}", searchable=False)
     methods = [claim for claim, link in pairs if not link.stance]
     if methods:
         count = f"{len(methods)} method {'claim' if len(methods) == 1 else 'claims'}"
@@ -174,10 +173,9 @@ def _evidence(site: SiteData, concept: Concept, here: str) -> list[str]:
         if len(methods) > MAX_ROWS_PER_STANCE:
             more = explorer_query(here, concept=concept.id, type="method")
             body += [f"Showing {MAX_ROWS_PER_STANCE} of {len(methods)}: [see all in the explorer]({more}).", ""]
-        lines += ['<div class="kb-stance-block" id="evidence-method" markdown>', ""]
-        lines += details("kb-sec kb-sec-method", f"How it was studied · {count}", body, open_=len(methods) <= OPEN_UP_TO)
-        lines += ["</div>", ""]
-    return lines + ["</section>", ""]
+        lines += details("kb-sec kb-sec-method", f"How it was studied · {count}", body, open_=len(methods) <= OPEN_UP_TO,
+                         ident="evidence-method", searchable=False)
+    return lines
 
 
 def _cards(site: SiteData, here: str, claims: list[Claim]) -> list[str]:

@@ -22,13 +22,19 @@ from .safe import html_text, md_text
 OPEN_UP_TO = 6
 
 
-def details(kind: str, title: str, body: list[str], *, open_: bool) -> list[str]:
+def details(kind: str, title: str, body: list[str], *, open_: bool, ident: str = "", searchable: bool = True) -> list[str]:
     """A collapsible block as Material draws pymdownx.details blocks (``<details class="kind">``
     with a ``<summary>``), written as HTML with ``markdown`` so that the cards inside, themselves
     ``<div markdown>`` blocks, are parsed (inside an indented ``???`` block they are not).
     ``title``: plain text (escaped here; kept out of the site search, where it would run into the
-    text of the first claim)."""
-    return [f'<details class="{kind}"{" open" if open_ else ""} markdown>', f'<summary data-search-exclude="data-search-exclude">{html_text(title)}</summary>', "", *body, "</details>", ""]
+    text of the first claim). ``ident``: the block's id (a link to it opens it: kb.js).
+    ``searchable=False``: the whole block is kept out of the site search (it holds no
+    ``<details>`` of its own, so Material's search, which ends an exclusion at the first closing
+    tag of the same name, keeps it out whole)."""
+    attributes = f' id="{ident}"' if ident else ""
+    attributes += "" if searchable else ' data-search-exclude="data-search-exclude"'
+    return [f'<details class="{kind}"{attributes}{" open" if open_ else ""} markdown>',
+            f'<summary data-search-exclude="data-search-exclude">{html_text(title)}</summary>', "", *body, "</details>", ""]
 
 
 def study_groups(site: SiteData, claims: Iterable[Claim]) -> list[tuple[tuple[str, ...], list[Claim]]]:
