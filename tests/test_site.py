@@ -25,6 +25,7 @@ from litkb.emit.pages.overview_pages import gap_ranking
 from litkb.rules.link import build_kb
 from litkb.site.build import build_site, write_pages
 from litkb.site.config import PROJECT_CONFIG, SiteError
+from litkb.site.pagefind import read_fragments
 from litkb.site.pages import site_pages
 
 SITE_FIXTURES = FIXTURES / "site"
@@ -210,18 +211,23 @@ def test_navigation_lists_sections_only(real_site: Path) -> None:
 
 
 def test_search_index_leaves_out_bibtex(real_site: Path) -> None:
-    index = json.loads((real_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    docs = read_fragments(real_site)
+    by_url = {doc["url"]: doc for doc in docs}
+    assert "/" in by_url and "/" + urls.concept_url("catch-22") in by_url and "/404.html" not in by_url
     # The contributing guide shows an example entry on purpose; the source pages must not.
-    texts = " ".join(doc["text"] for doc in index["docs"] if not doc["location"].startswith("contributing/"))
+    texts = " ".join(doc["content"] for doc in docs if not doc["url"].startswith("/contributing/"))
     assert "@article{" not in texts and "verification_note" not in texts
     # The tab labels over each reference do not run together in the results ("APA 7Harvard ...").
     assert "APA 7Harvard" not in texts and "Harvard (Cite Them Right)" not in texts
-    assert any("Torrance, D. (2013a). The challenges of developing distributed leadership" in doc["text"] for doc in index["docs"])
-    # A concept page's evidence (its cards hold divs within the excluded block) stays out: each
-    # claim is found on its source page.
-    evidence = next(doc["text"] for doc in index["docs"] if doc["location"] == urls.concept_url("distributed-leadership") + "#evidence")
+    assert "Torrance, D. (2013a). The challenges of developing distributed leadership" in by_url["/" + urls.source_url("torrance2013catch22")]["content"]
+    # A concept page's evidence (its cards hold the claims, each found on its source page) stays
+    # out, and so do the theme's parts (navigation, permalinks).
+    concept = by_url["/" + urls.concept_url("distributed-leadership")]
+    evidence = concept["content"].split(" Evidence. ", 1)[1]
     assert "as reported by" not in evidence and len(evidence) < 600
-    assert any("catch 22" in (doc["title"] + doc["text"]).lower() for doc in index["docs"])
+    assert "¶" not in concept["content"] and "Citation network" not in concept["content"]
+    assert concept["meta"]["title"] == "Distributed leadership"
+    assert any("catch 22" in (doc["meta"]["title"] + doc["content"]).lower() for doc in docs)
 
 
 def test_fixture_site_builds_strict_and_inert(fixture_site: Path) -> None:

@@ -174,25 +174,58 @@ def test_explorer_filters_by_claim_type_and_shows_the_seeds_citation(fixture_pag
     expect(page.locator("#kb-explorer-results")).to_contain_text("Grönn (2009b) (cited by Torrance as Gronn, 2009c), as reported by Torrance (2013)")
 
 
-def test_site_search_finds_catch_22(real_page: tuple[Any, PageWatch, str]) -> None:
-    page, _, base = real_page
-    page.goto(base)
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    # Material loads the index in a worker; queries typed before it is ready are dropped.
-    expect(page.locator(".md-search-result__meta")).to_have_text("Type to start searching", timeout=30_000)
-    page.locator("input.md-search__input").press_sequentially("catch 22", delay=30)  # typed, as a reader would
-    results = page.locator(".md-search-result__item a")
-    expect(results.first).to_be_visible(timeout=15_000)
-    wanted = (urls.concept_url("catch-22"), urls.source_url("torrance2013catch22"))
-    # Material re-renders the list as each letter is searched: read it whole in one step (item by
-    # item, an item can vanish between counting and reading), until the full query's list is in.
+def _search(page: Any, query: str) -> Any:
+    """Open the site search (Pagefind's interface in the header's dialog), type ``query`` as a reader
+    would; the result links."""
+    page.locator("button.kb-search-button").click()
+    box = page.locator(".kb-search-dialog input.pagefind-ui__search-input")
+    expect(box).to_be_visible(timeout=30_000)
+    box.press_sequentially(query, delay=30)
+    return page.locator(".kb-search-dialog .pagefind-ui__result-link")
+
+
+def _result_hrefs(results: Any, wanted: tuple[str, ...]) -> list[str]:
+    # The list is re-rendered as each letter is searched: read it whole in one step (item by item,
+    # an item can vanish between counting and reading), until the full query's list is in.
     hrefs: list[str] = []
     for _ in range(30):
         hrefs = results.evaluate_all("links => links.map(link => link.getAttribute('href') || '')")
         if any(w in h for w in wanted for h in hrefs):
             break
-        page.wait_for_timeout(500)
+        results.page.wait_for_timeout(500)
+    return hrefs
+
+
+def test_site_search_finds_catch_22(real_page: tuple[Any, PageWatch, str]) -> None:
+    page, watch, base = real_page
+    page.goto(base)
+    results = _search(page, "catch 22")
+    expect(results.first).to_be_visible(timeout=15_000)
+    wanted = (urls.concept_url("catch-22"), urls.source_url("torrance2013catch22"))
+    hrefs = _result_hrefs(results, wanted)
     assert any(w in h for w in wanted for h in hrefs), hrefs
+    # The results lead into the site, and searching asked nothing of another host.
+    assert all(h.startswith("/") and not h.startswith("//") for h in hrefs), hrefs
+    assert watch.external == []
+    results.first.click()
+    page.wait_for_load_state()
+    assert page.url.startswith(base)
+
+
+def test_site_search_from_a_deep_page_and_by_keyboard(real_page: tuple[Any, PageWatch, str]) -> None:
+    # From a page two folders down, the index and the results' links still resolve from the root.
+    page, _, base = real_page
+    page.goto(base + urls.source_url("torrance2013catch22"))
+    page.keyboard.press("/")
+    box = page.locator(".kb-search-dialog input.pagefind-ui__search-input")
+    expect(box).to_be_visible(timeout=30_000)
+    box.press_sequentially("gatekeeper", delay=30)
+    results = page.locator(".kb-search-dialog .pagefind-ui__result-link")
+    expect(results.first).to_be_visible(timeout=15_000)
+    href = results.first.get_attribute("href") or ""
+    page.goto(urljoin(page.url, href))
+    assert page.url.startswith(base)
+    expect(page.locator("article h1")).to_be_visible()
 
 
 def test_author_page_lists_all_works(real_page: tuple[Any, PageWatch, str]) -> None:
@@ -255,6 +288,16 @@ def test_hostile_note_runs_no_script(fixture_page: tuple[Any, PageWatch, str]) -
     count = int(page.locator("#kb-explorer-count").get_attribute("data-count"))
     assert count >= 1
     expect(page.locator("#kb-explorer-results")).to_contain_text("<script>window.__pwned = 1</script>")
+    assert page.evaluate(PWNED)
+    # The site search shows the hostile text of its index (Pagefind stores page text unescaped) as
+    # text too.
+    page.goto(base)
+    results = _search(page, "pwned")
+    expect(results.first).to_be_visible(timeout=15_000)
+    page.wait_for_timeout(500)
+    dialog = page.locator(".kb-search-dialog")
+    expect(dialog).to_contain_text("window.__pwned")
+    assert dialog.locator("script, iframe, img[src=x]").count() == 0
     assert page.evaluate(PWNED)
     assert watch.dialogs == []
 

@@ -1,8 +1,9 @@
 """Synthetic knowledge bases for benchmarks, and the ``make bench`` table.
 
 ``generate_kb(dest, n)`` writes a realistic library (accents in LaTeX, @string macros, crossref
-chapters, corporate authors) with one note per source (3-6 claims each) and a vocabulary of
-concepts. ``python -m bench.bench`` times each stage in a child process and prints a table.
+chapters, corporate authors) with one note per source (3-6 claims each, or in the "reported"
+shape 5 claims and 2 reported claims) and a vocabulary of concepts. ``python -m bench.bench``
+times each stage in a child process and prints a table.
 """
 
 from __future__ import annotations
@@ -51,8 +52,17 @@ def _title(rng: random.Random) -> str:
     return "{" + words[0].capitalize() + "} " + " ".join(words[1:])
 
 
-def generate_kb(dest: Path, n_sources: int, seed: int = 0, n_concepts: int = 60) -> None:
-    """Write references.bib, kb/concepts/*.yaml and kb/sources/*.yaml (one note per source) to dest."""
+# Knowledge-base shapes: "mixed", the first benchmark's (3-6 claims a note, a reported claim in
+# three notes of ten, 0-8 works cited); "reported", a field-wide evidence base's (5 claims and
+# 2 reported claims about two other works in every note, 3 works cited: ~8 documents a source).
+SHAPES = ("mixed", "reported")
+
+
+def generate_kb(dest: Path, n_sources: int, seed: int = 0, n_concepts: int = 60, shape: str = "mixed") -> None:
+    """Write references.bib, kb/concepts/*.yaml and kb/sources/*.yaml (one note per source) to dest,
+    in one of the SHAPES (the same files for the same arguments)."""
+    if shape not in SHAPES:
+        raise ValueError(f"unknown knowledge-base shape {shape!r} (one of {', '.join(SHAPES)})")
     rng = random.Random(seed)
     (dest / "kb" / "concepts").mkdir(parents=True, exist_ok=True)
     (dest / "kb" / "sources").mkdir(parents=True, exist_ok=True)
@@ -80,7 +90,7 @@ def generate_kb(dest: Path, n_sources: int, seed: int = 0, n_concepts: int = 60)
             journal = rng.choice(list(JOURNALS))
             bib.append(f"@article{{{key},\n  author = {{{authors}}},\n  title = {{{_title(rng)}}},\n  journal = {journal},\n  year = {year},\n  volume = {{{rng.randint(1, 50)}}},\n  number = {{{rng.randint(1, 4)}}},\n  pages = {{{rng.randint(1, 400)}--{rng.randint(401, 800)}}},\n  doi = {{10.1000/{key}}},\n  verification = {{verified}},\n  verification_note = {{synthetic}},\n}}\n")
         claims = []
-        for c in range(rng.randint(3, 6)):
+        for c in range(rng.randint(3, 6) if shape == "mixed" else 5):
             links = ", ".join(f"{{concept: {rng.choice(concepts)}, stance: {rng.choice(STANCES)}}}" for _ in range(rng.randint(1, 3)))
             words = _words(rng, 14)
             quote = _words(rng, 20)
@@ -91,16 +101,12 @@ def generate_kb(dest: Path, n_sources: int, seed: int = 0, n_concepts: int = 60)
                 f"  - id: claim-{c}\n    type: {CLAIM_TYPES[c % 4]}\n    text: {words.capitalize()}.\n    quote: \"{quote}\"\n"
                 f"    locator: \"p. {rng.randint(1, 300)}\"\n    concepts: [{links}]\n"
             )
-        reported = ""
-        if i and rng.random() < 0.3:
-            about = keys[rng.randrange(i)]
-            quote = _words(rng, 12)
-            kept = dropped(quote, "Reported finding")
-            text = " ".join(("Reported finding", *kept.hedges, *kept.attributions))
-            reported = (f"reported:\n  - id: reported-0\n    type: finding\n    about: {about}\n    cited_as: \"{about}\"\n    text: {text}.\n"
-                        f"    quote: \"{quote}\"\n    locator: \"section: Literature\"\n"
-                        f"    concepts: [{{concept: {rng.choice(concepts)}, stance: supports}}]\n")
-        cites = sorted({keys[rng.randrange(n_sources)] for _ in range(rng.randint(0, 8))})
+        if shape == "mixed":
+            reported = _reported(rng, [keys[rng.randrange(i)]], concepts, words=False) if i and rng.random() < 0.3 else ""
+            cites = sorted({keys[rng.randrange(n_sources)] for _ in range(rng.randint(0, 8))})
+        else:
+            reported = _reported(rng, _others(rng, keys, i, 2), concepts, words=True) if n_sources > 1 else ""
+            cites = sorted(_others(rng, keys, i, 3))
         (dest / "kb" / "sources" / f"{key}.yaml").write_text(
             f"key: {key}\nsummary: >-\n  {_words(rng, 30)}\nkind: empirical\n"
             f"design: [{', '.join(sorted(set(rng.choices(DESIGNS, k=2))))}]\n"
@@ -109,6 +115,26 @@ def generate_kb(dest: Path, n_sources: int, seed: int = 0, n_concepts: int = 60)
             encoding="utf-8",
         )
     (dest / "references.bib").write_text("\n".join(bib), encoding="utf-8")
+
+
+def _others(rng: random.Random, keys: list[str], i: int, k: int) -> list[str]:
+    """``k`` distinct keys other than ``keys[i]`` (fewer when there are not so many)."""
+    return [keys[j + (j >= i)] for j in rng.sample(range(len(keys) - 1), min(k, len(keys) - 1))]
+
+
+def _reported(rng: random.Random, about: list[str], concepts: list[str], words: bool) -> str:
+    """The ``reported:`` block of a note: one claim about each work of ``about`` (its text drawn
+    from the vocabulary when ``words``, else a fixed phrase), as the reporting text cites it."""
+    items = []
+    for n, key in enumerate(about):
+        quote = _words(rng, 12)
+        text = _words(rng, 12).capitalize() if words else "Reported finding"
+        kept = dropped(quote, text)
+        text = " ".join((text, *kept.hedges, *kept.attributions))
+        items.append(f"  - id: reported-{n}\n    type: finding\n    about: {key}\n    cited_as: \"{key}\"\n    text: {text}.\n"
+                     f"    quote: \"{quote}\"\n    locator: \"section: Literature\"\n"
+                     f"    concepts: [{{concept: {rng.choice(concepts)}, stance: supports}}]\n")
+    return "reported:\n" + "".join(items)
 
 
 def measure(argv: list[str]) -> tuple[float, float, int]:

@@ -26,12 +26,14 @@ from urllib.parse import quote
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from ..core.model import KnowledgeBase
 from ..emit.pages import ReferenceFormatter
 from ..emit.pages.safe import find_unsafe_html
 from ..rules.link import build_kb
+from . import pagefind, prerender
 from .page_guard import (
     MATERIAL_SEARCH_MARKER,
     OUR_SEARCH_MARKER,
@@ -60,15 +62,19 @@ class Session:
     ``preloaded`` is a knowledge base the caller already loaded for the next build (``kb build``
     checks it first, so it is loaded once). Per build: ``generated``, the pages generated;
     ``theme``, what the theme may put on a page; ``checked``, page -> digests of the content
-    :func:`on_page_content` checked (the HTML tripwires).
+    :func:`on_page_content` checked (the HTML tripwires); ``prerendered``, the generated pages
+    whose Markdown worker processes converted (:mod:`litkb.site.prerender`), when ``workers``
+    (set by ``kb build`` for one build) is more than 1.
     """
 
     def __init__(self) -> None:
         self.references = ReferenceFormatter()
         self.preloaded: KnowledgeBase | None = None
+        self.workers = 1
         self.generated: set[str] = set()
         self.theme = ThemeCode(frozenset())
         self.checked: dict[str, tuple[bytes, ...]] = {}
+        self.prerendered: dict[str, prerender.Rendered] = {}
 
     def knowledge_base(self, root: Path) -> KnowledgeBase:
         """The preloaded knowledge base if it is the one at ``root``, else a fresh load."""
@@ -82,13 +88,14 @@ SESSION = Session()
 
 
 @contextlib.contextmanager
-def preloaded(kb: KnowledgeBase) -> Iterator[None]:
-    """Let the builds run meanwhile use ``kb`` instead of loading its root again."""
-    SESSION.preloaded = kb
+def preloaded(kb: KnowledgeBase | None, workers: int = 1) -> Iterator[None]:
+    """Let the builds run meanwhile use ``kb`` (when given) instead of loading its root again, and
+    convert the generated pages' Markdown in ``workers`` processes."""
+    SESSION.preloaded, SESSION.workers = kb, workers
     try:
         yield
     finally:
-        SESSION.preloaded = None
+        SESSION.preloaded, SESSION.workers = None, 1
 
 
 def kb_root(config: MkDocsConfig) -> Path:
@@ -122,6 +129,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         log.warning(problem.text())
     SESSION.generated.clear()
     SESSION.checked.clear()
+    SESSION.prerendered.clear()
     for page in site_pages(kb, config_file, SESSION.references):
         existing = files.get_file_from_path(page.path)
         if existing is not None:
@@ -140,6 +148,27 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    """With workers to spare (``kb build``), convert the generated pages' Markdown in them now,
+    each page exactly as MkDocs would (:mod:`litkb.site.prerender`); :func:`on_pre_page` and
+    :func:`on_page_content` then hand MkDocs the results. The pages not in the navigation get
+    their ``Page`` here rather than in MkDocs' loop (the same call)."""
+    generated = [f for f in files.documentation_pages() if f.src_uri in SESSION.generated]
+    if SESSION.workers > 1 and len(generated) >= prerender.PARALLEL_FROM:
+        pages = [f.page if f.page is not None else Page(None, f, config) for f in generated]
+        SESSION.prerendered = prerender.prerender(pages, config, files, SESSION.workers, lambda page: SESSION.checked.get(page.file.src_uri, ()))
+    return nav
+
+
+def on_pre_page(page: Page, config: MkDocsConfig, files: Files) -> Page:
+    """A page converted by a worker is not converted again: its ``render`` sets the worker's result."""
+    rendered = SESSION.prerendered.get(page.file.src_uri)
+    if rendered is not None:
+        # MkDocs calls page.render(config, files) next; this page's render only applies the result.
+        setattr(page, "render", lambda _config, files: prerender.apply(page, rendered, files))  # noqa: B010 - an instance override
+    return page
+
+
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     """Tripwire over the content: no page may carry live code (a bug in the Markdown escaping).
 
@@ -148,6 +177,11 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     prints it with ``striptags``, which turns ``&lt;`` back into ``<`` in the ``<title>``; its
     templates print ``page.meta.title`` as it is, so the escaped text stays text.
     """
+    rendered = SESSION.prerendered.pop(page.file.src_uri, None)
+    if rendered is not None:  # this hook ran in the worker, on this content: its findings are logged here
+        prerender.replay(rendered.records)
+        SESSION.checked[page.file.src_uri] = rendered.extra
+        return html
     if page.file.src_uri in SESSION.generated:
         if page.title is not None and "title" not in page.meta:
             page.meta["title"] = page_title_html(page.title)
@@ -220,8 +254,14 @@ def _unsafe(html: str, site_path: str, shown: str) -> bool:
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    """Tripwire over the search index, which Material's search shows as HTML: anything but the
-    few tags Material keeps is a warning and is removed from the published index."""
+    """The site search's index (Pagefind, :mod:`litkb.site.pagefind`), made of the pages as built:
+    a failure is a warning (the strict build fails). Should Material's search plugin be enabled
+    again, its index passes the tripwire: anything but the few tags Material keeps is a warning
+    and is removed from the published index."""
+    try:
+        pagefind.index_site(Path(config.site_dir))
+    except pagefind.SearchIndexError as err:
+        log.warning(str(err))
     index = Path(config.site_dir) / "search" / "search_index.json"
     if not index.is_file():
         return

@@ -31,6 +31,9 @@ def render_pages(kb: KnowledgeBase, *, style: str, references: ReferenceFormatte
     and no configuration.
     """
     site = SiteData.from_kb(kb, style)
-    formatted = references(site) if references is not None else None
-    pages = [*concept_pages(site), *source_pages(site, formatted), *author_pages(site), *overview_pages(site), *picture_pages(site), *explorer_pages(site), *extra_pages]
+    # The references are formatted by child processes (in a large library) while the pages that
+    # do not show them are rendered here; only the source pages wait for them.
+    pending = references.start(site) if references is not None else None
+    pages = [*concept_pages(site), *author_pages(site), *overview_pages(site), *picture_pages(site), *explorer_pages(site), *extra_pages]
+    pages += source_pages(site, pending() if pending is not None else None)
     return sorted(pages, key=lambda page: page.path)
