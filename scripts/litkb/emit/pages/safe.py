@@ -163,6 +163,7 @@ SVG_ATTRIBUTES = frozenset({
     "xmlns", "viewbox", "width", "height", "class", "role", "aria-label", "aria-hidden", "aria-labelledby", "id", "focusable",
     "x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "rx", "ry", "d", "points", "transform", "dx", "dy",
     "text-anchor", "dominant-baseline", "fill", "fill-opacity", "stroke", "stroke-width", "stroke-dasharray", "stroke-opacity", "opacity",
+    "stroke-linecap", "stroke-linejoin",  # presentation only: the line icons Zensical's theme draws
     "font-size", "font-weight", "font-style", "href", "preserveaspectratio", "vector-effect", "data-node", "data-kind",
 })
 # A value naming something outside the picture: CSS url() references, scripts or other documents.
