@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -52,6 +53,34 @@ print(json.dumps(spent))
 """
 
 
+# The same pages built by the second engine (kb build --engine zensical, without its search-index
+# update): pages generated, written beside docs/, Zensical, tripwires, Pagefind.
+_ZENSICAL = """
+import sys
+from pathlib import Path
+from litkb.emit.pages import ReferenceFormatter
+from litkb.rules.link import build_kb
+from litkb.site.config import find_config
+from litkb.site.pages import site_pages
+from litkb.site.zensical import build_with_zensical
+
+root = Path(sys.argv[1])
+config = find_config(root)
+build_with_zensical(root, Path(sys.argv[2]), site_pages(build_kb(root), config, ReferenceFormatter()), config)
+"""
+
+
+def bench_zensical(root: Path) -> list[tuple[str, str]]:
+    """Rows of the second engine's build, side by side with MkDocs' (n/a without the extra)."""
+    try:
+        import zensical  # noqa: F401
+    except ImportError:
+        return [("site (Zensical): build wall (s)", "n/a (pip install -e '.[zensical]')")]
+    with tempfile.TemporaryDirectory(prefix="kb-bench-zensical-") as tmp:
+        wall, peak, code, _ = measure_with_output([sys.executable, "-c", _ZENSICAL, str(root), str(Path(tmp) / "site")])
+    return [("site (Zensical): build wall (s)", f"{wall:.1f}" if code == 0 else f"failed (exit {code})"), ("site (Zensical): build peak memory (MB)", f"{peak:.0f}")]
+
+
 def bench_site(root: Path) -> list[tuple[str, str]]:
     from litkb.core.workers import available_cpus
     from litkb.emit.cite.format import format_in_styles
@@ -67,11 +96,17 @@ def bench_site(root: Path) -> list[tuple[str, str]]:
         os.environ["NO_MKDOCS_2_WARNING"] = "1"
         try:
             # The child first: RUSAGE_CHILDREN keeps the largest child so far.
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             wall, peak, code, printed = measure_with_output([sys.executable, "-c", _BUILD, str(root), str(site)])
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            # CPU seconds of the build and every process it waited for (workers, Pagefind): on a
+            # shared machine wall time depends on the load, this much less.
+            cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
         finally:
             if env_before is None:
                 os.environ.pop("NO_MKDOCS_2_WARNING", None)
-        rows += [("site: build wall (s)", f"{wall:.1f}"), ("site: build peak memory (MB)", f"{peak:.0f}"), ("site: build exit", str(code))]
+        rows += [("site: build wall (s)", f"{wall:.1f}"), ("site: build CPU, all processes (s)", f"{cpu:.1f}"), ("site: build peak memory (MB)", f"{peak:.0f}"),
+                 ("site: build exit", str(code))]
         if code == 0:
             spent = json.loads(printed.strip().splitlines()[-1])
             generation = spent["load"] + spent["render"]

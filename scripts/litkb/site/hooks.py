@@ -19,6 +19,7 @@ import contextlib
 import hashlib
 import logging
 import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,11 @@ class Session:
         self.theme = ThemeCode(frozenset())
         self.checked: dict[str, tuple[bytes, ...]] = {}
         self.prerendered: dict[str, prerender.Rendered] = {}
+        # Live preview (``kb serve``: dirty rebuilds): the digests of the generated pages as last
+        # built, and the Pagefind run indexing the preview in the background.
+        self.serving = False
+        self.built: dict[str, bytes] = {}
+        self.indexing: subprocess.Popen[bytes] | None = None
 
     def knowledge_base(self, root: Path) -> KnowledgeBase:
         """The preloaded knowledge base if it is the one at ``root``, else a fresh load."""
@@ -104,6 +110,11 @@ def kb_root(config: MkDocsConfig) -> Path:
     if override:
         return Path(override).resolve()
     return Path(config.config_file_path or ".").resolve().parent
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    """``mkdocs serve`` with dirty rebuilds (``kb serve``): rebuild only the pages that changed."""
+    SESSION.serving = command == "serve" and dirty
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -136,6 +147,13 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             log.warning(f"docs/{page.path} is replaced by a generated page of the same name: rename or remove it")
             files.remove(existing)
         generated = File.generated(config, page.path, content=page.content)
+        if SESSION.serving:
+            # A dirty rebuild builds the files that say they are modified: a generated page is
+            # modified when its Markdown differs from the last build's (or it was not built).
+            digest = _digest(page.content) if isinstance(page.content, str) else hashlib.blake2b(page.content, digest_size=16).digest()
+            unchanged = SESSION.built.get(page.path) == digest and os.path.isfile(generated.abs_dest_path)
+            setattr(generated, "is_modified", (lambda: False) if unchanged else (lambda: True))  # noqa: B010 - an instance override
+            SESSION.built[page.path] = digest
         # The edit link names the note's file, whose name comes with the pull request: Material
         # writes the link into an attribute as it is, so it is percent-encoded here (a quote in a
         # file name would otherwise end the attribute).
@@ -258,6 +276,16 @@ def on_post_build(config: MkDocsConfig) -> None:
     a failure is a warning (the strict build fails). Should Material's search plugin be enabled
     again, its index passes the tripwire: anything but the few tags Material keeps is a warning
     and is removed from the published index."""
+    if SESSION.serving:
+        # The preview shows the change at once; its search catches up when Pagefind is done.
+        if SESSION.indexing is not None and SESSION.indexing.poll() is None:
+            SESSION.indexing.terminate()
+            SESSION.indexing.wait()
+        try:
+            SESSION.indexing = pagefind.start_indexing(Path(config.site_dir))
+        except pagefind.SearchIndexError as err:
+            log.warning(str(err))
+        return
     try:
         pagefind.index_site(Path(config.site_dir))
     except pagefind.SearchIndexError as err:

@@ -42,13 +42,25 @@ def executable() -> Path:
     return path
 
 
+def _argv(site: Path) -> list[str]:
+    return [str(executable()), "--site", str(site), "--output-subdir", FOLDER, "--root-selector", ROOT_SELECTOR,
+            "--exclude-selectors", ", ".join(EXCLUDE), "--glob", "**/index.html", "--force-language", "en", "--quiet"]
+
+
+def start_indexing(site: Path) -> subprocess.Popen[bytes]:
+    """Start indexing ``site`` in the background (the live preview): the running Pagefind."""
+    try:
+        return subprocess.Popen(_argv(site), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except OSError as err:
+        raise SearchIndexError(f"could not run Pagefind: {err}") from err
+
+
 def index_site(site: Path) -> None:
     """Write the search index of the built ``site`` into ``site/pagefind/``.
 
     Raises :class:`SearchIndexError` when Pagefind fails (its last line of output is the message).
     """
-    argv = [str(executable()), "--site", str(site), "--output-subdir", FOLDER, "--root-selector", ROOT_SELECTOR,
-            "--exclude-selectors", ", ".join(EXCLUDE), "--glob", "**/index.html", "--force-language", "en", "--quiet"]
+    argv = _argv(site)
     try:
         proc = subprocess.run(argv, capture_output=True, text=True, check=False)
     except OSError as err:
