@@ -179,18 +179,19 @@ def test_site_search_shows_hostile_results_as_text(which: str, browser: Any, acc
         page = context.new_page()
         watch = watch_page(page, base)
         page.goto(base)
-        page.locator("label.md-search__icon, .md-search__input").first.click()
-        expect(page.locator(".md-search-result__meta")).to_have_text("Type to start searching", timeout=30_000)
-        page.locator("input.md-search__input").press_sequentially(MARKER, delay=30)
-        results = page.locator(".md-search-result__item")
+        page.locator("button.kb-search-button").click()
+        box = page.locator(".kb-search-dialog input.pagefind-ui__search-input")
+        expect(box).to_be_visible(timeout=30_000)
+        box.press_sequentially(MARKER, delay=30)
+        results = page.locator(".kb-search-dialog .pagefind-ui__result")
         expect(results.first).to_be_visible(timeout=15_000)
         page.wait_for_timeout(1000)  # the whole query's results, highlighted
-        text = page.locator(".md-search-result").inner_text()
+        text = page.locator(".kb-search-dialog").inner_text()
         assert "</title><script>" in text  # shown as text
-        assert page.locator(".md-search-result script, .md-search-result img, .md-search-result svg").count() == 0
-        page.locator(".md-search-result__item a").first.click()  # search.highlight marks the terms there
-        page.wait_for_url("**/?h=*")
+        assert page.locator(".pagefind-ui__results script, .pagefind-ui__results img, .pagefind-ui__results svg, .pagefind-ui__results iframe").count() == 0
+        page.locator(".kb-search-dialog .pagefind-ui__result-link").first.click()
         page.wait_for_load_state("networkidle")
+        assert page.url.startswith(base)
         context.close()
     assert watch.problems() == [], "\n".join(watch.problems())
 
