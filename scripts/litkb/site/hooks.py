@@ -80,6 +80,7 @@ class Session:
         # built, and the Pagefind run indexing the preview in the background.
         self.serving = False
         self.built: dict[str, bytes] = {}
+        self.building: dict[str, bytes] = {}  # this build's, made ``built`` when it finishes
         self.indexing: subprocess.Popen[bytes] | None = None
 
     def knowledge_base(self, root: Path) -> KnowledgeBase:
@@ -141,6 +142,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     SESSION.generated.clear()
     SESSION.checked.clear()
     SESSION.prerendered.clear()
+    SESSION.building = {}  # a build that fails before its end leaves ``built`` as it was
     for page in site_pages(kb, config_file, SESSION.references):
         existing = files.get_file_from_path(page.path)
         if existing is not None:
@@ -153,7 +155,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             digest = _digest(page.content) if isinstance(page.content, str) else hashlib.blake2b(page.content, digest_size=16).digest()
             unchanged = SESSION.built.get(page.path) == digest and os.path.isfile(generated.abs_dest_path)
             setattr(generated, "is_modified", (lambda: False) if unchanged else (lambda: True))  # noqa: B010 - an instance override
-            SESSION.built[page.path] = digest
+            SESSION.building[page.path] = digest
         # The edit link names the note's file, whose name comes with the pull request: Material
         # writes the link into an attribute as it is, so it is percent-encoded here (a quote in a
         # file name would otherwise end the attribute).
@@ -277,6 +279,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     again, its index passes the tripwire: anything but the few tags Material keeps is a warning
     and is removed from the published index."""
     if SESSION.serving:
+        SESSION.built = SESSION.building
         # The preview shows the change at once; its search catches up when Pagefind is done.
         if SESSION.indexing is not None and SESSION.indexing.poll() is None:
             SESSION.indexing.terminate()
