@@ -22,3 +22,12 @@ def test_bench_site_reports_build_generation_and_sizes(tmp_path: Path) -> None:
     # The site search found the benchmark's query, having downloaded some of its index.
     search = float(rows["site: search 'leadership', downloaded to the first result: search (KB)"])
     assert 0 < search <= float(rows["site: search 'leadership', downloaded to the first result: with the home page (KB)"])
+
+
+def test_bench_zensical_builds_the_same_knowledge_base(tmp_path: Path) -> None:
+    from bench.bench_site import bench_zensical
+
+    generate_kb(tmp_path, 12, shape="reported")
+    rows = dict(bench_zensical(tmp_path))
+    assert float(rows["site (Zensical): build wall (s)"]) > 0
+    assert float(rows["site (Zensical): its own search index, one file (MB)"]) > 0
