@@ -370,13 +370,13 @@ def test_the_reference_formatter_remembers_what_it_formatted(monkeypatch: pytest
     formatter = ReferenceFormatter()
     first = render_pages(kb, style="apa", references=formatter)
     formatted: list[int] = []
-    real = references.format_in_styles
+    real = references.format_in_styles_later
 
     def counting(sources: list[object], styles: list[str], **kwargs: object) -> object:
         formatted.append(len(sources))
         return real(sources, styles, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(references, "format_in_styles", counting)
+    monkeypatch.setattr(references, "format_in_styles_later", counting)
     assert render_pages(kb, style="apa", references=formatter) == first
     assert formatted == [0]
     assert render_pages(kb, style="apa", references=ReferenceFormatter()) == first  # a new formatter starts empty
