@@ -67,7 +67,7 @@ def build(obj: Context, site_dir: Path | None) -> None:
         build_site(root, target, kb=kb)  # the hook takes this kb: loaded once per build
     except (SiteError, OSError) as err:
         raise click.ClickException(str(err)) from err
-    click.echo(f"built the site in {target} ({len(kb.concepts)} concepts, {len(kb.sources)} sources, {len(kb.claims)} claims)")
+    click.echo(f"built the site in {target} ({len(kb.concepts)} concepts, {len(kb.sources)} sources, {len(kb.claims)} claims, {len(kb.questions)} questions)")
 
 
 @click.command()

@@ -17,6 +17,7 @@ from .concept_pages import concept_pages
 from .explorer import explorer_pages
 from .overview_pages import overview_pages
 from .picture_pages import picture_pages
+from .question_pages import question_pages
 from .references import ReferenceFormatter
 from .source_pages import source_pages
 
@@ -32,5 +33,5 @@ def render_pages(kb: KnowledgeBase, *, style: str, references: ReferenceFormatte
     """
     site = SiteData.from_kb(kb, style)
     formatted = references(site) if references is not None else None
-    pages = [*concept_pages(site), *source_pages(site, formatted), *author_pages(site), *overview_pages(site), *picture_pages(site), *explorer_pages(site), *extra_pages]
+    pages = [*concept_pages(site), *source_pages(site, formatted), *author_pages(site), *overview_pages(site), *picture_pages(site), *explorer_pages(site), *question_pages(site, formatted), *extra_pages]
     return sorted(pages, key=lambda page: page.path)
