@@ -41,12 +41,12 @@ PAGE_TYPES = {
     "CLI reference": "cli/",
 }
 # Pages that must fit the screen's width (tables and pictures that need more scroll in a frame of
-# their own: the evidence map's, code blocks, and Material's bar of tabs, which reaches the screen's
-# edges on phones by design).
+# their own: the evidence map's, a concept map on a phone, code blocks, and Material's bar of
+# tabs, which reaches the screen's edges on phones by design).
 FITTING = {"concept": PAGE_TYPES["concept"], "hybrid": urls.concept_url("hybrid-leadership"), "source": PAGE_TYPES["source"],
            "MacBeath": urls.source_url("macbeath2005icsei"), "evidence map": PAGE_TYPES["evidence map"],
            "question": PAGE_TYPES["question"], "conditions": urls.question_url("conditions")}
-SCROLLING_FRAMES = [".kb-map-frame", "pre", ".highlight", ".tabbed-labels", ".tabbed-control"]
+SCROLLING_FRAMES = [".kb-map-frame", ".kb-concept-map", "pre", ".highlight", ".tabbed-labels", ".tabbed-control"]
 # Material's frame around a table reaches the screen's edges on phones by design (its content
 # keeps to the article, and the frame must not scroll): measured against the screen.
 EDGE_TO_EDGE = ".md-typeset__scrollwrap, .md-typeset__table"
@@ -187,6 +187,11 @@ def test_source_page_first_screen_and_closed_sections(browser: Any, base: str) -
     for term in ("The work", "Appraisal", "Cited for", "Its claims bear on", "In questions", "Same study", "Metadata"):
         expect(glance.locator("dt", has_text=term)).to_have_count(1)
     assert glance.bounding_box()["y"] < 1000  # in the first screen
+    # Torrance is cited in every question: three are named, the link after them reaches the list.
+    more = glance.locator("dd a", has_text="with where they cite it")
+    target = more.get_attribute("href")
+    assert target is not None and target.startswith("#cited-in-questions-")
+    expect(page.locator(f"article h2{target}")).to_have_count(1)
     # A claim deep in a closed section is reached by its link, which opens the section.
     kb = build_kb(REPO)
     note = kb.notes["torrance2013catch22"]

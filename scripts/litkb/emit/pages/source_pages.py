@@ -168,11 +168,18 @@ def source_glance(site: SiteData, source: Source, note: Note | None, here: str) 
     return lines + ["", "</dl>", "", "</div>", ""]
 
 
+# Questions named in a source's first screen; more are counted, with a link to the full list.
+QUESTIONS_SHOWN = 3
+
+
 def _questions_citing(site: SiteData, key: str, here: str) -> str:
     """The question pages citing the work, or another work's report about it, each linked ("" when
-    none); where in each is said under "Cited in questions" below."""
-    ids = dict.fromkeys([qid for qid, _ in site.questions.by_work.get(key, ())] + [qid for qid, _, _ in site.questions.reported.get(key, ())])
-    links = [md_link(site.kb.questions[qid].question, here, urls.question_path(qid)) for qid in sorted(ids)]
+    none); where in each is said under "Cited in questions" below, whose heading's id (its text,
+    slugified by the theme) the link after the first few names."""
+    ids = sorted(dict.fromkeys([qid for qid, _ in site.questions.by_work.get(key, ())] + [qid for qid, _, _ in site.questions.reported.get(key, ())]))
+    links = [md_link(site.kb.questions[qid].question, here, urls.question_path(qid)) for qid in ids[:QUESTIONS_SHOWN]]
+    if len(ids) > QUESTIONS_SHOWN:
+        links.append(f"and {len(ids) - QUESTIONS_SHOWN} more ([all {len(ids)}, with where they cite it](#cited-in-questions-{len(ids)}))")
     return "<br>".join(links)
 
 
