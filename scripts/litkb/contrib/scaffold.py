@@ -21,6 +21,7 @@ import tempfile
 import textwrap
 from pathlib import Path
 
+from ..core.files import new_file_mode
 from ..core.model import KnowledgeBase, Source
 from ..core.names import UnknownName, concept_names, either, near_keys, resolve_concept
 from ..core.names import concept_id as find_concept
@@ -286,6 +287,7 @@ def _create(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
+        os.fchmod(fd, new_file_mode(path))  # as an editor would create it, not mkstemp's 0o600
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
         os.link(tmp, path)
