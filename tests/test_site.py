@@ -31,7 +31,7 @@ from litkb.site.pages import site_pages
 SITE_FIXTURES = FIXTURES / "site"
 FIXTURE_ROOT = SITE_FIXTURES / "root"
 GOLDEN = SITE_FIXTURES / "golden"
-SECTIONS = ["Home", "Concepts", "Sources", "Authors", "Evidence map", "Citation network", "Concept timeline", "Gaps", "Explorer", "Contributing", "CLI reference"]
+SECTIONS = ["Home", "Questions", "Concepts", "Sources", "Authors", "Evidence map", "Citation network", "Concept timeline", "Gaps", "Explorer", "Contributing", "CLI reference"]
 
 
 def _fallback_pages(root: Path) -> dict[str, str | bytes]:
@@ -68,7 +68,8 @@ def test_pages_are_deterministic_and_location_free(tmp_path: Path, fixture_pages
 def test_page_set_follows_urls(fixture_pages: dict[str, str | bytes]) -> None:
     kb = build_kb(FIXTURE_ROOT)
     expected = {urls.concept_path(c) for c in kb.concepts} | {urls.source_path(k) for k in kb.sources} | {urls.author_path(p) for p in kb.persons}
-    expected |= {"concepts/index.md", "sources/index.md", "authors/index.md", "evidence-map.md", "gaps.md", "explorer.md", "explorer/claims.json"}
+    expected |= {urls.question_path(q) for q in kb.questions}
+    expected |= {"concepts/index.md", "sources/index.md", "authors/index.md", "questions/index.md", "evidence-map.md", "gaps.md", "explorer.md", "explorer/claims.json"}
     expected |= {"network.md", "network/citations.json", "network/citations.graphml", "timeline.md"}
     expected |= {f"packs/{c}-{suffix}" for c in kb.concepts for suffix in ("evidence.bib", "evidence.ris", "claims.csv")}
     assert set(fixture_pages) == expected

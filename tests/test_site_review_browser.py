@@ -23,6 +23,8 @@ WIDTHS = ((1400, 1000), (390, 844))
 # Every page type of the site, as paths on the real knowledge base.
 PAGE_TYPES = {
     "home": "",
+    "question": urls.question_url("given-or-taken"),
+    "questions index": "questions/",
     "concept": urls.concept_url("distributed-leadership"),
     "source": urls.source_url("torrance2013catch22"),
     "source without a note": urls.source_url("gronn2009b"),
@@ -39,21 +41,29 @@ PAGE_TYPES = {
     "CLI reference": "cli/",
 }
 # Pages that must fit the screen's width (tables and pictures that need more scroll in a frame of
-# their own: the evidence map's, code blocks, and Material's bar of tabs, which reaches the screen's
-# edges on phones by design).
+# their own: the evidence map's, a concept map on a phone, code blocks, and Material's bar of
+# tabs, which reaches the screen's edges on phones by design).
 FITTING = {"concept": PAGE_TYPES["concept"], "hybrid": urls.concept_url("hybrid-leadership"), "source": PAGE_TYPES["source"],
-           "MacBeath": urls.source_url("macbeath2005icsei"), "evidence map": PAGE_TYPES["evidence map"]}
-SCROLLING_FRAMES = [".kb-map-frame", "pre", ".highlight", ".tabbed-labels", ".tabbed-control"]
-# What reaches past the article's right edge, or scrolls sideways, outside the allowed frames.
+           "MacBeath": urls.source_url("macbeath2005icsei"), "evidence map": PAGE_TYPES["evidence map"],
+           "question": PAGE_TYPES["question"], "conditions": urls.question_url("conditions")}
+SCROLLING_FRAMES = [".kb-map-frame", ".kb-concept-map", "pre", ".highlight", ".tabbed-labels", ".tabbed-control"]
+# Material's frame around a table reaches the screen's edges on phones by design (its content
+# keeps to the article, and the frame must not scroll): measured against the screen.
+EDGE_TO_EDGE = ".md-typeset__scrollwrap, .md-typeset__table"
+# What reaches past the article's right edge, or scrolls sideways, outside the allowed frames;
+# what is not shown (a question's claim notes before they are opened) is left out.
 OVERFLOW = """(allowed) => {
   document.querySelectorAll('article details').forEach(d => { d.open = true; });
   const article = document.querySelector('article');
   const right = article.getBoundingClientRect().right + 1;
+  const screen = document.documentElement.clientWidth + 1;
   const found = [];
   for (const el of article.querySelectorAll('*')) {
     if (allowed.some(selector => el.closest(selector))) continue;
+    if (!el.checkVisibility({opacityProperty: true, visibilityProperty: true})) continue;
     const box = el.getBoundingClientRect();
-    if (box.width && box.right > right) found.push(`${el.tagName}.${el.className} ends at ${Math.round(box.right)} > ${Math.round(right)}`);
+    const edge = el.matches('""" + EDGE_TO_EDGE + """') ? screen : right;
+    if (box.width && box.right > edge) found.push(`${el.tagName}.${el.className} ends at ${Math.round(box.right)} > ${Math.round(right)}`);
     const style = getComputedStyle(el);
     if (el.scrollWidth > el.clientWidth + 1 && ['auto', 'scroll'].includes(style.overflowX)) found.push(`${el.tagName}.${el.className} scrolls sideways`);
   }
@@ -148,6 +158,12 @@ def test_concept_page_summarises_before_it_lists(browser: Any, base: str) -> Non
     expect(glance.locator(".kb-balance a")).not_to_have_count(0)
     expect(glance.locator("dt", has_text="Designs")).to_have_count(1)
     expect(glance.locator("dt", has_text="Years")).to_have_count(1)
+    # The questions that discuss the concept, each a link to its page.
+    discussing = build_kb(REPO).questions
+    expected = sorted(q.question for q in discussing.values() if "distributed-leadership" in q.concepts)
+    assert len(expected) >= 2
+    asked = glance.locator("dd", has=page.locator("a[href*='/questions/']")).locator("a")
+    assert sorted(asked.all_inner_texts()) == expected
     # Long stance sections are closed, short ones open; a legend link opens its section.
     qualifies = page.locator("details#evidence-qualifies")
     assert qualifies.get_attribute("open") is None
@@ -168,9 +184,14 @@ def test_source_page_first_screen_and_closed_sections(browser: Any, base: str) -
     context, page, watch = _open(browser, base, 1400, 1000)
     page.goto(base + urls.source_url("torrance2013catch22"))
     glance = page.locator("article .kb-source-glance")
-    for term in ("The work", "Appraisal", "Cited for", "Its claims bear on", "Same study", "Metadata"):
+    for term in ("The work", "Appraisal", "Cited for", "Its claims bear on", "In questions", "Same study", "Metadata"):
         expect(glance.locator("dt", has_text=term)).to_have_count(1)
     assert glance.bounding_box()["y"] < 1000  # in the first screen
+    # Torrance is cited in every question: three are named, the link after them reaches the list.
+    more = glance.locator("dd a", has_text="with where they cite it")
+    target = more.get_attribute("href")
+    assert target is not None and target.startswith("#cited-in-questions-")
+    expect(page.locator(f"article h2{target}")).to_have_count(1)
     # A claim deep in a closed section is reached by its link, which opens the section.
     kb = build_kb(REPO)
     note = kb.notes["torrance2013catch22"]
@@ -201,5 +222,23 @@ def test_evidence_map_keeps_concepts_and_header_in_view(browser: Any, base: str)
     assert abs(after_concept["x"] - box["x"]) < 2  # the concept column stays at the left edge
     assert abs(after_corner["y"] - box["y"]) < 2  # the header stays at the top
     assert before[0]["x"] == after_concept["x"]
+    context.close()
+    assert watch.problems() == [], "\n".join(watch.problems())
+
+
+@pytest.mark.parametrize(("width", "height"), WIDTHS)
+def test_a_question_claim_note_opens_within_the_screen(browser: Any, base: str, width: int, height: int) -> None:
+    """A claim citation's note (its quote, locator and source), opened on a real question page,
+    is shown whole inside the screen, on a phone too."""
+    context, page, watch = _open(browser, base, width, height)
+    page.goto(base + PAGE_TYPES["question"])
+    marker = page.locator("article .kb-q-block .md-annotation").first
+    marker.scroll_into_view_if_needed()
+    marker.click()
+    tooltip = marker.locator(".md-tooltip")
+    expect(tooltip.locator(".kb-q-quote")).to_be_visible()
+    box = tooltip.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, box
+    assert page.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     context.close()
     assert watch.problems() == [], "\n".join(watch.problems())

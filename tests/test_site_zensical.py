@@ -39,7 +39,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     strict = CliRunner().invoke(main, ["--root", str(root), "build", "--engine", "zensical"])
     assert strict.exit_code == 1 and "issues found" in strict.output, strict.output
     kb = build_kb(root)
-    build_with_zensical(root, root / "site", site_pages(kb, find_config(root), ReferenceFormatter()), find_config(root), strict=False)
+    build_with_zensical(root, root / "site", kb, site_pages(kb, find_config(root), ReferenceFormatter()), find_config(root), strict=False)
     return root / "site"
 
 
@@ -50,8 +50,11 @@ def _article(site: Path, url: str) -> str:
 
 def test_key_pages_exist_and_carry_their_evidence(zensical_site: Path) -> None:
     site = zensical_site
-    for url in ("", "concepts/", "sources/", "authors/", "evidence-map/", "network/", "timeline/", "gaps/", "explorer/", "contributing/", "cli/"):
+    for url in ("", "concepts/", "sources/", "authors/", "evidence-map/", "network/", "timeline/", "gaps/", "explorer/", "contributing/", "cli/", "questions/"):
         assert (site / url / "index.html").is_file(), url
+    # The home page lists the questions (the MkDocs hook's job, done before Zensical builds).
+    home = _article(site, "")
+    assert "kb:questions" not in home and 'href="questions/' in home
     assert (site / "explorer" / "claims.json").is_file()
     # A concept page: its definition and its claims' cards with their studies and quotes.
     concept = _article(site, urls.concept_url("catch-22"))
@@ -89,13 +92,13 @@ def test_a_failed_zensical_build_leaves_the_previous_site(tmp_path: Path) -> Non
     shutil.copytree(SITE_FIXTURE_ROOT, root)
     kb = build_kb(root)
     pages = site_pages(kb, find_config(root), ReferenceFormatter())
-    build_with_zensical(root, root / "site", pages, find_config(root), strict=False)
+    build_with_zensical(root, root / "site", kb, pages, find_config(root), strict=False)
     before = (root / "site" / "index.html").read_bytes()
     # A hand-written page that the content tripwire refuses: the build fails, the site stays.
     shutil.copytree(REPO / "docs", root / "docs")
     (root / "docs" / "index.md").write_text("# Home\n\n<script>alert(1)</script>\n", encoding="utf-8")
     (root / "mkdocs.yml").write_text((REPO / "mkdocs.yml").read_text(encoding="utf-8"), encoding="utf-8")
     with pytest.raises(SiteError, match="unsafe HTML"):
-        build_with_zensical(root, root / "site", pages, find_config(root), strict=False)
+        build_with_zensical(root, root / "site", kb, pages, find_config(root), strict=False)
     assert (root / "site" / "index.html").read_bytes() == before
     assert not [p for p in root.iterdir() if p.name.startswith(".kb-build-site-") and p.is_dir()]

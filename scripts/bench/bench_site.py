@@ -66,7 +66,8 @@ from litkb.site.zensical import build_with_zensical
 
 root = Path(sys.argv[1])
 config = find_config(root)
-build_with_zensical(root, Path(sys.argv[2]), site_pages(build_kb(root), config, ReferenceFormatter()), config)
+kb = build_kb(root)
+build_with_zensical(root, Path(sys.argv[2]), kb, site_pages(kb, config, ReferenceFormatter()), config)
 """
 
 

@@ -32,6 +32,7 @@ DEFAULT_PATHS = (
     "sources/torrance2013catch22/",
     "concepts/hybrid-leadership/",
     "sources/macbeath2005icsei/",
+    "questions/given-or-taken/",
     "evidence-map/",
     "network/",
     "timeline/",

@@ -28,9 +28,10 @@ def check(obj: Context, fmt: str, strict: bool) -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("schemas"), show_default=True, help="Folder for the JSON Schema files.")
 @click.pass_obj
 def schema(obj: Context, out: Path) -> None:
-    """Export the note and concept schemas as JSON Schema files for editors.
+    """Export the note, concept and question schemas as JSON Schema files for editors.
 
-    Writes note.schema.json and concept.schema.json (relative paths are under --root).
+    Writes note.schema.json, concept.schema.json and question.schema.json (the front matter of a
+    question page); relative paths are under --root.
     """
     from ..rules.schema import write_schemas
 

@@ -42,7 +42,8 @@ def report_problems(kb: KnowledgeBase, fmt: str = "text", *, err: bool = True, w
     if problems:
         click.echo(format_problems(problems, fmt), err=err)
     if fmt == "text" and (problems or with_counts):
-        counts = f" ({len(kb.sources)} sources, {len(kb.notes)} notes, {len(kb.concepts)} concepts, {len(kb.claims)} claims)" if with_counts else ""
+        questions = f", {len(kb.questions)} question{'s' * (len(kb.questions) != 1)}" if kb.questions else ""
+        counts = f" ({len(kb.sources)} sources, {len(kb.notes)} notes, {len(kb.concepts)} concepts, {len(kb.claims)} claims{questions})" if with_counts else ""
         click.echo(f"{summary_line(problems)}{counts}", err=err or bool(problems))
     elif fmt == "json" and not problems:
         click.echo("[]")

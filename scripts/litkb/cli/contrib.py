@@ -1,4 +1,4 @@
-"""Contributors' commands: `kb new source|concept`, `kb import`, `kb diff` (thin layers over
+"""Contributors' commands: `kb new source|concept|question`, `kb import`, `kb diff` (thin layers over
 :mod:`litkb.contrib.scaffold`, :mod:`litkb.contrib.bibimport`, :mod:`litkb.contrib.evidence_diff` and :mod:`litkb.contrib.revision`)."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from .common import Context, load
 
 @click.group("new")
 def new() -> None:
-    """Start a new source note or concept file, prefilled and ready for the editor.
+    """Start a new source note, concept or question page, prefilled and ready for the editor.
 
     The file begins with a schema line, so editors such as VS Code (with the YAML extension)
     check and complete fields while you type; `kb check` lists what is still to be written.
@@ -66,6 +66,28 @@ def new_concept(obj: Context, concept_id: str, label: str | None, broader: tuple
     for name in similar:
         click.echo(f"note: a similar concept exists: {name}; is the new one really different?", err=True)
     click.echo(f"wrote {path.relative_to(root.resolve()).as_posix()}: write the definition (text, source, quote, locator), then run kb check")
+
+
+@new.command("question")
+@click.argument("question_id", metavar="ID")
+@click.option("--question", "text", help="The question the page answers (its title); else write it in the file.")
+@click.pass_obj
+def new_question(obj: Context, question_id: str, text: str | None) -> None:
+    """Scaffold kb/questions/ID.md, a question (synthesis) page.
+
+    ID is lower-case words joined by hyphens (e.g. given-or-taken). The front matter starts with
+    the schema line for editors; write the answer below it, citing claims as [@key#claim-id].
+    Refuses a malformed id or an existing question.
+    """
+    from ..contrib.scaffold import ScaffoldError
+    from ..contrib.scaffold import new_question as make
+
+    root = obj.root
+    try:
+        path = make(load(root), question_id, text)
+    except ScaffoldError as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(f"wrote {path.relative_to(root.resolve()).as_posix()}: write the question, concepts, contributors and the answer, then run kb check")
 
 
 @click.command("import")

@@ -1,6 +1,6 @@
 """The ``kb`` command: a thin click layer over the library. Errors are one line, never a traceback.
 
-Each command group lives in its own module (check, quotes, search, site, contrib, library) and is
+Each command group lives in its own module (check, quotes, search, site, contrib, library, review) and is
 added to the group here, by name: a new command is a function in one of them (or a new module
 listed below), a few lines over the library.
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from ..core.versions import UnsupportedVersion
-from . import check, contrib, library, quotes, search, site
+from . import check, contrib, library, quotes, review, search, site
 from .common import Context
 
 
@@ -41,7 +41,7 @@ def main(ctx: click.Context, root: Path) -> None:
     ctx.obj = Context(root)
 
 
-for _module in (check, quotes, search, site, contrib, library):
+for _module in (check, quotes, search, site, contrib, library, review):
     for _command in _module.COMMANDS:
         main.add_command(_command)
 

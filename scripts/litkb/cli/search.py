@@ -91,19 +91,19 @@ def index_command(obj: Context, full: bool, index_dir: Path | None) -> None:
 
 @click.command("search")
 @click.argument("query", nargs=-1, required=True)
-@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True, help="Hits shown per kind (source, claim, concept, author).")
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True, help="Hits shown per kind (source, claim, concept, author, question).")
 @click.option("--json", "as_json", is_flag=True, help="Print results as JSON (stable field names).")
 @click.option("--facets", is_flag=True, help="Also count matches per kind, concept, stance and year.")
 @click.option("--refresh/--no-refresh", default=None, help="Refresh a stale index first (default: only when the knowledge base is small).")
 @_INDEX_DIR_OPTION
 @click.pass_obj
 def search_command(obj: Context, query: tuple[str, ...], limit: int, as_json: bool, facets: bool, refresh: bool | None, index_dir: Path | None) -> None:
-    """Search sources, claims, concepts and authors.
+    """Search sources, claims, concepts, authors and question pages.
 
     \b
     QUERY is words and "phrases" (quote them for the shell: '"catch 22"'), with fields:
       author:spillane   concept:hybrid-leadership   stance:contests   kind:claim
-      year:2009   year:[2005 TO 2010]   key:gronn2009b   design:case-study
+      kind:question   year:2009   year:[2005 TO 2010]   key:gronn2009b   design:case-study
     combined with AND, OR, NOT and parentheses (words are ANDed by default).
     Concept names and aliases in the words also find the claims tagged with the concept.
 

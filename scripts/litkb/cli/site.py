@@ -75,12 +75,12 @@ def build(obj: Context, site_dir: Path | None, engine: str) -> None:
             from ..site.zensical import build_with_zensical
 
             config = find_config(root)
-            build_with_zensical(root, target, site_pages(kb, config, ReferenceFormatter()), config)
+            build_with_zensical(root, target, kb, site_pages(kb, config, ReferenceFormatter()), config)
         else:
             build_site(root, target, kb=kb)  # the hook takes this kb: loaded once per build
     except (SiteError, OSError) as err:
         raise click.ClickException(str(err)) from err
-    click.echo(f"built the site in {target} with {engine} ({len(kb.concepts)} concepts, {len(kb.sources)} sources, {len(kb.claims)} claims)")
+    click.echo(f"built the site in {target} with {engine} ({len(kb.concepts)} concepts, {len(kb.sources)} sources, {len(kb.claims)} claims, {len(kb.questions)} questions)")
 
 
 @click.command()

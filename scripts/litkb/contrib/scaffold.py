@@ -1,7 +1,9 @@
-"""`kb new source KEY` / `kb new concept ID`: start a note or concept file for a contributor.
+"""`kb new source KEY` / `kb new concept ID` / `kb new question ID`: start a note, concept or
+question file for a contributor.
 
-Input: the linked knowledge base and the key or id asked for. Output: the YAML text of the scaffold
-(:func:`scaffold_source`, :func:`scaffold_concept`), written by :func:`new_source` / :func:`new_concept`.
+Input: the linked knowledge base and the key or id asked for. Output: the text of the scaffold
+(:func:`scaffold_source`, :func:`scaffold_concept`, :func:`scaffold_question`), written by
+:func:`new_source` / :func:`new_concept` / :func:`new_question`.
 
 A scaffold is valid YAML that passes the schema everywhere except in the fields only the contributor
 can write (summary, kind; a concept's definition): those are left as ``""``, so both the editor
@@ -19,6 +21,7 @@ import tempfile
 import textwrap
 from pathlib import Path
 
+from ..core.files import new_file_mode
 from ..core.model import KnowledgeBase, Source
 from ..core.names import UnknownName, concept_names, either, near_keys, resolve_concept
 from ..core.names import concept_id as find_concept
@@ -34,9 +37,13 @@ from ..core.vocabulary import (
     is_safe_key,
 )
 from ..rules.link import CONCEPTS_DIR, SOURCES_DIR
+from ..rules.questions import QUESTIONS_DIR, valid_id
 
 NOTE_SCHEMA_LINE = "# yaml-language-server: $schema=../../schemas/note.schema.json"
 CONCEPT_SCHEMA_LINE = "# yaml-language-server: $schema=../../schemas/concept.schema.json"
+# Inside the front matter of a question page: editors that check YAML front matter against a
+# schema (the YAML language server reads this comment) complete and check its fields.
+QUESTION_SCHEMA_LINE = "# yaml-language-server: $schema=../../schemas/question.schema.json"
 
 
 class ScaffoldError(ValueError):
@@ -182,6 +189,42 @@ def scaffold_concept(kb: KnowledgeBase, concept_id: str, label: str | None = Non
     return "\n".join(lines) + "\n"
 
 
+def scaffold_question(kb: KnowledgeBase, question_id: str, question: str | None = None) -> str:
+    """The text of a new question page ``question_id``: the front matter, commented, and no body
+    (``kb check`` asks for one: KB608), so that no placeholder text can be published."""
+    example = "distributed-leadership" if "distributed-leadership" in kb.concepts else next(iter(sorted(kb.concepts)), "some-concept")
+    lines = [
+        "---",
+        QUESTION_SCHEMA_LINE,
+        "#",
+        f"# Question page {question_id}, started by `kb new question`. Below the closing '---', answer the",
+        "# question in your own words: first '**In short.**' and two sentences that answer it and say how",
+        "# strong the evidence is, then one paragraph per sub-point under '## ' headings, every paragraph",
+        "# cited. Citations (pandoc): [@key], [@key, p. 17], [@a; @b], [see @key], narrative @key; prefer",
+        "# claim citations [@key#claim-id], which show their quote on the site. No footnotes, tables or HTML.",
+        "# `kb check` lists what is still missing; CONTRIBUTING.md, 'Question pages', explains the rest.",
+        f"question: {_quoted(question or '')}   # the question, e.g. \"Is distributed leadership given or taken?\"",
+        f"concepts: []   # concept ids the page discusses, e.g. [{example}]",
+        "status: draft   # draft | reviewed (a second person has checked every citation against its quote)",
+        'contributors: []   # who wrote and reviewed it, e.g. ["Evidence base maintainers"]',
+        "---",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def new_question(kb: KnowledgeBase, question_id: str, question: str | None = None) -> Path:
+    """Write ``kb/questions/<id>.md``. Raises :class:`ScaffoldError` for a malformed or existing
+    id. Returns the path written."""
+    if not valid_id(question_id):
+        slug = "-".join(re.findall(r"[a-z0-9]+", question_id.lower()))
+        hint = f"; did you mean '{slug}'?" if slug and valid_id(slug) else ""
+        raise ScaffoldError(f"'{question_id}' is not a valid question id: use lower-case words joined by hyphens{hint}")
+    path = kb.root / QUESTIONS_DIR / f"{question_id}.md"
+    if path.exists() or question_id in kb.questions:
+        raise ScaffoldError(f"question '{question_id}' already exists: {(QUESTIONS_DIR / path.name).as_posix()}")
+    return _create(path, scaffold_question(kb, question_id, question))
+
+
 def new_source(kb: KnowledgeBase, key: str) -> Path:
     """Write ``kb/sources/<key>.yaml``. Raises :class:`ScaffoldError` for an unknown key or an
     existing note. Returns the path written."""
@@ -244,6 +287,7 @@ def _create(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
+        os.fchmod(fd, new_file_mode(path))  # as an editor would create it, not mkstemp's 0o600
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
         os.link(tmp, path)

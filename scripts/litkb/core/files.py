@@ -4,6 +4,7 @@ input files safely is the load stage's: :mod:`litkb.load.textio`.)"""
 from __future__ import annotations
 
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Callable
@@ -15,11 +16,36 @@ def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
+def new_file_mode(path: Path) -> int:
+    """The permission bits ``path`` should get: its own when it exists (rewriting a file keeps its
+    mode), else 0o666 less the process's umask, as ``open()`` would give a new file. (``mkstemp``
+    makes 0o600 files, so a replaced note or an exported .docx came out readable by its owner only.)"""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return 0o666 & ~current_umask()
+
+
+def current_umask() -> int:
+    """The process's umask, read without changing it (``os.umask`` sets it, which another thread,
+    e.g. ``kb serve``'s, could observe); Linux reports it in /proc, elsewhere 0o022 is assumed."""
+    try:
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0o022
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write bytes through a temporary file in the same folder, then rename over ``path``."""
+    """Write bytes through a temporary file in the same folder, then rename over ``path`` (which
+    keeps its mode; a new file gets the umask's)."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    mode = new_file_mode(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(tmp, path)

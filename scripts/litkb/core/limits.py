@@ -57,6 +57,18 @@ MAX_WORKS_PER_CLAIM = 50
 MAX_SAME_STUDY = 50  # works reporting the same study as a note's source (2)
 MAX_APPRAISAL_ITEMS = 100  # data sources, limitations, things not measured, per list (9)
 
+# -- question pages (kb/questions/<id>.md) ---------------------------------------------------------
+# A question file is read up to MAX_YAML_BYTES like a note (the six real pages: 6-8 KB each).
+MAX_QUESTION = 300  # the question, shown as the page title (64)
+MAX_CONTRIBUTORS = 50  # (1)
+MAX_QUESTION_CONCEPTS = 50  # (15)
+# A block (paragraph, heading, list item) is rendered by Python-Markdown's inline pass, whose cost
+# grows with the square of the text's length for pathological text, as a note's summary (2,046).
+MAX_BLOCK = 10_000
+MAX_BLOCKS = 1_000  # paragraphs, headings and list items per page (12)
+MAX_CITATIONS = 2_000  # citation items per page (55)
+MAX_CITATION_ITEMS = 50  # works or claims in one bracketed citation (6)
+
 # -- BibTeX ------------------------------------------------------------------------------------
 # Values count after @string expansion. Printed fields are shown in every reference, free text
 # (an abstract, a note, how the entry was verified) once on the work's page.

@@ -187,6 +187,76 @@ class Concept:
 
 
 @dataclass(frozen=True)
+class CitedItem:
+    """One item of a citation in a question's text: ``[see @key#claim-id, p. 17]`` gives ``key``,
+    ``claim`` ("" when the work itself is cited), ``prefix`` ("see"), ``locator`` ("p. 17", as
+    written after the comma) and ``suppress_author`` (``-@key``). ``line``/``column``: where its
+    ``@`` stands in the file (1-based)."""
+
+    key: str
+    claim: str = ""
+    prefix: str = ""
+    locator: str = ""
+    suppress_author: bool = False
+    line: int = 0
+    column: int = 0
+
+    @property
+    def uid(self) -> str:
+        """"key#claim-id" (:attr:`Claim.uid` of the claim cited), or the key for a work citation."""
+        return f"{self.key}#{self.claim}" if self.claim else self.key
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A citation in a question's text: bracketed ``[@a; @b]`` (one or more items) or narrative
+    ``@a`` / ``@a [p. 3]`` (one item). ``start``/``end``: where it stands in its block's ``text``."""
+
+    items: tuple[CitedItem, ...]
+    narrative: bool
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """A block of a question's text: a ``heading`` (``level`` 2-6), a ``paragraph`` or a list
+    ``item`` (``ordered`` for "1."). ``text`` is the Markdown as written, without the heading or
+    list marker, its lines joined by newlines; ``citations`` in order of appearance; ``line``: the
+    file line where the block starts."""
+
+    kind: str
+    text: str
+    citations: tuple[Citation, ...]
+    line: int
+    level: int = 0
+    ordered: bool = False
+
+    @property
+    def items(self) -> tuple[CitedItem, ...]:
+        return tuple(item for citation in self.citations for item in citation.items)
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question (synthesis) page, kb/questions/<id>.md: front matter and the text in blocks."""
+
+    id: str
+    path: str
+    question: str
+    concepts: tuple[str, ...]
+    status: str  # draft | reviewed (vocabulary.QUESTION_STATUSES)
+    contributors: tuple[str, ...]
+    blocks: tuple[TextBlock, ...]
+    digest: str
+
+    @property
+    def items(self) -> tuple[CitedItem, ...]:
+        """Every citation item of the text, in order."""
+        return tuple(item for block in self.blocks for item in block.items)
+
+
+@dataclass(frozen=True)
 class KnowledgeBase:
     """Everything loaded and linked, plus every problem met on the way."""
 
@@ -198,6 +268,7 @@ class KnowledgeBase:
     problems: tuple[Problem, ...]
     cited_by: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     works_of: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    questions: Mapping[str, Question] = field(default_factory=dict)
     # Key -> every key reporting the same study, itself included (sorted): the ``same_study``
     # relations of all notes, symmetric and transitive. Keys in no relation are absent.
     same_study: Mapping[str, tuple[str, ...]] = field(default_factory=dict)

@@ -34,8 +34,8 @@ _CODE_LIST = [
     Code("KB003", "error", "The file or folder cannot be read.", "Check that it exists and is readable; `kb --root DIR` must name a folder with references.bib and kb/."),
     Code("KB004", "error", "A file or folder under kb/, or references.bib, is a symbolic link.", "Commit the file itself: a link can point outside the repository (or at a device), and kb never follows one."),
     Code("KB005", "error", "A path that kb reads is not a regular file (or not a folder where one is expected).", "Replace it with a plain file (or folder); devices, named pipes and sockets are never read."),
-    Code("KB006", "error", f"The file is larger than kb reads ({L.MAX_YAML_BYTES // 2**20} MiB for a note or concept, {L.MAX_BIB_BYTES // 2**20} MiB for references.bib).", "Split the note in two, or shorten it; the limits keep every check and build bounded."),
-    Code("KB007", "error", "A file name under kb/ has characters kb does not accept: control or format characters (a line break, a right-to-left mark) or bytes that are not UTF-8.", "Rename the file to `<key>.yaml` (or `<id>.yaml` for a concept)."),
+    Code("KB006", "error", f"The file is larger than kb reads ({L.MAX_YAML_BYTES // 2**20} MiB for a note, concept or question, {L.MAX_BIB_BYTES // 2**20} MiB for references.bib).", "Split the note in two, or shorten it; the limits keep every check and build bounded."),
+    Code("KB007", "error", "A file name under kb/ has characters kb does not accept: control or format characters (a line break, a right-to-left mark) or bytes that are not UTF-8.", "Rename the file to `<key>.yaml` (or `<id>.yaml` for a concept, `<id>.md` for a question)."),
     # BibTeX
     Code("KB101", "error", "A BibTeX block could not be parsed (often unbalanced braces or a missing comma).", "Balance the braces and quotes of the entry that starts at this line."),
     Code("KB102", "error", "Two BibTeX entries have the same key.", "Keys must be unique: rename or merge one of the entries."),
@@ -85,6 +85,15 @@ _CODE_LIST = [
     Code("KB411", "error", "A claim that is not a method claim names a concept without a stance.", "Add `stance:` (defines, supports, qualifies or contests); if the claim says how the study was done, type it `method`."),
     Code("KB412", "error", "A claim that is not a method claim names no concept.", "Add `concepts:` with at least one `{concept: ID, stance: STANCE}`, or type the claim `method` if it says how the study was done."),
     Code("KB413", "error", "A reported claim's `cited_as` does not match its `about`.", "Give one citation per key, as the reporting text prints it: text for one key, a list of the same length and order for a list of keys."),
+    # Question pages (kb/questions/<id>.md)
+    Code("KB601", "error", "A question file does not start with YAML front matter between two `---` lines.", "Begin the file with a line `---`, then question, concepts, status and contributors, then a line `---` (`kb new question ID` writes one)."),
+    Code("KB602", "error", "A citation is malformed. Pandoc's syntax: `[@key]`, `[@key, p. 17]`, `[@a; @b]`, `[see @key]`, narrative `@key`, a claim as `@key#claim-id`.", "Fix it as the message says: items separated by `;`, one `@key` each, a locator after a comma."),
+    Code("KB603", "error", "A claim citation names a claim id that the cited work's note does not have.", "Use an id from kb/sources/<key>.yaml (the hint suggests the nearest), or cite the work itself without `#id`."),
+    Code("KB604", "error", "A claim citation names a work that has no note, so no claims.", "Cite the work itself (`[@key]`), or write its note first (`kb new source KEY`)."),
+    Code("KB605", "warning", "A paragraph of a question page cites nothing, so nothing backs what it says.", "Cite what each statement rests on, preferably as a claim citation `[@key#claim-id]`, which shows its quote."),
+    Code("KB606", "warning", "A cited claim bears on none of the concepts the question lists.", "Add one of the claim's concepts to the question's `concepts` if the page discusses it, or cite a claim that bears on the point."),
+    Code("KB607", "error", "A question page uses Markdown it does not allow: a citation in a heading, a level-1 heading, a footnote, a table, a block quote, a code block, a nested list, raw HTML or a horizontal rule.", "Write paragraphs, `##` headings and simple lists; quote sources through claim citations; the page title comes from `question`."),
+    Code("KB608", "error", "A question page has no text after its front matter.", "Write the answer: two sentences that answer the question, then one cited paragraph per sub-point."),
     # Advice
     Code("KB501", "warning", "A claim has no locator.", "Add `locator: \"section: <heading>\"` or `locator: \"p. 12\"` so readers can find the passage."),
     Code("KB502", "warning", "A claim has no verbatim quote.", "Add `quote:` with the exact words of the source."),

@@ -28,6 +28,11 @@ def author_path(person_id: str) -> str:
     return f"authors/{person_id}.md"
 
 
+def question_path(question_id: str) -> str:
+    """Markdown file of a question (synthesis) page, e.g. ``questions/given-or-taken.md``."""
+    return f"questions/{question_id}.md"
+
+
 def to_url(md_path: str) -> str:
     """``concepts/x.md`` -> ``concepts/x/`` (the URL MkDocs gives that page)."""
     if md_path.endswith("index.md"):
@@ -45,6 +50,10 @@ def source_url(key: str) -> str:
 
 def author_url(person_id: str) -> str:
     return to_url(author_path(person_id))
+
+
+def question_url(question_id: str) -> str:
+    return to_url(question_path(question_id))
 
 
 def claim_url(note_key: str, claim_id: str) -> str:

@@ -25,7 +25,10 @@ PUBLICATION_STATUSES = ("journal-article", "conference-paper", "pre-print", "rep
 # The kind of a work (a note's ``kind``).
 WORK_KINDS = ("empirical", "review", "conceptual", "policy", "methods")
 # The kinds of search documents (``kb search ... kind:claim``), in the order results are grouped.
-DOC_KINDS = ("source", "claim", "concept", "author")
+DOC_KINDS = ("source", "claim", "concept", "author", "question")
+# A question page's ``status``: reviewed means a second person has checked every citation against
+# its quote (QUESTION_STATUSES[-1]); the page says so, and says when it has not been.
+QUESTION_STATUSES = ("draft", "reviewed")
 DESIGNS = (
     "case-study", "interview", "questionnaire", "survey", "sociometric-analysis", "shadowing",
     "workshop", "literature-review", "document-analysis", "observation", "focus-group",

@@ -8,6 +8,8 @@ Markdown- or HTML-safe).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from ..core.model import KnowledgeBase, Source, library_of
 from ..core.workers import ChildJob, Ready
 from .cite.format import Citations
@@ -54,3 +56,48 @@ def start_labels(kb: KnowledgeBase, style: str) -> ChildJob[dict[str, str]] | Re
 def labels_of_sources(sources: list[Source], style: str) -> dict[str, str]:
     """In a child process: the labels of a library given as its sources alone."""
     return author_year_labels(library_of(sources), style)
+
+
+# -- citation forms of a label ----------------------------------------------------------------------
+# Question pages cite works in running text, in the same style as every other page: the narrative
+# form is the label itself ("Gronn (2009b)"), the parenthetical form the style's own citation with
+# the same names and letter ("Gronn, 2009b"; APA's "Spillane & Diamond, 2007").
+
+
+def label_parts(label: str) -> tuple[str, str]:
+    """"Gronn (2009b)" -> ("Gronn", "2009b"); a label without a year (a key outside the
+    library) -> (label, "")."""
+    if label.endswith(")") and " (" in label:
+        names, _, year = label[:-1].rpartition(" (")
+        return names, year
+    return label, ""
+
+
+def narrative_label(label: str, locator: str = "") -> str:
+    """The narrative form: "Torrance (2013a)", with a locator "Torrance (2013a, p. 3)"."""
+    names, year = label_parts(label)
+    if not year:
+        return f"{names} ({locator})" if locator else names
+    return f"{names} ({year}, {locator})" if locator else label
+
+
+def parenthetical_labels(kb: KnowledgeBase, keys: Iterable[str], style: str, citations: Citations | None = None) -> dict[str, str]:
+    """Key -> the style's parenthetical citation of the work without its parentheses ("Gronn,
+    2009b"), for the keys of the library among ``keys``: the names and letter are those of the
+    work's label (a ``shortauthor`` stands for the names, as in the label)."""
+    wanted = [key for key in dict.fromkeys(keys) if key in kb.sources]
+    texts = (citations or Citations(kb)).in_texts(wanted, style, narrative=False, output="text")
+    forms = {}
+    for key, text in zip(wanted, texts, strict=True):
+        inner = text.strip()
+        inner = inner[1:-1] if inner.startswith("(") and inner.endswith(")") else inner
+        short = kb.sources[key].fields.get("shortauthor", "").strip()
+        _, sep, date = inner.rpartition(", ")
+        forms[key] = f"{short}, {date}" if short and sep else inner
+    return forms
+
+
+def year_only(label: str) -> str:
+    """The form of pandoc's ``[-@key]`` (the author named in the sentence): "2009b"."""
+    names, year = label_parts(label)
+    return year or names

@@ -26,6 +26,7 @@ from ..load.yamlload import compose_yaml
 from . import offsite, schema
 from .notes import link_notes
 from .people import merge_people, person_from_name
+from .questions import load_questions
 from .resolve import Resolver, keys_of
 from .validate import validate
 
@@ -55,6 +56,7 @@ def _build_kb(root: Path) -> KnowledgeBase:
     # Concepts are linked as a whole (cycles, inverse relations); notes one by one as they load.
     concepts = linker.concepts(list(_load_documents(root, CONCEPTS_DIR, schema.CONCEPT, problems)))
     notes = link_notes(linker, _load_documents(root, SOURCES_DIR, schema.NOTE, problems), concepts)
+    questions = load_questions(root, sources, notes, concepts, problems)
     cited_by: dict[str, set[str]] = defaultdict(set)
     for note in notes.values():
         for key in note.cites:
@@ -76,6 +78,7 @@ def _build_kb(root: Path) -> KnowledgeBase:
         cited_by={k: tuple(sorted(v)) for k, v in sorted(cited_by.items())},
         works_of={k: tuple(sorted(v)) for k, v in sorted(works_of.items())},
         same_study=_same_study(notes, sources),
+        questions=questions,
     )
 
 

@@ -34,7 +34,8 @@ def remote_images(text: str) -> list[str]:
     return [match.group(1) for match in REMOTE_IMAGE.finditer(text)]
 
 
-def _problem(shown: str, line: int, column: int, where: str, url: str) -> Problem:
+def remote_image_problem(shown: str, line: int, column: int, where: str, url: str) -> Problem:
+    """The KB310 problem for an image at ``url`` in the text ``where`` (a field, or a question's text)."""
     shown_url = "".join(ch for ch in url[:80] if ch.isprintable())  # no terminal control codes
     return problem(
         shown, line, column, "KB310",
@@ -49,7 +50,7 @@ def check_document(doc: Any, shown: str) -> list[Problem]:
     for where, value in _texts(doc, ""):
         for url in remote_images(value) if "![" in value else ():
             line, column = pos_of(value)
-            found.append(_problem(shown, line, column, where, url))
+            found.append(remote_image_problem(shown, line, column, where, url))
     return found
 
 
@@ -70,5 +71,5 @@ def check_entries(entries: Mapping[str, BibEntry], shown: str) -> list[Problem]:
     for key, entry in entries.items():
         for name, value in entry.fields.items():
             for url in remote_images(value) if "![" in value else ():
-                found.append(_problem(shown, entry.field_lines.get(name, entry.line), 1, f"{key}.{name}", url))
+                found.append(remote_image_problem(shown, entry.field_lines.get(name, entry.line), 1, f"{key}.{name}", url))
     return found

@@ -22,6 +22,7 @@ from ..core.vocabulary import (
     ID_PATTERN,
     KEY_PATTERN,
     PUBLICATION_STATUSES,
+    QUESTION_STATUSES,
     SECTORS,
     STANCES,
     WORK_KINDS,
@@ -207,7 +208,18 @@ CONCEPT = Mapping(
     "A concept of the controlled vocabulary.",
     "Concept",
 )
-
+# The front matter of a question page (kb/questions/<id>.md); the text below it is checked by
+# litkb.rules.questions, not by a schema.
+QUESTION = Mapping(
+    (
+        Field("question", Text("The question the page answers; its title.", max_length=L.MAX_QUESTION), True),
+        Field("concepts", ListOf(Text("Concept id from kb/concepts/.", pattern=ID_PATTERN), "Concept ids the question discusses.", 1, L.MAX_QUESTION_CONCEPTS), True),
+        Field("status", Text("draft, or reviewed: a second person has checked every citation against its quote.", choices=QUESTION_STATUSES), True),
+        Field("contributors", ListOf(Text("A contributor's name.", max_length=L.MAX_LABEL), "Who wrote and reviewed the page.", 1, L.MAX_CONTRIBUTORS), True),
+    ),
+    "The front matter of a question (synthesis) page.",
+    "Question page",
+)
 
 
 def json_schema(spec: Mapping, schema_id: str) -> dict[str, Any]:
@@ -245,7 +257,7 @@ def _to_json(spec: Spec) -> dict[str, Any]:
     return out
 
 
-SCHEMA_FILES = {"note.schema.json": NOTE, "concept.schema.json": CONCEPT}
+SCHEMA_FILES = {"note.schema.json": NOTE, "concept.schema.json": CONCEPT, "question.schema.json": QUESTION}
 
 
 def render_schemas() -> dict[str, str]:

@@ -158,6 +158,11 @@ def _matches(pattern: str, value: str) -> bool:
     return compiled.match(value) is not None and ".." not in value
 
 
+def matches_id(value: str) -> bool:
+    """Whether ``value`` has the form of an id (:data:`~litkb.core.vocabulary.ID_PATTERN`)."""
+    return "\n" not in value and _matches(ID_PATTERN, value)
+
+
 def _pattern_hint(pattern: str) -> str:
     if pattern == ID_PATTERN:
         return "use lower-case words joined by hyphens, e.g. 'hybrid-leadership'"

@@ -32,6 +32,7 @@ from mkdocs.structure.pages import Page
 
 from ..core.model import KnowledgeBase
 from ..emit.pages import ReferenceFormatter
+from ..emit.pages.question_pages import HOME_MARKER, question_list
 from ..emit.pages.safe import find_unsafe_html
 from ..rules.link import build_kb
 from . import pagefind, prerender
@@ -61,7 +62,7 @@ class Session:
 
     ``references`` remembers formatted references across the rebuilds of ``mkdocs serve``;
     ``preloaded`` is a knowledge base the caller already loaded for the next build (``kb build``
-    checks it first, so it is loaded once). Per build: ``generated``, the pages generated;
+    checks it first, so it is loaded once). Per build: ``kb``, the knowledge base built; ``generated``, the pages generated;
     ``theme``, what the theme may put on a page; ``checked``, page -> digests of the content
     :func:`on_page_content` checked (the HTML tripwires); ``prerendered``, the generated pages
     whose Markdown worker processes converted (:mod:`litkb.site.prerender`), when ``workers``
@@ -72,6 +73,7 @@ class Session:
         self.references = ReferenceFormatter()
         self.preloaded: KnowledgeBase | None = None
         self.workers = 1
+        self.kb: KnowledgeBase | None = None
         self.generated: set[str] = set()
         self.theme = ThemeCode(frozenset())
         self.checked: dict[str, tuple[bytes, ...]] = {}
@@ -136,7 +138,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for file in files:
         if file.generated_by is None:
             file.edit_uri = None if file.src_uri in GENERATED_DOCS else quote(f"{docs_prefix}/{file.src_uri}" if docs_prefix != "." else file.src_uri)
-    kb = SESSION.knowledge_base(kb_root(config))
+    kb = SESSION.kb = SESSION.knowledge_base(kb_root(config))
     for problem in kb.problems:
         log.warning(problem.text())
     SESSION.generated.clear()
@@ -187,6 +189,13 @@ def on_pre_page(page: Page, config: MkDocsConfig, files: Files) -> Page:
         # MkDocs calls page.render(config, files) next; this page's render only applies the result.
         setattr(page, "render", lambda _config, files: prerender.apply(page, rendered, files))  # noqa: B010 - an instance override
     return page
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """The home page's list of questions: docs/index.md marks its place with HOME_MARKER."""
+    if page.file.src_uri == "index.md" and HOME_MARKER in markdown and SESSION.kb is not None:
+        return markdown.replace(HOME_MARKER, question_list(SESSION.kb, "index.md"), 1)
+    return markdown
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:

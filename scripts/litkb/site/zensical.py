@@ -10,7 +10,8 @@ that folder (with a copy of mkdocs.yml naming it, and no ``hooks:``); afterwards
 passes the whole-page tripwire (:func:`~litkb.site.page_guard.find_unsafe_page`, against what
 Zensical's own templates may write) and the content tripwire over its article
 (:func:`~litkb.emit.pages.safe.find_unsafe_html`), and the site search is indexed by Pagefind.
-A finding fails the build (the previous site stays). A generated page's title goes into its front
+The home page's list of questions is written into the copy of docs/index.md. A finding fails the
+build (the previous site stays). A generated page's title goes into its front
 matter as HTML-escaped text (:func:`with_title`: the MkDocs hook sets it in the page's metadata).
 """
 
@@ -27,7 +28,9 @@ from pathlib import Path
 
 import yaml
 
+from ..core.model import KnowledgeBase
 from ..emit.pages import GeneratedPage
+from ..emit.pages.question_pages import HOME_MARKER, question_list
 from ..emit.pages.safe import find_unsafe_html
 from . import pagefind
 from .build import SITE_MARKER, _check_replaceable
@@ -48,7 +51,7 @@ def templates() -> Path:
     return Path(zensical.__file__).resolve().parent / "templates"
 
 
-def build_with_zensical(root: Path, site_dir: Path, pages: list[GeneratedPage], config_file: Path, *, strict: bool = True) -> None:
+def build_with_zensical(root: Path, site_dir: Path, kb: KnowledgeBase, pages: list[GeneratedPage], config_file: Path, *, strict: bool = True) -> None:
     """Build ``pages`` with the docs of ``config_file`` (a mkdocs.yml) by Zensical into ``site_dir``.
 
     ``strict``: Zensical's issues (broken links, and also links to anchors that do not exist,
@@ -69,6 +72,10 @@ def build_with_zensical(root: Path, site_dir: Path, pages: list[GeneratedPage], 
         project = tmp.with_name(tmp.name + ".old")
         combined = project / "docs"
         _copy_docs(docs, combined)
+        # The home page's list of questions (the hook's on_page_markdown under MkDocs).
+        home = combined / "index.md"
+        if home.is_file() and HOME_MARKER in (text := home.read_text(encoding="utf-8")):
+            home.write_text(text.replace(HOME_MARKER, question_list(kb, "index.md"), 1), encoding="utf-8")
         for page in pages:
             target = combined / page.path
             target.parent.mkdir(parents=True, exist_ok=True)

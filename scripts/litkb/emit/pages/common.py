@@ -18,8 +18,10 @@ from ...core import urls
 from ...core.model import Claim, ConceptLink, KnowledgeBase
 from ...core.vocabulary import STANCES
 from ..cite.format import Citations
+from ..cited import cited_note
 from ..evidence import Studies, Tally
 from ..labels import author_year_labels
+from ..questions import QuestionIndex
 from .safe import html_text, md_text
 
 EXPLORER_PAGE = "explorer.md"
@@ -33,6 +35,7 @@ NETWORK_PAGE = "network.md"
 NETWORK_DATA = "network/citations.json"
 NETWORK_GRAPHML = "network/citations.graphml"
 TIMELINE_PAGE = "timeline.md"
+QUESTIONS_INDEX = "questions/index.md"
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,7 @@ class SiteData:
     claims_about: Mapping[str, tuple[Claim, ...]]  # key -> every claim naming the work
     alternatives: Mapping[str, tuple[str, ...]]  # concept id -> concepts offered as alternatives to it
     studies: Studies  # which study each work and claim belongs to, and the counts (emit/evidence.py)
+    questions: QuestionIndex  # which questions discuss a concept or cite a work
 
     @classmethod
     def from_kb(cls, kb: KnowledgeBase, style: str) -> SiteData:
@@ -90,6 +94,7 @@ class SiteData:
             claims_about={k: tuple(v) for k, v in about.items()},
             alternatives={k: tuple(sorted(v)) for k, v in alternatives.items()},
             studies=Studies(kb),
+            questions=QuestionIndex.of(kb),
         )
 
     def label(self, key: str) -> str:
@@ -175,6 +180,27 @@ def concept_link(site: SiteData, from_path: str, concept_id: str) -> str:
     if concept is None:
         return md_text(concept_id)
     return md_link(concept.label, from_path, urls.concept_path(concept_id))
+
+
+def works_links(site: SiteData, from_path: str, claim: Claim) -> str:
+    """The works a reported claim is about, each linked, with the reporting text's own citation
+    where it differs from the library's label: "Harris (2009b) (cited by Torrance as Harris,
+    2009a), Leithwood et al. (2009d) (cited by Torrance as Leithwood et al., 2009)"."""
+    parts = []
+    cited = claim.cited_as if len(claim.cited_as) == len(claim.works) else ("",) * len(claim.works)
+    for key, printed in zip(claim.works, cited, strict=True):
+        note = cited_note(printed, site.label(key), site.reporter(claim))
+        parts.append(source_link(site, from_path, key) + (f' <span class="kb-cited-as">({html_text(note)})</span>' if note else ""))
+    return ", ".join(parts)
+
+
+def evidence_source(site: SiteData, from_path: str, claim: Claim) -> str:
+    """Whose evidence a claim is: "Leithwood et al. (2004), Robinson (2009), as reported by
+    Torrance (2013a)" for a reported claim (the reporting source links to the claim itself), else
+    the source with the claim (used by the question pages' claim notes)."""
+    if claim.reported:
+        return f"{works_links(site, from_path, claim)}, as reported by {source_link(site, from_path, claim.note_key, claim.id)}"
+    return source_link(site, from_path, claim.note_key, claim.id)
 
 
 def type_badge(claim: Claim, *, searchable: bool = True) -> str:

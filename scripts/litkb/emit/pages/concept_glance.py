@@ -8,6 +8,7 @@ count is :mod:`litkb.emit.evidence`'s (``Studies.tally`` and ``tally_cell``, as 
 
 from __future__ import annotations
 
+from ...core import urls
 from ...core.model import Claim, Concept
 from ...core.vocabulary import STANCES
 from ..evidence import FACET_NAMES, NOT_RECORDED
@@ -70,9 +71,8 @@ def balance_bar(site: SiteData, concept: Concept) -> list[str]:
             f'<ul class="kb-balance-legend">{legend}</ul>', ""]
 
 
-def concept_glance(site: SiteData, concept: Concept, here: str, questions: list[str] | None = None) -> list[str]:
-    """The panel under the definition. ``questions``: Markdown links to the question pages that
-    discuss the concept (none yet when empty)."""
+def concept_glance(site: SiteData, concept: Concept, here: str) -> list[str]:
+    """The panel under the definition (Markdown lines)."""
     claims = counted_claims(site, concept.id)
     total = evidence_tally(site, site.evidence.get(concept.id, ()))
     # A <section>, not a <div>: Material's search matches excluded elements by tag alone, so the
@@ -93,8 +93,9 @@ def concept_glance(site: SiteData, concept: Concept, here: str, questions: list[
     years = years_covered(site, claims)
     if years:
         facts.append(("Years", years))
+    questions = question_links(site, concept.id, here)
     if questions:
-        facts.append(("Questions", " · ".join(questions)))
+        facts.append(("Questions", questions))
     explore = f"[in the explorer]({explorer_query(here, concept=concept.id)}) · evidence pack: {evidence_pack_links(concept.id, here)}"
     facts.append(("Open the evidence", explore))
     lines += ['<dl class="kb-facts-grid" markdown>', ""]
@@ -104,6 +105,12 @@ def concept_glance(site: SiteData, concept: Concept, here: str, questions: list[
     return lines
 
 
-def question_links(site: SiteData, here: str, ids: list[tuple[str, str]]) -> list[str]:
-    """Markdown links to question pages: (title, page path) pairs."""
-    return [md_link(title, here, path) for title, path in ids]
+def question_links(site: SiteData, concept_id: str, here: str) -> str:
+    """The question pages that list the concept among theirs, one a line, each linked, a draft
+    said so ("" when none): the questions are few, so every one is named."""
+    links = []
+    for qid in site.questions.by_concept.get(concept_id, ()):
+        question = site.kb.questions[qid]
+        draft = " (draft)" if question.status == "draft" else ""
+        links.append(md_link(question.question, here, urls.question_path(qid)) + draft)
+    return "<br>".join(links)

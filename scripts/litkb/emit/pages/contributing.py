@@ -25,6 +25,7 @@ GROUPS = {
     "3": "Fields and values: the schema",
     "4": "Links between files",
     "5": "Advice (warnings)",
+    "6": "Question pages",
 }
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 

@@ -17,6 +17,7 @@ from .concept_pages import concept_pages
 from .explorer import explorer_pages
 from .overview_pages import overview_pages
 from .picture_pages import picture_pages
+from .question_pages import question_pages
 from .references import ReferenceFormatter
 from .source_pages import source_pages
 
@@ -32,8 +33,9 @@ def render_pages(kb: KnowledgeBase, *, style: str, references: ReferenceFormatte
     """
     site = SiteData.from_kb(kb, style)
     # The references are formatted by child processes (in a large library) while the pages that
-    # do not show them are rendered here; only the source pages wait for them.
+    # do not show them are rendered here; only the source and question pages wait for them.
     pending = references.start(site) if references is not None else None
     pages = [*concept_pages(site), *author_pages(site), *overview_pages(site), *picture_pages(site), *explorer_pages(site), *extra_pages]
-    pages += source_pages(site, pending() if pending is not None else None)
+    formatted = pending() if pending is not None else None
+    pages += [*source_pages(site, formatted), *question_pages(site, formatted)]
     return sorted(pages, key=lambda page: page.path)

@@ -20,6 +20,7 @@ from .common import (
     source_link,
     table_cell,
 )
+from .question_pages import source_questions_section
 from .references import STYLES, References, plain_reference, year_of_label
 from .safe import defuse_search_marker, html_text, md_cell, md_text
 from .source_sections import (
@@ -120,6 +121,7 @@ def source_page(site: SiteData, source: Source, references: References | None) -
             "",
         ]
     lines += reported_by_others(site, source, here)
+    lines += source_questions_section(site, source.key, here)
     lines += citations_section(site, source, note, here)
     lines += provenance_section(source)
     lines += bibtex_section(source)
@@ -150,6 +152,9 @@ def source_glance(site: SiteData, source: Source, note: Note | None, here: str) 
     own = _concept_overview(site, note, here) if note is not None else ""
     if own:
         facts.append(("Its claims bear on", own))
+    questions = _questions_citing(site, source.key, here)
+    if questions:
+        facts.append(("In questions", questions))
     same = [k for k in site.studies.members(site.studies.of_work(source.key)) if k != source.key]
     if same:
         facts.append(("Same study", ", ".join(source_link(site, here, k) for k in same)
@@ -161,6 +166,21 @@ def source_glance(site: SiteData, source: Source, note: Note | None, here: str) 
     for name, value in facts:
         lines += [f"<dt>{name}</dt>", f"<dd markdown>{value}</dd>"]
     return lines + ["", "</dl>", "", "</div>", ""]
+
+
+# Questions named in a source's first screen; more are counted, with a link to the full list.
+QUESTIONS_SHOWN = 3
+
+
+def _questions_citing(site: SiteData, key: str, here: str) -> str:
+    """The question pages citing the work, or another work's report about it, each linked ("" when
+    none); where in each is said under "Cited in questions" below, whose heading's id (its text,
+    slugified by the theme) the link after the first few names."""
+    ids = sorted(dict.fromkeys([qid for qid, _ in site.questions.by_work.get(key, ())] + [qid for qid, _, _ in site.questions.reported.get(key, ())]))
+    links = [md_link(site.kb.questions[qid].question, here, urls.question_path(qid)) for qid in ids[:QUESTIONS_SHOWN]]
+    if len(ids) > QUESTIONS_SHOWN:
+        links.append(f"and {len(ids) - QUESTIONS_SHOWN} more ([all {len(ids)}, with where they cite it](#cited-in-questions-{len(ids)}))")
+    return "<br>".join(links)
 
 
 # Characters of a long field (a sample, a sampling) shown in the first screen; the whole text is

@@ -79,7 +79,7 @@ class _Labels:
 def _update_documents(kb: KnowledgeBase, index_dir: Path, stamps: dict[str, store.FileStamp], full: bool, procs: int, current: Path | None,
                       stored: tuple[dict[str, str], list[str]] | None, labels: _Labels) -> dict[str, int]:
     units = unit_digests(kb)
-    total = len(kb.sources) + len(kb.claims) + len(kb.concepts) + len(kb.persons)
+    total = len(kb.sources) + len(kb.claims) + len(kb.concepts) + len(kb.persons) + len(kb.questions)
     if current is None or stored is None or full:
         docs = list(documents(kb))
         _write_version(kb, index_dir, None, docs, units, [d.uid for d in docs], stamps, procs, labels)

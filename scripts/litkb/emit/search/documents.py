@@ -1,8 +1,8 @@
 """What the search index holds: the knowledge base as flat, typed search documents (no Whoosh here).
 
 Input: a linked :class:`~litkb.core.model.KnowledgeBase`. Output: one :class:`SearchDoc` per source,
-claim (primary and reported), concept and author; a digest per unit (entry, note, concept,
-author) so that an update re-indexes only units that changed; the words for "did you mean" and
+claim (primary and reported), concept, author and question page; a digest per unit (entry, note,
+concept, author, question) so that an update re-indexes only units that changed; the words for "did you mean" and
 the names used to expand queries. Pure functions, deterministic order.
 """
 
@@ -11,13 +11,14 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...core.model import Claim, Concept, KnowledgeBase, Note, Person, Source
+from ...core.model import CitedItem, Claim, Concept, KnowledgeBase, Note, Person, Question, Source
 from ...core.names import concept_names as names_of_concepts
 from ...core.text import fold
+from ..questions import block_prose, question_stats
 
 _YEAR = re.compile(r"\d{4}")
 _WORD = re.compile(r"[^\W\d_]{3,}")  # words for spelling suggestions: letters only, 3+
@@ -177,8 +178,40 @@ def author_doc(person: Person, works: tuple[str, ...], sources: Mapping[str, Sou
     )
 
 
+def _cited_names(sources: Mapping[str, Source]) -> Callable[[CitedItem], str]:
+    """A narrative citation as words to find it by: the family names of the work's creators
+    ("Sample Case"), its short author if it has one ("NCSL"), or its key."""
+
+    def names(item: CitedItem) -> str:
+        source = sources.get(item.key)
+        if source is None:
+            return item.key
+        return " ".join([source.fields.get("shortauthor", ""), *(p.family for p in source.creators)]).strip() or item.key
+
+    return names
+
+
+def question_doc(question: Question, sources: Mapping[str, Source]) -> SearchDoc:
+    """A question page: the question is its title, its text its body (headings and prose, with
+    bracketed citations left out and narrative ones as the authors' names); found by the concepts
+    it discusses and the keys it cites."""
+    body = "\n".join(block_prose(block, _cited_names(sources)) for block in question.blocks)
+    stats = question_stats(question)
+    info = {"label": question.question, "status": question.status, "concepts": list(question.concepts), "words": stats.words, "citations": stats.citations}
+    return SearchDoc(
+        uid=f"question:{question.id}",
+        kind="question",
+        title=question.question,
+        body=body,
+        author="",
+        concept=tuple(sorted(question.concepts)),
+        key=tuple(sorted({item.key for item in question.items})),
+        info=info,
+    )
+
+
 def documents(kb: KnowledgeBase) -> Iterator[SearchDoc]:
-    """Every search document of ``kb``: sources, claims, concepts, authors (stable order)."""
+    """Every search document of ``kb``: sources, claims, concepts, authors, questions (stable order)."""
     for key, source in kb.sources.items():
         yield source_doc(source, kb.notes.get(key))
     cited = _Cited(kb.sources)
@@ -189,6 +222,8 @@ def documents(kb: KnowledgeBase) -> Iterator[SearchDoc]:
         yield concept_doc(concept)
     for person_id, person in kb.persons.items():
         yield author_doc(person, kb.works_of.get(person_id, ()), kb.sources)
+    for question in kb.questions.values():
+        yield question_doc(question, kb.sources)
 
 
 # -- units: what an update re-indexes together --------------------------------------------------
@@ -202,7 +237,7 @@ def _hash(*parts: object) -> str:
 
 
 def unit_digests(kb: KnowledgeBase) -> dict[str, str]:
-    """A digest per unit (entry, note, concept, author) of everything its documents are made of.
+    """A digest per unit (entry, note, concept, author, question) of everything its documents are made of.
 
     Built from the files' digests (Source.digest, Note.digest, Concept.digest) plus the values
     that come from elsewhere in the library: inherited crossref fields, merged author names.
@@ -224,6 +259,9 @@ def unit_digests(kb: KnowledgeBase) -> dict[str, str]:
     for pid, person in kb.persons.items():
         works = kb.works_of.get(pid, ())
         out[f"author:{pid}"] = _hash(person.display, person.sort_name, works, [(kb.sources[k].title, kb.sources[k].year) for k in works if k in kb.sources])
+    for qid, question in kb.questions.items():
+        narrative = sorted({c.items[0].key for b in question.blocks for c in b.citations if c.narrative})
+        out[f"question:{qid}"] = _hash(question.digest, [(k, cited.names(k)) for k in narrative])
     return out
 
 
@@ -241,6 +279,8 @@ def unit_documents(kb: KnowledgeBase, units: Iterable[str]) -> list[SearchDoc]:
             docs.append(concept_doc(kb.concepts[ident]))
         elif kind == "author" and ident in kb.persons:
             docs.append(author_doc(kb.persons[ident], kb.works_of.get(ident, ()), kb.sources))
+        elif kind == "question" and ident in kb.questions:
+            docs.append(question_doc(kb.questions[ident], kb.sources))
     return docs
 
 

@@ -15,14 +15,14 @@ from typing import Any
 from ...core import urls
 from .documents import doc_id
 
-KIND_TITLES = {"source": "Sources", "claim": "Claims", "concept": "Concepts", "author": "Authors"}
+KIND_TITLES = {"source": "Sources", "claim": "Claims", "concept": "Concepts", "author": "Authors", "question": "Questions"}
 MARK_OPEN, MARK_CLOSE = "**", "**"  # how snippets mark matched words (as Markdown bold)
 FACETS_SHOWN = 10  # concepts and stances listed in text output (JSON lists them all)
 
 
 @dataclass(frozen=True)
 class Hit:
-    """One result: ``id`` is the key, "note#claim", concept id or person id; ``url`` the site page."""
+    """One result: ``id`` is the key, "note#claim", concept id, person id or question id; ``url`` the site page."""
 
     kind: str
     id: str
@@ -75,6 +75,8 @@ def page_url(uid: str) -> str:
         return urls.claim_url(note, claim)
     if kind == "concept":
         return urls.concept_url(ident)
+    if kind == "question":
+        return urls.question_url(ident)
     return urls.author_url(ident)
 
 
@@ -137,6 +139,8 @@ def _describe(hit: Hit) -> str:
         return f"{hit.label}{kind}" + (f"  [{links}]" if links else "")
     if hit.kind == "concept":
         return str(info.get("label", ""))
+    if hit.kind == "question":
+        return f"{hit.label} ({info.get('status', '')}, {info.get('words', 0)} words)"
     works = len(info.get("works", []))
     return f"{hit.label} ({works} work{'s' if works != 1 else ''})"
 
@@ -199,7 +203,7 @@ def to_json(result: SearchResult) -> dict[str, Any]:
     keys), cited_as (as the reporting text printed them), reported, text (the paraphrase), quote,
     locator, stance (the distinct stances the claim takes, in the order of its concepts; empty for
     a method claim), concepts: [{concept, stance}] (stance "" for a method claim)}; concept
-    {aliases, group, definition}; author {works}."""
+    {aliases, group, definition}; author {works}; question {status, concepts, words, citations}."""
     out: dict[str, Any] = {
         "query": result.query,
         "total": result.total,
@@ -217,6 +221,7 @@ _EXTRA = {
     "claim": ("note", "claim", "type", "about", "cited_as", "reported", "text", "quote", "locator"),
     "concept": ("aliases", "group", "definition"),
     "author": ("works",),
+    "question": ("status", "concepts", "words", "citations"),
 }
 
 

@@ -35,8 +35,10 @@ from ...core.files import atomic_write_text
 # pickled into the index's schema moves (Whoosh stores its module path): an index of another
 # version is rebuilt, never read. 4: the analyzer moved out of the former litkb.search module;
 # 5: one folding function (casefold, more letters folded), the analyzer in .whoosh.analysis;
-# 7: a claim's stored fields carry its quote (shown apart from the paraphrase).
-SCHEMA_VERSION = 7
+# 6: claim types (type:finding) and claims about several works; 7: question pages are documents
+# (kind:question), counted in the manifest; 9: a claim's stored fields carry its quote (shown
+# apart from the paraphrase; 8 belongs to a branch merged beside this one).
+SCHEMA_VERSION = 9
 
 POINTER = "CURRENT"
 LOCK = ".lock"
@@ -67,11 +69,11 @@ def input_files(root: Path) -> dict[str, os.stat_result]:
     found: dict[str, os.stat_result] = {}
     with contextlib.suppress(FileNotFoundError):
         found["references.bib"] = (root / "references.bib").stat()
-    for folder in ("kb/concepts", "kb/sources"):
+    for folder, suffixes in (("kb/concepts", (".yaml", ".yml")), ("kb/sources", (".yaml", ".yml")), ("kb/questions", (".md",))):
         with contextlib.suppress(FileNotFoundError), os.scandir(root / folder) as entries:
             for entry in entries:
                 name = entry.name
-                if (name.endswith(".yaml") or name.endswith(".yml")) and not name.startswith(".") and entry.is_file():
+                if name.endswith(suffixes) and not name.startswith(".") and entry.is_file():
                     found[f"{folder}/{name}"] = entry.stat()
     return found
 
