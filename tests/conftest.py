@@ -52,3 +52,19 @@ def check_golden(path: Path, actual: str) -> None:
     assert path.exists(), f"golden file {path} missing: run with KB_UPDATE_GOLDEN=1 and review it"
     with path.open(encoding="utf-8", newline="") as handle:  # byte-exact: CSV files end lines with CRLF
         assert actual == handle.read()
+
+
+def config_with_repo(folder: Path, repo_url: str = "https://github.com/example/evidence-base") -> Path:
+    """A copy of the project's mkdocs.yml in ``folder`` naming a repository, as a deployer sets it
+    (the project's own names none): docs and hooks still the repository's."""
+    from litkb.site.config import PROJECT_CONFIG
+
+    text = PROJECT_CONFIG.read_text(encoding="utf-8")
+    text = text.replace("docs_dir: docs", f"docs_dir: {(REPO / 'docs').as_posix()}")
+    text = text.replace("  - scripts/mkdocs_hooks.py", f"  - {(REPO / 'scripts' / 'mkdocs_hooks.py').as_posix()}")
+    text = text.replace("# repo_url: https://github.com/OWNER/REPOSITORY", f"repo_url: {repo_url}")
+    text = text.replace("watch:\n  - kb\n  - references.bib\n", "")
+    assert f"repo_url: {repo_url}" in text and "docs_dir: /" in text
+    path = folder / "mkdocs.yml"
+    path.write_text(text, encoding="utf-8")
+    return path

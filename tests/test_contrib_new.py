@@ -79,7 +79,7 @@ def test_scaffold_of_every_real_source_is_valid_yaml() -> None:
 def test_new_source_refuses_unknown_key_with_did_you_mean(kb_copy: Path) -> None:
     code, out = run(kb_copy, "new", "source", "gron2008")
     assert code == 1
-    assert out.strip() == "Error: unknown key 'gron2008': not in references.bib (did you mean 'gronn2008'?)"
+    assert out.strip() == "Error: unknown key 'gron2008': not in references.bib (did you mean 'gronn2008' or 'gronn2009b'?)"
     assert not (kb_copy / "kb/sources/gron2008.yaml").exists()
 
 
@@ -130,6 +130,9 @@ def test_new_concept_label_option_and_similar_concepts(kb_copy: Path) -> None:
         ("teacher--agency", "Error: 'teacher--agency' is not a valid concept id: use lower-case words joined by hyphens; did you mean 'teacher-agency'?"),
         ("../evil", "Error: '../evil' is not a valid concept id: use lower-case words joined by hyphens; did you mean 'evil'?"),
         ("hybrid-leadership", "Error: concept 'hybrid-leadership' already exists: kb/concepts/hybrid-leadership.yaml"),
+        # An id that an existing concept already answers to, as its label or an alias.
+        ("mixed-leadership-patterns", "Error: 'mixed-leadership-patterns' already names the concept 'hybrid-leadership' (its id, label or an alias): kb/concepts/hybrid-leadership.yaml"),
+        ("role-of-the-headteacher", "Error: 'role-of-the-headteacher' already names the concept 'headteacher-role' (its id, label or an alias): kb/concepts/headteacher-role.yaml"),
     ],
 )
 def test_new_concept_refuses_malformed_or_existing_id(kb_copy: Path, concept_id: str, message: str) -> None:
@@ -138,6 +141,20 @@ def test_new_concept_refuses_malformed_or_existing_id(kb_copy: Path, concept_id:
     assert code == 1
     assert out.strip() == message
     assert sorted(p.name for p in (kb_copy / "kb/concepts").iterdir()) == before
+
+
+def test_new_concept_takes_broader_and_related_concepts_by_name(kb_copy: Path) -> None:
+    code, out = run(kb_copy, "new", "concept", "teacher-voice", "--broader", "Distributed leadership", "--related", "mixed leadership patterns",
+                    "--related", "principal's role")
+    assert code == 0, out
+    data = yaml.safe_load((kb_copy / "kb/concepts/teacher-voice.yaml").read_text(encoding="utf-8"))
+    assert data["broader"] == ["distributed-leadership"] and data["related"] == ["hybrid-leadership", "headteacher-role"]
+    code, out = run(kb_copy, "new", "concept", "pupil-voice", "--related", "hybrd")
+    assert code == 1 and out.strip() == "Error: unknown concept 'hybrd' (did you mean 'hybrid-leadership'?)"
+    assert not (kb_copy / "kb/concepts/pupil-voice.yaml").exists()
+    # A label already taken is refused too.
+    code, out = run(kb_copy, "new", "concept", "pupil-voice", "--label", "Hybrid Leadership")
+    assert code == 1 and "'Hybrid Leadership' already names the concept 'hybrid-leadership'" in out
 
 
 def test_label_from_id() -> None:

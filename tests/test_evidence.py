@@ -38,7 +38,7 @@ def test_a_claim_citing_several_works_counts_once(kb: KnowledgeBase, pages: dict
     # claims, three studies (Harris; Spillane with Spillane and Diamond; Torrance).
     assert qualifies == Tally(studies=3, claims=2)
     page = pages["concepts/distributed-leadership.md"]
-    assert "### Qualifies (3 studies · 2 claims)" in page
+    assert ">Qualifies · 3 studies · 2 claims</summary>" in page
     assert page.count("Torrance cites three works for the view that the evidence is thin.") == 1
     csv = render_csv(kb)
     assert csv.count("Torrance cites three works") == 1
@@ -55,10 +55,15 @@ def test_a_report_of_a_study_already_counted_adds_no_study(kb: KnowledgeBase, pa
     # study (same_study written in Spillane's note only), defining it too: one study, two claims.
     studies = Studies(kb)
     assert studies.of_work("spillane_diamond2007") == studies.of_work("spillane2006") == "spillane2006"
-    assert "### Defines (1 study · 2 claims)" in pages["concepts/distributed-leadership.md"]
-    # Both source pages say so.
+    page = pages["concepts/distributed-leadership.md"]
+    assert ">Defines · 1 study · 2 claims</summary>" in page
+    # One card for the study, named by both reports, holding both claims.
+    defines = page.split('id="evidence-defines"', 1)[1].split('id="evidence-supports"', 1)[0]
+    assert defines.count('<div class="kb-study"') == 1
+    assert "[Spillane (2006)](../sources/spillane2006.md) = [Spillane and Diamond (2007)](../sources/spillane_diamond2007.md)" in defines
+    # Both source pages say so, in their first screen.
     for key, other in (("spillane2006", "spillane_diamond2007"), ("spillane_diamond2007", "spillane2006")):
-        assert re.search(rf"\*\*Same study:\*\* \[[^]]+\]\({other}\.md\) reports the same study", pages[f"sources/{key}.md"]), key
+        assert re.search(rf"<dt>Same study</dt>\n<dd markdown>\[[^]]+\]\({other}\.md\) reports the same study", pages[f"sources/{key}.md"]), key
 
 
 def test_same_study_is_symmetric_and_transitive(tmp_path: Path) -> None:
@@ -77,12 +82,17 @@ def test_same_study_is_symmetric_and_transitive(tmp_path: Path) -> None:
 
 def test_evidence_map_counts_studies_and_claims_per_cell(pages: dict[str, str]) -> None:
     page = pages["evidence-map.md"]
-    row = next(line for line in page.splitlines() if line.startswith("| [Distributed leadership]"))
+    design = page.split('<table class="kb-map kb-map-design">', 1)[1].split("</table>", 1)[0]
+    row = next(line for line in design.split("<tr>") if ">Distributed leadership</a></th>" in line)
     # Torrance's case study: three counted claims (its method claim is not counted); Spillane's
     # study (with the report of Spillane and Diamond): four claims; works without a note: two
     # studies (Harris 2008, Gronn 2009b), one claim each; Mallory's survey: one.
-    found = {design: count for count, design in re.findall(r"\[(\d+ · \d+)\]\(explorer\.md\?concept=distributed-leadership&design=([^&]+)&", row)}
+    marks = re.findall(r'concept=distributed-leadership&amp;design=([^&]+)&amp;[^"]*" data-studies="(\d+)" data-claims="(\d+)"', row)
+    found = {design: f"{studies} · {claims}" for design, studies, claims in marks}
     assert found == {"case-study": "1 · 3", "interview": "1 · 3", "survey": "1 · 1", "conceptual-analysis": "1 · 4", "%28none%29": "2 · 2"}
+    # Designs no study uses are left out, and said so.
+    assert ">focus group</span></th>" not in design
+    assert "Left out, no evidence on any concept yet: focus group, observation, shadowing" in page
 
 
 def test_evidence_map_cells_open_the_claims_they_count(kb: KnowledgeBase, pages: dict[str, str]) -> None:
@@ -92,7 +102,9 @@ def test_evidence_map_cells_open_the_claims_they_count(kb: KnowledgeBase, pages:
 
     page = pages["evidence-map.md"]
     data = json.loads(next(p.content for p in render_pages(kb, style="apa", references=None) if p.path == "explorer/claims.json"))
-    for count, concept, facet, value in re.findall(r"\[\d+ · (\d+)\]\(explorer\.md\?concept=([\w-]+)&(\w+)=([^&]+)&stance=defines%2Csupports%2Cqualifies%2Ccontests ", page):
+    cells = re.findall(r'href="\.\./explorer/\?concept=([\w-]+)&amp;(\w+)=([^&]+)&amp;stance=defines%2Csupports%2Cqualifies%2Ccontests" data-studies="\d+" data-claims="(\d+)"', page)
+    assert len(cells) > 10
+    for concept, facet, value, count in cells:
         value = unquote(value)
         behind = [c for c in data["claims"] if value in c[facet] and any(link[0] == concept and link[1] for link in c["links"])]
         assert len(behind) == int(count), (concept, facet, value)
@@ -120,10 +132,10 @@ def test_a_citation_is_shown_where_it_differs_from_the_label(cited_as: str, labe
 
 
 def test_pages_say_when_the_quote_cites_otherwise(pages: dict[str, str]) -> None:
-    note = '<span class="kb-cited-as">(cited by Torrance as Gronn, 2009c)</span>'
+    note = '<span class="kb-cited-as">cited by Torrance as Gronn, 2009c</span>'
     for path in ("concepts/distributed-leadership.md", "concepts/hybrid-leadership.md", "sources/torrance2013.md"):
         assert note in pages[path], path
-    assert "(cited by Torrance as Gronn, 2009c)" in pages["sources/gronn2009b.md"]
+    assert "cited by Torrance as Gronn, 2009c" in pages["sources/gronn2009b.md"]
     # Where the citation agrees with the label nothing is added.
     assert "cited by Torrance as NCSL" not in "".join(pages.values())
 
@@ -142,10 +154,10 @@ def test_method_claims_with_a_stance_are_rejected_with_file_and_line() -> None:
 
 def test_method_claims_are_shown_but_not_counted(kb: KnowledgeBase, pages: dict[str, str]) -> None:
     page = pages["concepts/distributed-leadership.md"]
-    assert "### How it was studied (1 method claim)" in page
-    assert "**5 studies · 9 claims**" in page  # ten claims name the concept; the method claim is not counted
+    assert ">How it was studied · 1 method claim</summary>" in page
+    assert "<strong>5 studies</strong> · 9 claims" in page  # ten claims name the concept; the method claim is not counted
     assert sum(1 for c in kb.claims if any(link.concept == "distributed-leadership" for link in c.concepts)) == 10
-    assert '<span class="kb-type kb-type-method">method</span>' in pages["sources/torrance2013.md"]
+    assert '<span class="kb-type kb-type-method" data-search-exclude="data-search-exclude">method</span>' in pages["sources/torrance2013.md"]
 
 
 def test_appraisal_is_shown_and_its_absence_is_a_gap(pages: dict[str, str]) -> None:
@@ -157,3 +169,16 @@ def test_appraisal_is_shown_and_its_absence_is_a_gap(pages: dict[str, str]) -> N
     gaps = pages["gaps.md"]
     section = gaps.split("## Empirical studies without an appraisal (1)", 1)[1].split("##", 1)[0]
     assert "[Mallory (2020)](sources/mallory2020.md)" in section and "torrance2013" not in section
+
+
+def test_facet_tallies_in_one_pass_equal_each_cell(kb: KnowledgeBase, real_kb: KnowledgeBase) -> None:
+    """Studies.tally_facet (concept pages' designs and countries, the evidence map) gives each
+    value exactly what tally_cell gives for it, on the fixture and on the real knowledge base."""
+    for base in (kb, real_kb):
+        studies = Studies(base)
+        for concept in base.concepts:
+            claims = [c for c, link in base.claims_about_concept(concept) if link.stance]
+            for facet in ("design", "sector", "country"):
+                found = studies.tally_facet(claims, facet)
+                assert found == {value: studies.tally_cell(claims, facet, value) for value in found}, (concept, facet)
+                assert all(t.claims for t in found.values())

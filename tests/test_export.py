@@ -198,8 +198,12 @@ def test_selection_by_concept_author_and_key(kb: KnowledgeBase) -> None:
         selection.select_sources(kb, concepts=["nope"])
     with pytest.raises(selection.SelectionError, match="no author or editor named 'Nobody'"):
         selection.select_sources(kb, authors=["Nobody"])
-    with pytest.raises(selection.SelectionError, match="unknown key 'zz'"):
+    with pytest.raises(selection.SelectionError, match=r"unknown key: zz \(not in references.bib\)"):
         selection.select_sources(kb, keys=["zz"])
+    # A concept by its label or an alias, in any case, as kb search concept: takes it.
+    assert keys(concepts=["Hybrid Leadership"]) == keys(concepts=["hybrid-leadership"])
+    with pytest.raises(selection.SelectionError, match=r"unknown concept 'hybrid' \(did you mean 'hybrid-leadership'\?\)"):
+        selection.select_sources(kb, concepts=["hybrid"])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -261,7 +265,15 @@ def test_cli_cite(tmp_path: Path) -> None:
     result = runner.invoke(main, ["--root", str(FIXTURE_KB), "cite", "siirtola2007", "--format", "markdown"])
     assert result.output == "Siirtola, H. (2007). *Interactive visualization of multidimensional data*. Tampere University Press.\n"
     result = runner.invoke(main, ["--root", str(FIXTURE_KB), "cite", "nope", "bell2007"])
-    assert result.exit_code == 1 and result.output.strip() == "Error: unknown key: nope (see references.bib)"
+    assert result.exit_code == 1 and result.output.strip() == "Error: unknown key: nope (not in references.bib)"
+    result = runner.invoke(main, ["--root", str(FIXTURE_KB), "cite", "gronn2009"])
+    assert result.exit_code == 1 and result.output.strip() == "Error: unknown key: gronn2009 (did you mean gronn2009b or gronn2009a?)"
+    # --concept: the works behind a concept's evidence, named by label as anywhere else.
+    by_concept = runner.invoke(main, ["--root", str(FIXTURE_KB), "cite", "--concept", "Hybrid leadership"])
+    by_keys = runner.invoke(main, ["--root", str(FIXTURE_KB), "cite", *(s.key for s in selection.select_sources(build_kb(FIXTURE_KB), concepts=["hybrid-leadership"]))])
+    assert by_concept.exit_code == 0 and by_concept.output == by_keys.output and by_concept.output.count("\n") == 2
+    result = runner.invoke(main, ["--root", str(FIXTURE_KB), "cite"])
+    assert result.exit_code == 2 and "give at least one KEY or --concept NAME" in result.output
     result = runner.invoke(main, ["--root", str(FIXTURE_KB), "cite", "bell2007", "--style", "nope"])
     assert result.exit_code == 1 and "unknown citation style 'nope'" in result.output and "Traceback" not in result.output
 
@@ -278,7 +290,8 @@ def test_cli_export(tmp_path: Path) -> None:
     result = runner.invoke(main, ["--root", str(FIXTURE_KB), "export", "--author", "Gronn", "--format", "bibtex"])
     assert re.findall(r"^@\w+\{([^,]+),", result.output, flags=re.MULTILINE) == ["gronn2009a", "gronn2009b", "harris2009book", "leithwood2009book"]
     for args, message in (
-        (["--concept", "nope"], "Error: unknown concept 'nope'"),
+        (["--concept", "nope"], "Error: unknown concept 'nope' (kb search kind:concept lists them)"),
+        (["--concept", "hybrid leadershp"], "Error: unknown concept 'hybrid leadershp' (did you mean 'hybrid-leadership'?)"),
         (["--key", "ncsl2004", "--author", "Gronn"], "Error: the selection matches no work in the library"),
     ):
         result = runner.invoke(main, ["--root", str(FIXTURE_KB), "export", *args, "--format", "ris"])

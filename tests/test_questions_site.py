@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import FIXTURES, check_golden
+from conftest import FIXTURES, check_golden, config_with_repo
 from litkb.core import urls
 from litkb.core.model import Question
 from litkb.emit.pages import ReferenceFormatter, render_pages
@@ -43,7 +43,8 @@ def pages() -> dict[str, str]:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     target = tmp_path_factory.mktemp("questions") / "site"
-    build_site(ROOT, target)  # strict: any problem or warning fails the build
+    # strict: any problem or warning fails the build; a repository named, as a deployer does, for the edit links
+    build_site(ROOT, target, config_file=config_with_repo(tmp_path_factory.mktemp("config")))
     return target
 
 
@@ -63,7 +64,7 @@ def test_claim_citations_open_their_quote_from_the_block(pages: dict[str, str]) 
         assert numbers == list(range(1, len(re.findall(r"^\d+\.  ", notes, re.M)) + 1))
     first_notes = blocks[0][2]
     assert '<span class="kb-q-quote">“it was the head who opened the gate”</span>' in first_notes
-    assert '<span class="kb-type kb-type-finding">finding</span> [Example (2020a)](../sources/example2020a.md#head-opens-the-gate) · section: Findings' in first_notes
+    assert '<span class="kb-type kb-type-finding" data-search-exclude="data-search-exclude">finding</span> [Example (2020a)](../sources/example2020a.md#head-opens-the-gate) · section: Findings' in first_notes
     # A reported claim says whose words the quote is, and how the reporting text cites the work.
     assert ('[Example (2020a)](../sources/example2020a.md) <span class="kb-cited-as">(cited by Sample and Case as Example (2020))</span>, '
             "as reported by [Sample and Case (2018)](../sources/sample2018.md#example-found-gatekeeping) · p. 9") in first_notes
@@ -136,12 +137,17 @@ def test_studies_known_only_through_a_report_follow_the_reporting_work(pages: di
 
 
 def test_concept_and_source_pages_lead_to_the_questions(pages: dict[str, str]) -> None:
+    # A concept page names the questions in its at-a-glance panel, one a line, a draft said so.
     concept = pages["concepts/gatekeeping.md"]
-    assert "## Questions (2)" in concept and "[Who keeps the gate?](../questions/who-keeps-the-gate.md) (draft)" in concept
-    assert "## Questions" not in pages["concepts/staff-voice.md"]
+    glance = concept[concept.index("## At a glance") : concept.index("</section>")]
+    assert "<dt>Questions</dt>" in glance and "[Who keeps the gate?](../questions/who-keeps-the-gate.md) (draft)" in glance
+    assert glance.count("../questions/") == 2
+    assert "<dt>Questions</dt>" not in pages["concepts/staff-voice.md"]
     reported = pages["sources/example2020a.md"]
     assert ("- [Is leadership in the fixture schools given or taken?](../questions/given-or-taken.md): through what [Sample and Case (2018)](sample2018.md) "
             "reports about it, in [the opening](../questions/given-or-taken.md#kb-p1), [Given by the head](../questions/given-or-taken.md#kb-p3)") in reported
+    # The first screen of a source page names the questions citing it, or a report about it.
+    assert "<dt>In questions</dt>" in reported[: reported.index("## Summary")]
     source = pages["sources/draft2015.md"]
     assert "## Cited in questions (2)" in source
     assert "[Is leadership in the fixture schools given or taken?](../questions/given-or-taken.md): 1 citation, in [Taken by staff](../questions/given-or-taken.md#kb-p5)" in source
@@ -189,11 +195,14 @@ class _Tags(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append((tag, [name for name, _ in attrs]))
+        # Our claim-type badge alone carries the search marker (hostile text has it defused).
+        if ("data-search-exclude", "data-search-exclude") in attrs:
+            assert tag == "span" and any(name == "class" and (value or "").startswith("kb-type ") for name, value in attrs), attrs
 
 
 # What a question's text may become: our blocks, lists and links, Markdown's inline formatting.
 ALLOWED_TAGS = {"p", "div", "ol", "ul", "li", "a", "em", "strong", "code", "span"}
-ALLOWED_ATTRS = {"href", "class", "id"}
+ALLOWED_ATTRS = {"href", "class", "id", "data-search-exclude"}
 
 
 @pytest.mark.parametrize("text", HOSTILE)

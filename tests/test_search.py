@@ -200,7 +200,8 @@ def test_json_fields_are_stable(ix: SearchIndex) -> None:
     (group,) = data["groups"]
     assert set(group) == {"kind", "total", "hits"}
     (hit,) = group["hits"]
-    assert set(hit) == {"kind", "id", "label", "url", "score", "snippet", "note", "claim", "type", "about", "cited_as", "reported", "text", "locator", "concepts"}
+    assert set(hit) == {"kind", "id", "label", "url", "score", "snippet", "note", "claim", "type", "about", "cited_as", "reported", "text", "quote", "locator",
+                        "stance", "concepts"}
     assert hit["about"] == ["gronn2009b"] and hit["cited_as"] == ["Gronn, 2009b"] and hit["type"] == "argument"
     assert hit["note"] == "torrance2013" and hit["reported"] is True
     assert {"concept": "hybrid-leadership", "stance": "defines"} in hit["concepts"]
@@ -212,7 +213,16 @@ def test_text_rendering(ix: SearchIndex) -> None:
     lines = render_text(ix.search("catch 22 kind:claim")).splitlines()
     assert lines[0] == "Claims (1)"
     assert lines[1].startswith("  torrance2013#caught-in-catch-22  Torrance (2013) (argument)  [distributed-leadership (qualifies)]")
-    assert lines[-1] == "      -> sources/torrance2013/#caught-in-catch-22"
+    # The paraphrase, the quote and the locator, each on lines of its own, matches marked.
+    assert lines[2:] == [
+        "      Headteachers are caught in a **catch** **22**, both enabling and constraining distribution.",
+        "      “headteachers are caught in a '**catch** **22**'”",
+        "      p. 354",
+        "      -> sources/torrance2013/#caught-in-catch-22",
+    ]
+    data = to_json(ix.search("catch 22 kind:claim"))
+    (hit,) = data["groups"][0]["hits"]
+    assert (hit["quote"], hit["locator"], hit["type"], hit["stance"]) == ("headteachers are caught in a 'catch 22'", "p. 354", "argument", ["qualifies"])
 
 
 def test_same_query_same_answer(ix: SearchIndex, tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import FIXTURES, REPO, UPDATE_GOLDEN, check_golden
+from conftest import FIXTURES, REPO, UPDATE_GOLDEN, check_golden, config_with_repo
 from litkb.cli.main import main
 from litkb.cli.reference import render_cli_reference
 from litkb.core import urls
@@ -25,12 +25,13 @@ from litkb.emit.pages.overview_pages import gap_ranking
 from litkb.rules.link import build_kb
 from litkb.site.build import build_site, write_pages
 from litkb.site.config import PROJECT_CONFIG, SiteError
+from litkb.site.pagefind import read_fragments
 from litkb.site.pages import site_pages
 
 SITE_FIXTURES = FIXTURES / "site"
 FIXTURE_ROOT = SITE_FIXTURES / "root"
 GOLDEN = SITE_FIXTURES / "golden"
-SECTIONS = ["Home", "Questions", "Concepts", "Sources", "Authors", "Evidence map", "Gaps", "Explorer", "Contributing", "CLI reference"]
+SECTIONS = ["Home", "Questions", "Concepts", "Sources", "Authors", "Evidence map", "Citation network", "Concept timeline", "Gaps", "Explorer", "Contributing", "CLI reference"]
 
 
 def _fallback_pages(root: Path) -> dict[str, str | bytes]:
@@ -69,6 +70,7 @@ def test_page_set_follows_urls(fixture_pages: dict[str, str | bytes]) -> None:
     expected = {urls.concept_path(c) for c in kb.concepts} | {urls.source_path(k) for k in kb.sources} | {urls.author_path(p) for p in kb.persons}
     expected |= {urls.question_path(q) for q in kb.questions}
     expected |= {"concepts/index.md", "sources/index.md", "authors/index.md", "questions/index.md", "evidence-map.md", "gaps.md", "explorer.md", "explorer/claims.json"}
+    expected |= {"network.md", "network/citations.json", "network/citations.graphml", "timeline.md"}
     expected |= {f"packs/{c}-{suffix}" for c in kb.concepts for suffix in ("evidence.bib", "evidence.ris", "claims.csv")}
     assert set(fixture_pages) == expected
 
@@ -85,12 +87,14 @@ def test_edit_paths_point_at_yaml_notes() -> None:
 def test_reported_evidence_names_both_works(fixture_pages: dict[str, str | bytes]) -> None:
     page = fixture_pages[urls.concept_path("hybrid-leadership")]
     assert isinstance(page, str)
-    # The seed prints "Gronn, 2009c" where the library's label is "Grönn (2009b)": the page says so.
-    assert ("[Grönn (2009b)](../sources/gronn2009b.md) <span class=\"kb-cited-as\">(cited by Torrance as Gronn, 2009c)</span>, "
-            "as reported by [Torrance (2013)](../sources/torrance2013.md#gronn-hybrid)") in page
+    # The study card names the work the evidence is about; the claim says who reports it, and that
+    # the seed prints "Gronn, 2009c" where the library's label is "Grönn (2009b)".
+    card = page.split('<strong class="kb-study-head">[Grönn (2009b)](../sources/gronn2009b.md)</strong>', 1)[1].split("</div>\n\n</div>", 1)[0]
+    assert ("as reported by [Torrance (2013)](../sources/torrance2013.md#gronn-hybrid) · "
+            '<span class="kb-cited-as">cited by Torrance as Gronn, 2009c</span>') in card
     # The definition names its source and the reporting source.
     assert "Source: [Grönn (2009b)](../sources/gronn2009b.md), as reported by [Torrance (2013)](../sources/torrance2013.md)" in page
-    sections = re.findall(r"^### (\w+) \((\d+) stud(?:y|ies) · (\d+) claims?\)", page, re.M)
+    sections = re.findall(r">(\w+) · (\d+) stud(?:y|ies) · (\d+) claims?</summary>", page)
     assert sections == [("Defines", "1", "1"), ("Supports", "1", "1"), ("Qualifies", "1", "1"), ("Contests", "1", "1")]
 
 
@@ -99,14 +103,15 @@ def test_claim_anchors_match_claim_urls(fixture_pages: dict[str, str | bytes]) -
     for claim in kb.claims:
         page = fixture_pages[urls.source_path(claim.note_key)]
         assert isinstance(page, str)
-        assert f'<div class="kb-claim" id="{claim.id}" markdown>' in page
+        assert f'<div class="kb-card-claim" id="{claim.id}" markdown>' in page
         assert urls.claim_url(claim.note_key, claim.id).endswith(f"/#{claim.id}")
 
 
 def test_unverified_metadata_is_shown(fixture_pages: dict[str, str | bytes]) -> None:
     page = fixture_pages[urls.source_path("spillane2006")]
     assert isinstance(page, str)
-    assert '!!! warning "Metadata partly verified"' in page
+    assert '???+ warning "Metadata partly verified"' in page  # open: not verified
+    assert "<dt>Metadata</dt>" in page and 'kb-verification-partial">partial</span>' in page  # and said in the first screen
     assert "**Unconfirmed fields:** publisher" in page
     assert "**Doubt:** The fixture is unsure which printing is meant." in page
 
@@ -181,10 +186,21 @@ def test_real_site_builds_strict(real_site: Path) -> None:
     assert (real_site / "explorer" / "claims.json").is_file()
     assert (real_site / "cli" / "index.html").is_file()
     html = (real_site / urls.concept_url("hybrid-leadership") / "index.html").read_text(encoding="utf-8")
-    assert 'href="https://github.com/distributed-leadership/evidence-base/edit/main/kb/concepts/hybrid-leadership.yaml"' in html
-    assert '<pre class="mermaid"><code>graph LR' in html
-    home = (real_site / "index.html").read_text(encoding="utf-8")
-    assert 'href="https://github.com/distributed-leadership/evidence-base/edit/main/docs/index.md"' in home
+    # The concept map is drawn at build time (no Mermaid script, no diagram source left to render).
+    assert '<svg xmlns="http://www.w3.org/2000/svg"' in html and "kb-concept-map-svg" in html
+    assert "mermaid" not in html
+    # No repository is named: no repository link (whose facts Material fetches from
+    # api.github.com) and no edit link.
+    for page in (html, (real_site / "index.html").read_text(encoding="utf-8")):
+        assert "md-source" not in page and "md-content__button" not in page and "github.com" not in page
+
+
+def test_a_named_repository_brings_its_link_and_edit_links(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    build_site(FIXTURE_ROOT, site, config_file=config_with_repo(tmp_path))
+    html = (site / urls.concept_url("hybrid-leadership") / "index.html").read_text(encoding="utf-8")
+    assert 'href="https://github.com/example/evidence-base/edit/main/kb/concepts/hybrid-leadership.yaml"' in html
+    assert 'class="md-source"' in html
 
 
 def test_navigation_lists_sections_only(real_site: Path) -> None:
@@ -196,11 +212,23 @@ def test_navigation_lists_sections_only(real_site: Path) -> None:
 
 
 def test_search_index_leaves_out_bibtex(real_site: Path) -> None:
-    index = json.loads((real_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    docs = read_fragments(real_site)
+    by_url = {doc["url"]: doc for doc in docs}
+    assert "/" in by_url and "/" + urls.concept_url("catch-22") in by_url and "/404.html" not in by_url
     # The contributing guide shows an example entry on purpose; the source pages must not.
-    texts = " ".join(doc["text"] for doc in index["docs"] if not doc["location"].startswith("contributing/"))
+    texts = " ".join(doc["content"] for doc in docs if not doc["url"].startswith("/contributing/"))
     assert "@article{" not in texts and "verification_note" not in texts
-    assert any("catch 22" in (doc["title"] + doc["text"]).lower() for doc in index["docs"])
+    # The tab labels over each reference do not run together in the results ("APA 7Harvard ...").
+    assert "APA 7Harvard" not in texts and "Harvard (Cite Them Right)" not in texts
+    assert "Torrance, D. (2013a). The challenges of developing distributed leadership" in by_url["/" + urls.source_url("torrance2013catch22")]["content"]
+    # A concept page's evidence (its cards hold the claims, each found on its source page) stays
+    # out, and so do the theme's parts (navigation, permalinks).
+    concept = by_url["/" + urls.concept_url("distributed-leadership")]
+    evidence = concept["content"].split(" Evidence. ", 1)[1]
+    assert "as reported by" not in evidence and len(evidence) < 600
+    assert "¶" not in concept["content"] and "Citation network" not in concept["content"]
+    assert concept["meta"]["title"] == "Distributed leadership"
+    assert any("catch 22" in (doc["meta"]["title"] + doc["content"]).lower() for doc in docs)
 
 
 def test_fixture_site_builds_strict_and_inert(fixture_site: Path) -> None:
@@ -343,13 +371,13 @@ def test_the_reference_formatter_remembers_what_it_formatted(monkeypatch: pytest
     formatter = ReferenceFormatter()
     first = render_pages(kb, style="apa", references=formatter)
     formatted: list[int] = []
-    real = references.format_in_styles
+    real = references.format_in_styles_later
 
     def counting(sources: list[object], styles: list[str], **kwargs: object) -> object:
         formatted.append(len(sources))
         return real(sources, styles, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(references, "format_in_styles", counting)
+    monkeypatch.setattr(references, "format_in_styles_later", counting)
     assert render_pages(kb, style="apa", references=formatter) == first
     assert formatted == [0]
     assert render_pages(kb, style="apa", references=ReferenceFormatter()) == first  # a new formatter starts empty

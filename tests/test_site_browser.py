@@ -74,21 +74,25 @@ def test_home_to_hybrid_leadership_through_navigation(real_page: tuple[Any, Page
     page.wait_for_url(base + "concepts/")
     page.locator("article").get_by_role("link", name="Hybrid leadership", exact=True).first.click()
     page.wait_for_url(base + urls.concept_url("hybrid-leadership"))
-    expected = f"{labels['gronn2009b']}, as reported by {labels['torrance2013catch22']}"
-    defines = page.locator("article .kb-evidence").first
-    row = defines.locator("tr", has_text=expected).first
-    expect(row).to_be_visible()
-    expect(row.get_by_role("link", name=labels["gronn2009b"])).to_have_attribute("href", "../../" + urls.source_url("gronn2009b"))
+    # The defining claim stands in the card of the study it is about (Gronn's), saying who reports it.
+    defines = page.locator("article #evidence-defines")
+    card = defines.locator(".kb-study", has=page.locator(".kb-study-head", has_text=labels["gronn2009b"])).first
+    expect(card).to_be_visible()
+    expect(card.locator(".kb-study-head").get_by_role("link", name=labels["gronn2009b"])).to_have_attribute("href", "../../" + urls.source_url("gronn2009b"))
+    expect(card.locator("blockquote", has_text="hybrid").first).to_be_visible()  # the quote at full width
     # The reporting source links to the claim itself, anchored on the reporting source's page.
-    href = row.get_by_role("link", name=labels["torrance2013catch22"]).get_attribute("href")
+    href = card.locator(".kb-claim-meta").get_by_role("link", name=labels["torrance2013catch22"]).first.get_attribute("href")
     assert href is not None and href.startswith("../../" + urls.source_url("torrance2013catch22") + "#")
     page.goto(urljoin(page.url, href))
-    claim = page.locator(f"#{href.split('#')[1]}")
-    expect(claim).to_be_visible()
-    expect(claim).to_contain_text("hybrid leadership")
-    # The concept map was rendered by Material's Mermaid support.
+    target = page.locator(f"#{href.split('#')[1]}")
+    expect(target).to_be_visible()  # inside a closed section, which the link opens
+    expect(target).to_contain_text("hybrid leadership")
+    # The concept map is drawn at build time: an SVG with the neighbours' labels, no script.
     page.goto(base + urls.concept_url("hybrid-leadership"))
-    expect(page.locator("article div.mermaid")).to_have_count(1)
+    picture = page.locator("article svg.kb-concept-map-svg")
+    expect(picture).to_have_count(1)
+    expect(picture).to_contain_text("Parallel leadership")
+    expect(picture).to_contain_text("Distributed leadership")
 
 
 def _explorer_rows(page: Any) -> tuple[int, list[str]]:
@@ -124,13 +128,15 @@ def test_evidence_map_count_matches_explorer(real_page: tuple[Any, PageWatch, st
     page, _, base = real_page
     page.goto(base + "evidence-map/")
     assert page.locator("article .kb-map .kb-gap").count() > 0  # empty cells are visible
-    cell = page.locator("article .kb-map a[href*='explorer/?']").first
-    studies, claims = (int(n) for n in cell.inner_text().split(" · "))  # "studies · claims"
+    cell = page.locator("article .kb-map a.kb-mark").first
+    studies, claims = cell.get_attribute("data-studies"), cell.get_attribute("data-claims")
+    assert cell.inner_text() == studies  # the mark shows the studies; its title adds the claims
+    assert f"{studies} stud" in (cell.get_attribute("title") or "") and f"{claims} claim" in (cell.get_attribute("title") or "")
     cell.click()
     page.wait_for_url("**/explorer/?*")
     count, _ = _explorer_rows(page)
-    assert count == claims
-    assert page.locator("#kb-explorer-count").get_attribute("data-studies") == str(studies)
+    assert count == int(claims or "-1")
+    assert page.locator("#kb-explorer-count").get_attribute("data-studies") == studies
 
 
 def test_evidence_map_cell_of_a_multi_work_claim_opens_its_claims(fixture_page: tuple[Any, PageWatch, str]) -> None:
@@ -139,8 +145,9 @@ def test_evidence_map_cell_of_a_multi_work_claim_opens_its_claims(fixture_page: 
     three works; the explorer shows the same four and counts one study."""
     page, _, base = fixture_page
     page.goto(base + "evidence-map/")
-    cell = page.locator("article .kb-map a[href*='concept=distributed-leadership&design=conceptual-analysis']").first
-    expect(cell).to_have_text("1 · 4")
+    cell = page.locator("article .kb-map a.kb-mark[href*='concept=distributed-leadership&design=conceptual-analysis']").first
+    expect(cell).to_have_text("1")
+    expect(cell).to_have_attribute("data-claims", "4")
     cell.click()
     page.wait_for_url("**/explorer/?*")
     count, rows = _explorer_rows(page)
@@ -167,25 +174,58 @@ def test_explorer_filters_by_claim_type_and_shows_the_seeds_citation(fixture_pag
     expect(page.locator("#kb-explorer-results")).to_contain_text("Grönn (2009b) (cited by Torrance as Gronn, 2009c), as reported by Torrance (2013)")
 
 
-def test_site_search_finds_catch_22(real_page: tuple[Any, PageWatch, str]) -> None:
-    page, _, base = real_page
-    page.goto(base)
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    # Material loads the index in a worker; queries typed before it is ready are dropped.
-    expect(page.locator(".md-search-result__meta")).to_have_text("Type to start searching", timeout=30_000)
-    page.locator("input.md-search__input").press_sequentially("catch 22", delay=30)  # typed, as a reader would
-    results = page.locator(".md-search-result__item a")
-    expect(results.first).to_be_visible(timeout=15_000)
-    wanted = (urls.concept_url("catch-22"), urls.source_url("torrance2013catch22"))
-    # Material re-renders the list as each letter is searched: read it whole in one step (item by
-    # item, an item can vanish between counting and reading), until the full query's list is in.
+def _search(page: Any, query: str) -> Any:
+    """Open the site search (Pagefind's interface in the header's dialog), type ``query`` as a reader
+    would; the result links."""
+    page.locator("button.kb-search-button").click()
+    box = page.locator(".kb-search-dialog input.pagefind-ui__search-input")
+    expect(box).to_be_visible(timeout=30_000)
+    box.press_sequentially(query, delay=30)
+    return page.locator(".kb-search-dialog .pagefind-ui__result-link")
+
+
+def _result_hrefs(results: Any, wanted: tuple[str, ...]) -> list[str]:
+    # The list is re-rendered as each letter is searched: read it whole in one step (item by item,
+    # an item can vanish between counting and reading), until the full query's list is in.
     hrefs: list[str] = []
     for _ in range(30):
         hrefs = results.evaluate_all("links => links.map(link => link.getAttribute('href') || '')")
         if any(w in h for w in wanted for h in hrefs):
             break
-        page.wait_for_timeout(500)
+        results.page.wait_for_timeout(500)
+    return hrefs
+
+
+def test_site_search_finds_catch_22(real_page: tuple[Any, PageWatch, str]) -> None:
+    page, watch, base = real_page
+    page.goto(base)
+    results = _search(page, "catch 22")
+    expect(results.first).to_be_visible(timeout=15_000)
+    wanted = (urls.concept_url("catch-22"), urls.source_url("torrance2013catch22"))
+    hrefs = _result_hrefs(results, wanted)
     assert any(w in h for w in wanted for h in hrefs), hrefs
+    # The results lead into the site, and searching asked nothing of another host.
+    assert all(h.startswith("/") and not h.startswith("//") for h in hrefs), hrefs
+    assert watch.external == []
+    results.first.click()
+    page.wait_for_load_state()
+    assert page.url.startswith(base)
+
+
+def test_site_search_from_a_deep_page_and_by_keyboard(real_page: tuple[Any, PageWatch, str]) -> None:
+    # From a page two folders down, the index and the results' links still resolve from the root.
+    page, _, base = real_page
+    page.goto(base + urls.source_url("torrance2013catch22"))
+    page.keyboard.press("/")
+    box = page.locator(".kb-search-dialog input.pagefind-ui__search-input")
+    expect(box).to_be_visible(timeout=30_000)
+    box.press_sequentially("gatekeeper", delay=30)
+    results = page.locator(".kb-search-dialog .pagefind-ui__result-link")
+    expect(results.first).to_be_visible(timeout=15_000)
+    href = results.first.get_attribute("href") or ""
+    page.goto(urljoin(page.url, href))
+    assert page.url.startswith(base)
+    expect(page.locator("article h1")).to_be_visible()
 
 
 def test_author_page_lists_all_works(real_page: tuple[Any, PageWatch, str]) -> None:
@@ -204,7 +244,7 @@ def test_author_page_lists_all_works(real_page: tuple[Any, PageWatch, str]) -> N
 
 def test_every_section_page_loads_without_errors(real_page: tuple[Any, PageWatch, str]) -> None:
     page, watch, base = real_page
-    for path in ["", "concepts/", "sources/", "authors/", "evidence-map/", "gaps/", "explorer/", "contributing/", "cli/",
+    for path in ["", "concepts/", "sources/", "authors/", "evidence-map/", "network/", "timeline/", "gaps/", "explorer/", "contributing/", "cli/",
                  urls.concept_url("distributed-leadership"), urls.source_url("torrance2013catch22"), urls.source_url("ncsl2004")]:
         response = page.goto(base + path)
         assert response is not None and response.ok, path
@@ -238,7 +278,7 @@ def test_hostile_note_runs_no_script(fixture_page: tuple[Any, PageWatch, str]) -
     # The hostile text is shown as text, and clicking its links runs nothing.
     page.goto(base + urls.source_url("mallory2020"))
     expect(page.locator("article")).to_contain_text("<script>window.__pwned = 1</script>")
-    for link in page.locator("article .kb-claim a, article p a").all():
+    for link in page.locator("article .kb-card-claim a, article p a").all():
         href = link.get_attribute("href") or ""
         if href.startswith("#unsafe:"):
             link.click(no_wait_after=True)
@@ -248,6 +288,16 @@ def test_hostile_note_runs_no_script(fixture_page: tuple[Any, PageWatch, str]) -
     count = int(page.locator("#kb-explorer-count").get_attribute("data-count"))
     assert count >= 1
     expect(page.locator("#kb-explorer-results")).to_contain_text("<script>window.__pwned = 1</script>")
+    assert page.evaluate(PWNED)
+    # The site search shows the hostile text of its index (Pagefind stores page text unescaped) as
+    # text too.
+    page.goto(base)
+    results = _search(page, "pwned")
+    expect(results.first).to_be_visible(timeout=15_000)
+    page.wait_for_timeout(500)
+    dialog = page.locator(".kb-search-dialog")
+    expect(dialog).to_contain_text("window.__pwned")
+    assert dialog.locator("script, iframe, img[src=x]").count() == 0
     assert page.evaluate(PWNED)
     assert watch.dialogs == []
 

@@ -18,6 +18,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from browser.helpers import launch_chromium, serve_directory, watch_page
+from conftest import config_with_repo
 from hostile_kb import MARKER, kit, write_accepted, write_preview
 from litkb.core import urls
 from litkb.emit.pages import ReferenceFormatter, render_pages
@@ -178,24 +179,28 @@ def test_site_search_shows_hostile_results_as_text(which: str, browser: Any, acc
         page = context.new_page()
         watch = watch_page(page, base)
         page.goto(base)
-        page.locator("label.md-search__icon, .md-search__input").first.click()
-        expect(page.locator(".md-search-result__meta")).to_have_text("Type to start searching", timeout=30_000)
-        page.locator("input.md-search__input").press_sequentially(MARKER, delay=30)
-        results = page.locator(".md-search-result__item")
+        page.locator("button.kb-search-button").click()
+        box = page.locator(".kb-search-dialog input.pagefind-ui__search-input")
+        expect(box).to_be_visible(timeout=30_000)
+        box.press_sequentially(MARKER, delay=30)
+        results = page.locator(".kb-search-dialog .pagefind-ui__result")
         expect(results.first).to_be_visible(timeout=15_000)
         page.wait_for_timeout(1000)  # the whole query's results, highlighted
-        text = page.locator(".md-search-result").inner_text()
+        text = page.locator(".kb-search-dialog").inner_text()
         assert "</title><script>" in text  # shown as text
-        assert page.locator(".md-search-result script, .md-search-result img, .md-search-result svg").count() == 0
-        page.locator(".md-search-result__item a").first.click()  # search.highlight marks the terms there
-        page.wait_for_url("**/?h=*")
+        assert page.locator(".pagefind-ui__results script, .pagefind-ui__results img, .pagefind-ui__results svg, .pagefind-ui__results iframe").count() == 0
+        page.locator(".kb-search-dialog .pagefind-ui__result-link").first.click()
         page.wait_for_load_state("networkidle")
+        assert page.url.startswith(base)
         context.close()
     assert watch.problems() == [], "\n".join(watch.problems())
 
 
-def test_preview_edit_link_keeps_a_hostile_file_name_in_the_url(preview_site: Path) -> None:
-    html = (preview_site / urls.source_url("doi2021") / "index.html").read_text(encoding="utf-8")
+def test_preview_edit_link_keeps_a_hostile_file_name_in_the_url(preview_root: Path, tmp_path: Path) -> None:
+    # Edit links exist only where the deployer names a repository (mkdocs.yml's repo_url).
+    site = tmp_path / "site"
+    build_site(preview_root, site, strict=False, config_file=config_with_repo(tmp_path))
+    html = (site / urls.source_url("doi2021") / "index.html").read_text(encoding="utf-8")
     assert "onmouseover=\"alert('file')\"" not in html
     assert "kb/sources/doi2021%22%20onmouseover%3D%22alert%28%27file%27%29%22%20x%3D%22.yaml" in html
     assert "tracker.invalid/q.png" in html and "<img" not in html[html.index("<article"): html.index("</article>")]

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from conftest import REPO
 from litkb.emit.pages.common import link_text, table_cell
-from litkb.emit.pages.safe import fence, find_unsafe_html, html_text, md_cell, md_text, mermaid_label
+from litkb.emit.pages.safe import fence, find_unsafe_html, html_text, md_cell, md_text
 
 ALLOWED_TAGS = {"p", "ul", "li", "em", "strong", "code", "a", "img", "table", "thead", "tbody", "tr", "th", "td", "blockquote", "span", "div", "pre", "br", "hr"}
 ALLOWED_ATTRS = {"href", "src", "alt", "title", "class", "id"}
@@ -129,11 +129,6 @@ def test_fence_cannot_be_closed_by_its_content() -> None:
     assert block.startswith("`````bibtex\n")
     html = render(block)
     assert "<script>" not in html and "&lt;script&gt;" in html
-
-
-def test_mermaid_labels_keep_only_plain_characters() -> None:
-    assert mermaid_label('Catch 22 <img src=x onerror="a()"> & "friends"') == "Catch 22  img src x onerror  a()   and  friends"
-    assert mermaid_label("]]]") == "?"
 
 
 def test_tripwire_finds_live_code() -> None:

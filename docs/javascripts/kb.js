@@ -1,4 +1,5 @@
-/* Evidence base: the claim explorer and sortable tables. No dependencies, no server.
+/* Evidence base: the claim explorer, sortable tables and links into closed blocks. No
+ * dependencies, no server.
  *
  * Explorer: reads the generated JSON linked inside #kb-explorer, filters every claim by concept,
  * stance, claim type, author, year, design, country, sector, primary/reported and words, and keeps
@@ -332,9 +333,33 @@
     });
   }
 
+  /* ---- links into closed blocks ---------------------------------------------------------- */
+  /* Long groups of claims stand in closed <details> blocks; a link to a claim (its id) or to a
+   * section (a wrapper around its block) opens the blocks around and inside the target first. */
+  function openTarget() {
+    var id = "";
+    try { id = decodeURIComponent(window.location.hash.slice(1)); } catch (error) { return; }
+    var target = id ? document.getElementById(id) : null;
+    if (!target) return;
+    var opened = false;
+    for (var node = target; node; node = node.parentElement) {
+      if (node.tagName === "DETAILS" && !node.open) { node.open = true; opened = true; }
+    }
+    var inner = target.querySelector("details");
+    if (inner && !inner.open && target.firstElementChild === inner) { inner.open = true; opened = true; }
+    if (opened) target.scrollIntoView();
+  }
+
+  var hashWatched = false;
+
   function init() {
     document.querySelectorAll(".kb-sortable table").forEach(makeSortable);
     initExplorer();
+    openTarget();
+    if (!hashWatched) {
+      hashWatched = true;
+      window.addEventListener("hashchange", openTarget);
+    }
   }
 
   if (typeof window.document$ !== "undefined" && window.document$.subscribe) {

@@ -124,7 +124,7 @@ def _others(rng: random.Random, keys: list[str], i: int, k: int) -> list[str]:
 
 def _reported(rng: random.Random, about: list[str], concepts: list[str], words: bool) -> str:
     """The ``reported:`` block of a note: one claim about each work of ``about`` (its text drawn
-    from the vocabulary when ``words``, else a fixed phrase)."""
+    from the vocabulary when ``words``, else a fixed phrase), as the reporting text cites it."""
     items = []
     for n, key in enumerate(about):
         said = _words(rng, 12).capitalize() if words else "Reported finding"
@@ -175,13 +175,13 @@ def reference_workload() -> float:
     return time.perf_counter() - start
 
 
-def _one_size(n: int, areas: list[str]) -> list[tuple[str, str]]:
-    """Generate a KB of n sources in a temp dir and run each area's benchmark in a fresh process."""
+def _one_size(n: int, areas: list[str], shape: str = "mixed") -> list[tuple[str, str]]:
+    """Generate a KB of n sources (in ``shape``) in a temp dir and run each area's benchmark in a fresh process."""
     with tempfile.TemporaryDirectory(prefix=f"kb-bench-{n}-") as tmp:
         root = Path(tmp)
-        rows = [("machine: reference workload, before (s)", f"{reference_workload():.2f}")]
+        rows = [("machine: reference workload, before (s)", f"{reference_workload():.2f}"), ("knowledge-base shape", shape)]
         start = time.perf_counter()
-        generate_kb(root, n)
+        generate_kb(root, n, shape=shape)
         rows.append(("generate (s)", f"{time.perf_counter() - start:.1f}"))
         for area in areas:
             # A fresh interpreter per area keeps RUSAGE_CHILDREN peaks separate.
@@ -197,6 +197,10 @@ def _one_size(n: int, areas: list[str]) -> list[tuple[str, str]]:
 def _area_rows(area: str, root: Path) -> list[tuple[str, str]]:
     if area == "check":
         return _bench_check(root)
+    if area == "zensical":
+        from .bench_site import bench_zensical
+
+        return bench_zensical(root)
     import importlib
 
     module = importlib.import_module(f"bench.bench_{area}")
@@ -207,7 +211,8 @@ def _area_rows(area: str, root: Path) -> list[tuple[str, str]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark kb on synthetic knowledge bases and print a table.")
     parser.add_argument("--sizes", default="1000,10000", help="comma-separated source counts")
-    parser.add_argument("--areas", default="check,search,index,site", help="comma-separated: check, search, index (incremental updates, both shapes), site")
+    parser.add_argument("--areas", default="check,search,index,site", help="comma-separated: check, search, index (incremental updates, both shapes), site, zensical (the second engine), serve (live preview)")
+    parser.add_argument("--shape", default="mixed", choices=SHAPES, help="knowledge-base shape (see generate_kb)")
     parser.add_argument("--site-max", type=int, default=1000, help="largest size at which the site is built (the site targets are set at 1,000 sources)")
     parser.add_argument("--area", help=argparse.SUPPRESS)
     parser.add_argument("--root", type=Path, help=argparse.SUPPRESS)
@@ -217,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     sizes = [int(s) for s in args.sizes.split(",")]
     areas = [a for a in args.areas.split(",") if a]
-    results = {n: dict(_one_size(n, [a for a in areas if a != "site" or n <= args.site_max])) for n in sizes}
+    results = {n: dict(_one_size(n, [a for a in areas if a not in ("site", "zensical", "serve") or n <= args.site_max], args.shape)) for n in sizes}
     metrics = list(dict.fromkeys(m for rows in results.values() for m in rows))
     header = ["metric"] + [f"{n:,} sources" for n in sizes]
     table = [header, ["---"] * len(header)] + [[m] + [results[n].get(m, "") for n in sizes] for m in metrics]

@@ -1,18 +1,15 @@
 """Serve a built site on localhost and watch a Chromium page for console errors, dialogs and
 requests that leave the machine.
 
-The site is served by ``python -m http.server`` on 127.0.0.1 and a free port. Material loads
-Mermaid from unpkg.com at run time; tests have no network, so that request is answered locally:
-with the real file if ``KB_MERMAID_JS`` names one (e.g. mermaid.min.js from ``npm pack
-mermaid@11``), else with a small stand-in that draws an empty diagram. Material's repository
-widget asks api.github.com for stars and forks; that gets an empty JSON answer. Every other
-request to another host is aborted and recorded, so a page that depends on the network fails.
+The site is served by ``python -m http.server`` on 127.0.0.1 and a free port. No page may ask
+another host for anything (the pictures are drawn at build time, no repository is named, fonts
+are the system's): every request to another host is aborted and recorded, so a page that
+depends on the network fails its test.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 import socket
 import subprocess
 import sys
@@ -33,18 +30,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-MERMAID_URL = "https://unpkg.com/mermaid@11/dist/mermaid.min.js"
-GITHUB_API = "https://api.github.com/repos/"
-MERMAID_STUB = """
-window.mermaid = {
-  initialize: function () {},
-  render: function (id, text) {
-    return Promise.resolve({ svg: '<svg xmlns="http://www.w3.org/2000/svg" data-kb-mermaid-stub="1" width="10" height="10"></svg>' });
-  }
-};
-"""
-
-
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -111,17 +96,11 @@ def watch_page(page: Any, base: str) -> PageWatch:
 
     page.on("dialog", on_dialog)
     page.on("framenavigated", lambda frame: watch.visited.append(frame.url) if frame == page.main_frame else None)
-    mermaid = os.environ.get("KB_MERMAID_JS")
-    mermaid_body = Path(mermaid).read_text(encoding="utf-8") if mermaid and Path(mermaid).is_file() else MERMAID_STUB
 
     def route(request_route: Any) -> None:
         url = request_route.request.url
         if url.startswith(base) or url.startswith("data:") or url.startswith("blob:"):
             request_route.continue_()
-        elif url == MERMAID_URL:
-            request_route.fulfill(status=200, content_type="application/javascript", body=mermaid_body)
-        elif url.startswith(GITHUB_API):
-            request_route.fulfill(status=200, content_type="application/json", body="{}")
         else:
             watch.external.append(url)
             request_route.abort()

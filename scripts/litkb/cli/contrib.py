@@ -44,19 +44,23 @@ def new_source(obj: Context, key: str) -> None:
 @new.command("concept")
 @click.argument("concept_id", metavar="ID")
 @click.option("--label", help="Name shown to readers (default: from the id, e.g. 'Teacher agency').")
+@click.option("--broader", multiple=True, metavar="NAME", help="A more general concept: id, label or alias (repeatable).")
+@click.option("--related", multiple=True, metavar="NAME", help="A related concept: id, label or alias (repeatable).")
 @click.pass_obj
-def new_concept(obj: Context, concept_id: str, label: str | None) -> None:
+def new_concept(obj: Context, concept_id: str, label: str | None, broader: tuple[str, ...], related: tuple[str, ...]) -> None:
     """Scaffold kb/concepts/ID.yaml for a new concept of the vocabulary.
 
-    ID is lower-case words joined by hyphens (e.g. teacher-agency). Refuses a malformed id or an
-    existing concept, and names existing concepts with a similar id or alias.
+    ID is lower-case words joined by hyphens (e.g. teacher-agency). Refuses a malformed id, an id
+    or label that already names a concept (as its id, label or an alias) and an unknown
+    --broader or --related concept (with the nearest names); names existing concepts with a
+    similar id or alias.
     """
     from ..contrib.scaffold import ScaffoldError
     from ..contrib.scaffold import new_concept as make
 
     root = obj.root
     try:
-        path, similar = make(load(root), concept_id, label)
+        path, similar = make(load(root), concept_id, label, broader, related)
     except ScaffoldError as err:
         raise click.ClickException(str(err)) from err
     for name in similar:

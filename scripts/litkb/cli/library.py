@@ -24,30 +24,42 @@ def _split_keys(values: tuple[str, ...]) -> list[str]:
 
 
 @click.command("cite")
-@click.argument("keys", nargs=-1, required=True)
+@click.argument("keys", nargs=-1)
+@click.option("--concept", "concepts", multiple=True, metavar="NAME",
+              help="Also the works behind the evidence for this concept: id, label or alias (repeatable).")
 @click.option("--style", default=None, metavar="apa|harvard|FILE.csl", help=_STYLE_HELP)
 @click.option("--format", "output", type=click.Choice(["text", "markdown", "html"]), default="text", show_default=True, help="Output form of the references.")
 @click.option("--in-text", "in_text", is_flag=True, help="Print the in-text citations (parenthetical and narrative) instead of the references.")
 @click.pass_obj
-def cite_command(obj: Context, keys: tuple[str, ...], style: str | None, output: str, in_text: bool) -> None:
+def cite_command(obj: Context, keys: tuple[str, ...], concepts: tuple[str, ...], style: str | None, output: str, in_text: bool) -> None:
     """Print the formatted references of KEY... in the style's reference-list order.
 
     The references printed are the reference list: works are told apart (more names, initials,
     year suffixes such as 2009a, 2009b) only where these works alone would cite alike, so one
-    work never has a letter. The site letters over the whole library.
-    Example: kb cite gronn2009a gronn2009b --style harvard
+    work never has a letter. The site letters over the whole library. An unknown key is named
+    with the nearest keys. --concept adds the works behind a concept's evidence.
+    Example: kb cite gronn2009a gronn2009b --style harvard; kb cite --concept 'hybrid leadership'
     """
+    from ..core.names import unknown_keys
     from ..emit.cite.format import Citations
     from ..emit.cite.styles import StyleError
+    from ..emit.exports.selection import SelectionError, select_sources
     from ..site.config import citation_style
 
+    if not keys and not concepts:
+        raise click.UsageError("give at least one KEY or --concept NAME")
     root = obj.root
     chosen = style or citation_style(root)
     kb = load(root)
     wanted = _split_keys(keys)
-    unknown = [k for k in wanted if k not in kb.sources]
+    unknown = unknown_keys(wanted, kb.sources)
     if unknown:
-        raise click.ClickException(f"unknown key{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)} (see references.bib)")
+        raise click.ClickException(unknown)
+    if concepts:
+        try:
+            wanted += [s.key for s in select_sources(kb, concepts=concepts) if s.key not in wanted]
+        except SelectionError as err:
+            raise click.ClickException(str(err)) from err
     citations = Citations(kb, among=wanted)  # told apart within the references printed, computed once
     try:
         if in_text:
@@ -76,7 +88,8 @@ _EXPORT_HELP = f"""Export a selection of the library as {_names([f.title for f i
 
 
 @click.command("export", help=_EXPORT_HELP)
-@click.option("--concept", "concepts", multiple=True, metavar="ID", help="Works behind the evidence for this concept (repeatable: either concept).")
+@click.option("--concept", "concepts", multiple=True, metavar="NAME",
+              help="Works behind the evidence for this concept: id, label or alias (repeatable: either concept).")
 @click.option("--author", "authors", multiple=True, metavar="NAME", help="Works by this author or editor: family name, 'Family, Given' or person id (repeatable).")
 @click.option("--key", "keys", multiple=True, metavar="KEY", help="These BibTeX keys (repeatable, or comma-separated).")
 @click.option("--format", "fmt", type=click.Choice(list(_FORMATS)), required=True, help="Export format.")

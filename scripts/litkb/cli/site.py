@@ -43,12 +43,16 @@ def pages(obj: Context, out: Path) -> None:
 
 @click.command()
 @click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Output folder (default: site/ under --root).")
+@click.option("--engine", type=click.Choice(["mkdocs", "zensical"]), default="mkdocs", show_default=True,
+              help="Site builder: MkDocs with Material, or Zensical (the optional 'zensical' extra) on the same mkdocs.yml.")
 @click.pass_obj
-def build(obj: Context, site_dir: Path | None) -> None:
+def build(obj: Context, site_dir: Path | None, engine: str) -> None:
     """Check the knowledge base, update the search index and build the site (strict).
 
     Any problem stops the build (the site build is strict, so warnings would fail it too).
     The site is built in a temporary folder and swapped into site/. Exit 0 built, 1 failed.
+    With --engine zensical the generated pages are written to disk and built by Zensical with
+    docs/; the HTML tripwires and the site search run after it.
     """
     from ..emit.search.store import IndexBusy
     from ..site.build import build_site
@@ -64,10 +68,19 @@ def build(obj: Context, site_dir: Path | None) -> None:
     target = site_dir or root / "site"
     os.environ.update({k: v for k, v in _QUIET_ENV.items() if k not in os.environ})
     try:
-        build_site(root, target, kb=kb)  # the hook takes this kb: loaded once per build
+        if engine == "zensical":
+            from ..emit.pages import ReferenceFormatter
+            from ..site.config import find_config
+            from ..site.pages import site_pages
+            from ..site.zensical import build_with_zensical
+
+            config = find_config(root)
+            build_with_zensical(root, target, kb, site_pages(kb, config, ReferenceFormatter()), config)
+        else:
+            build_site(root, target, kb=kb)  # the hook takes this kb: loaded once per build
     except (SiteError, OSError) as err:
         raise click.ClickException(str(err)) from err
-    click.echo(f"built the site in {target} ({len(kb.concepts)} concepts, {len(kb.sources)} sources, {len(kb.claims)} claims, {len(kb.questions)} questions)")
+    click.echo(f"built the site in {target} with {engine} ({len(kb.concepts)} concepts, {len(kb.sources)} sources, {len(kb.claims)} claims, {len(kb.questions)} questions)")
 
 
 @click.command()

@@ -23,6 +23,8 @@ from pathlib import Path
 
 from ..core.files import new_file_mode
 from ..core.model import KnowledgeBase, Source
+from ..core.names import UnknownName, concept_names, either, near_keys, resolve_concept
+from ..core.names import concept_id as find_concept
 from ..core.vocabulary import (
     CLAIM_TYPES,
     DATA_SOURCE_KINDS,
@@ -160,8 +162,8 @@ def label_from_id(concept_id: str) -> str:
     return " ".join([words[0].capitalize(), *words[1:]])
 
 
-def scaffold_concept(kb: KnowledgeBase, concept_id: str, label: str | None = None) -> str:
-    """The YAML text of a new concept ``concept_id``."""
+def scaffold_concept(kb: KnowledgeBase, concept_id: str, label: str | None = None, broader: tuple[str, ...] = (), related: tuple[str, ...] = ()) -> str:
+    """The YAML text of a new concept ``concept_id`` (``broader``, ``related``: concept ids)."""
     lines = [
         CONCEPT_SCHEMA_LINE,
         "#",
@@ -179,8 +181,8 @@ def scaffold_concept(kb: KnowledgeBase, concept_id: str, label: str | None = Non
         '  quote: ""     # the exact defining words (or delete this line)',
         '  locator: ""   # "section: <heading>" or "p. 12"',
         "# Concept ids: more general concepts, related ones, and competing terms.",
-        "broader: []",
-        "related: []",
+        f"broader: [{', '.join(broader)}]",
+        f"related: [{', '.join(related)}]",
         "alternative_to: []",
         "# group: ways-of-distribution   # if the concept is one of a group",
     ]
@@ -227,7 +229,8 @@ def new_source(kb: KnowledgeBase, key: str) -> Path:
     """Write ``kb/sources/<key>.yaml``. Raises :class:`ScaffoldError` for an unknown key or an
     existing note. Returns the path written."""
     if key not in kb.sources:
-        hint = _did_you_mean(key, list(kb.sources))
+        near = near_keys(key, kb.sources)
+        hint = f"did you mean {either([repr(k) for k in near])}?" if near else ""
         raise ScaffoldError(f"unknown key '{key}': not in references.bib ({hint or 'add the entry first with kb import FILE.bib'})")
     if not is_safe_key(key):
         raise ScaffoldError(f"key '{key}' has characters unsafe in a file name")
@@ -238,9 +241,13 @@ def new_source(kb: KnowledgeBase, key: str) -> Path:
     return _create(path, scaffold_source(kb, key))
 
 
-def new_concept(kb: KnowledgeBase, concept_id: str, label: str | None = None) -> tuple[Path, list[str]]:
-    """Write ``kb/concepts/<id>.yaml``. Raises :class:`ScaffoldError` for a malformed or existing
-    id. Returns the path and notes on similar existing concepts (possible duplicates)."""
+def new_concept(kb: KnowledgeBase, concept_id: str, label: str | None = None, broader: tuple[str, ...] = (),
+                related: tuple[str, ...] = ()) -> tuple[Path, list[str]]:
+    """Write ``kb/concepts/<id>.yaml``. ``broader`` and ``related`` name existing concepts by id,
+    label or alias (:func:`litkb.core.names.concept_id`). Raises :class:`ScaffoldError` for a
+    malformed id, an id or label that already names a concept (as its id, label or an alias), or
+    an unknown broader or related concept (with the nearest names). Returns the path and notes on
+    similar existing concepts (possible duplicates)."""
     if not re.match(ID_PATTERN, concept_id):
         slug = "-".join(re.findall(r"[a-z0-9]+", concept_id.lower()))
         hint = f"; did you mean '{slug}'?" if slug else ""
@@ -249,7 +256,17 @@ def new_concept(kb: KnowledgeBase, concept_id: str, label: str | None = None) ->
     if path.exists() or concept_id in kb.concepts:
         existing = kb.concepts[concept_id].path if concept_id in kb.concepts else (CONCEPTS_DIR / path.name).as_posix()
         raise ScaffoldError(f"concept '{concept_id}' already exists: {existing}")
-    return _create(path, scaffold_concept(kb, concept_id, label)), similar_concepts(kb, concept_id)
+    names = concept_names(kb.concepts)
+    for given in (concept_id, label or ""):
+        taken = resolve_concept(given, names) if given else None
+        if taken is not None:
+            raise ScaffoldError(f"'{given}' already names the concept '{taken}' (its id, label or an alias): {kb.concepts[taken].path}")
+    try:
+        broader_ids = tuple(dict.fromkeys(find_concept(name, kb.concepts) for name in broader))
+        related_ids = tuple(dict.fromkeys(find_concept(name, kb.concepts) for name in related))
+    except UnknownName as err:
+        raise ScaffoldError(str(err)) from err
+    return _create(path, scaffold_concept(kb, concept_id, label, broader_ids, related_ids)), similar_concepts(kb, concept_id)
 
 
 def similar_concepts(kb: KnowledgeBase, concept_id: str) -> list[str]:
@@ -261,11 +278,6 @@ def similar_concepts(kb: KnowledgeBase, concept_id: str) -> list[str]:
             if cid not in found and difflib.SequenceMatcher(None, name, concept_id).ratio() >= 0.85:
                 found[cid] = f"{cid}{why}"
     return list(found.values())
-
-
-def _did_you_mean(word: str, choices: list[str]) -> str:
-    near = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f"did you mean '{near[0]}'?" if near else ""
 
 
 def _create(path: Path, text: str) -> Path:

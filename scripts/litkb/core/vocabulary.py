@@ -35,6 +35,14 @@ DESIGNS = (
     "narrative-inquiry", "grounded-theory", "mixed-methods", "longitudinal", "action-research",
     "conceptual-analysis", "policy-analysis",
 )
+# Designs in families, for the evidence map's grouped columns: every design in exactly one.
+DESIGN_FAMILIES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Qualitative fieldwork", ("case-study", "interview", "focus-group", "observation", "shadowing", "workshop",
+                               "narrative-inquiry", "grounded-theory", "action-research")),
+    ("Quantitative", ("questionnaire", "survey", "sociometric-analysis")),
+    ("Mixed and longitudinal", ("mixed-methods", "longitudinal")),
+    ("Desk-based", ("literature-review", "document-analysis", "conceptual-analysis", "policy-analysis")),
+)
 SECTORS = ("nursery", "primary", "secondary", "special", "all-through", "further", "higher", "system")
 
 # Concept and claim ids: lower-case words joined by hyphens.

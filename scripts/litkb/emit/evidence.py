@@ -109,6 +109,19 @@ class Studies:
         return Tally(len(studies), len(behind))
 
 
+    def tally_facet(self, claims: Iterable[Claim], facet: str) -> dict[str, Tally]:
+        """Every value of ``facet`` among these claims' studies -> the evidence-map cell of that
+        value (what :meth:`tally_cell` gives for it), all in one pass over the claims."""
+        studies: dict[str, set[str]] = {}
+        behind: dict[str, set[str]] = {}
+        for claim in claims:
+            for study in self.of_claim(claim):
+                for value in self.study_facet(study, facet):
+                    studies.setdefault(value, set()).add(study)
+                    behind.setdefault(value, set()).add(claim.uid)
+        return {value: Tally(len(studies[value]), len(behind[value])) for value in studies}
+
+
 def counted(link_stance: str) -> bool:
     """Whether a concept link counts as evidence: it has a stance (method claims have none)."""
     return bool(link_stance)

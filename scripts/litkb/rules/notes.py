@@ -160,6 +160,8 @@ class _ClaimLinker:
             self.resolver.at(self.shown, cited, "KB413", f"claim '{cid}': cited_as does not match about ({form})",
                              "write cited_as as text for one key in about, as a list of the same length (same order) for a list")
             prints = []
+        elif len(keys) != len(prints):
+            prints = []  # about was refused by the schema (a problem already): nothing to pair
         if not prints:
             return tuple(dict.fromkeys(str(k) for k in keys)), ()
         pairs = dict(zip((str(k) for k in keys), (str(p) for p in prints), strict=True))

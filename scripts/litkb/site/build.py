@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..core.model import KnowledgeBase
+from ..core.workers import available_cpus
 from ..emit.pages import GeneratedPage
 from . import hooks
 from .config import SiteError, find_config
@@ -39,11 +40,13 @@ def kb_root_env(root: Path) -> Iterator[None]:
             os.environ[hooks.ROOT_ENV] = old
 
 
-def build_site(root: Path, site_dir: Path, *, kb: KnowledgeBase | None = None, config_file: Path | None = None, strict: bool = True) -> None:
+def build_site(root: Path, site_dir: Path, *, kb: KnowledgeBase | None = None, config_file: Path | None = None, strict: bool = True,
+               workers: int | None = None) -> None:
     """Run ``mkdocs build`` (strict) for the knowledge base at ``root`` into ``site_dir``.
 
     ``kb``: the knowledge base at ``root`` when the caller has loaded it already (it is then
-    not loaded again by the hook).
+    not loaded again by the hook). ``workers``: processes converting the generated pages'
+    Markdown (default: one per available CPU; :mod:`litkb.site.prerender`).
 
     Raises :class:`SiteError` when MkDocs aborts (e.g. warnings in strict mode); the previous
     site is then left untouched.
@@ -58,7 +61,7 @@ def build_site(root: Path, site_dir: Path, *, kb: KnowledgeBase | None = None, c
     _check_replaceable(site_dir, SITE_MARKER, "index.html")
     with staging_dir(site_dir) as tmp:
         try:
-            with kb_root_env(root), _quiet_info(), (hooks.preloaded(kb) if kb is not None else contextlib.nullcontext()):
+            with kb_root_env(root), _quiet_info(), hooks.preloaded(kb, available_cpus() if workers is None else workers):
                 config = load_config(str(config_path), site_dir=str(tmp), strict=strict)
                 build(config)
         except MkDocsException as err:

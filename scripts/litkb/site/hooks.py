@@ -19,6 +19,7 @@ import contextlib
 import hashlib
 import logging
 import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from urllib.parse import quote
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from ..core.model import KnowledgeBase
@@ -33,6 +35,7 @@ from ..emit.pages import ReferenceFormatter
 from ..emit.pages.question_pages import HOME_MARKER, question_list
 from ..emit.pages.safe import find_unsafe_html
 from ..rules.link import build_kb
+from . import pagefind, prerender
 from .page_guard import (
     MATERIAL_SEARCH_MARKER,
     OUR_SEARCH_MARKER,
@@ -61,16 +64,26 @@ class Session:
     ``preloaded`` is a knowledge base the caller already loaded for the next build (``kb build``
     checks it first, so it is loaded once). Per build: ``kb``, the knowledge base built; ``generated``, the pages generated;
     ``theme``, what the theme may put on a page; ``checked``, page -> digests of the content
-    :func:`on_page_content` checked (the HTML tripwires).
+    :func:`on_page_content` checked (the HTML tripwires); ``prerendered``, the generated pages
+    whose Markdown worker processes converted (:mod:`litkb.site.prerender`), when ``workers``
+    (set by ``kb build`` for one build) is more than 1.
     """
 
     def __init__(self) -> None:
         self.references = ReferenceFormatter()
         self.preloaded: KnowledgeBase | None = None
+        self.workers = 1
         self.kb: KnowledgeBase | None = None
         self.generated: set[str] = set()
         self.theme = ThemeCode(frozenset())
         self.checked: dict[str, tuple[bytes, ...]] = {}
+        self.prerendered: dict[str, prerender.Rendered] = {}
+        # Live preview (``kb serve``: dirty rebuilds): the digests of the generated pages as last
+        # built, and the Pagefind run indexing the preview in the background.
+        self.serving = False
+        self.built: dict[str, bytes] = {}
+        self.building: dict[str, bytes] = {}  # this build's, made ``built`` when it finishes
+        self.indexing: subprocess.Popen[bytes] | None = None
 
     def knowledge_base(self, root: Path) -> KnowledgeBase:
         """The preloaded knowledge base if it is the one at ``root``, else a fresh load."""
@@ -84,13 +97,14 @@ SESSION = Session()
 
 
 @contextlib.contextmanager
-def preloaded(kb: KnowledgeBase) -> Iterator[None]:
-    """Let the builds run meanwhile use ``kb`` instead of loading its root again."""
-    SESSION.preloaded = kb
+def preloaded(kb: KnowledgeBase | None, workers: int = 1) -> Iterator[None]:
+    """Let the builds run meanwhile use ``kb`` (when given) instead of loading its root again, and
+    convert the generated pages' Markdown in ``workers`` processes."""
+    SESSION.preloaded, SESSION.workers = kb, workers
     try:
         yield
     finally:
-        SESSION.preloaded = None
+        SESSION.preloaded, SESSION.workers = None, 1
 
 
 def kb_root(config: MkDocsConfig) -> Path:
@@ -99,6 +113,21 @@ def kb_root(config: MkDocsConfig) -> Path:
     if override:
         return Path(override).resolve()
     return Path(config.config_file_path or ".").resolve().parent
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    """``mkdocs serve`` with dirty rebuilds (``kb serve``): rebuild only the pages that changed."""
+    SESSION.serving = command == "serve" and dirty
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    """Without a ``repo_url`` there is no repository to edit in: no edit links (MkDocs would make
+    them relative to the site, where they lead nowhere). With one, edit links and the theme's
+    repository link appear (mkdocs.yml says what that costs)."""
+    if not config.repo_url:
+        config.edit_uri = None
+        config.edit_uri_template = None
+    return config
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
@@ -114,12 +143,21 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         log.warning(problem.text())
     SESSION.generated.clear()
     SESSION.checked.clear()
+    SESSION.prerendered.clear()
+    SESSION.building = {}  # a build that fails before its end leaves ``built`` as it was
     for page in site_pages(kb, config_file, SESSION.references):
         existing = files.get_file_from_path(page.path)
         if existing is not None:
             log.warning(f"docs/{page.path} is replaced by a generated page of the same name: rename or remove it")
             files.remove(existing)
         generated = File.generated(config, page.path, content=page.content)
+        if SESSION.serving:
+            # A dirty rebuild builds the files that say they are modified: a generated page is
+            # modified when its Markdown differs from the last build's (or it was not built).
+            digest = _digest(page.content) if isinstance(page.content, str) else hashlib.blake2b(page.content, digest_size=16).digest()
+            unchanged = SESSION.built.get(page.path) == digest and os.path.isfile(generated.abs_dest_path)
+            setattr(generated, "is_modified", (lambda: False) if unchanged else (lambda: True))  # noqa: B010 - an instance override
+            SESSION.building[page.path] = digest
         # The edit link names the note's file, whose name comes with the pull request: Material
         # writes the link into an attribute as it is, so it is percent-encoded here (a quote in a
         # file name would otherwise end the attribute).
@@ -130,6 +168,27 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     scripts = {f.dest_uri for f in files if f.dest_uri.endswith(".js") and f.src_uri not in SESSION.generated}
     SESSION.theme = ThemeCode.from_theme(config.theme.dirs, scripts)
     return files
+
+
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    """With workers to spare (``kb build``), convert the generated pages' Markdown in them now,
+    each page exactly as MkDocs would (:mod:`litkb.site.prerender`); :func:`on_pre_page` and
+    :func:`on_page_content` then hand MkDocs the results. The pages not in the navigation get
+    their ``Page`` here rather than in MkDocs' loop (the same call)."""
+    generated = [f for f in files.documentation_pages() if f.src_uri in SESSION.generated]
+    if SESSION.workers > 1 and len(generated) >= prerender.PARALLEL_FROM:
+        pages = [f.page if f.page is not None else Page(None, f, config) for f in generated]
+        SESSION.prerendered = prerender.prerender(pages, config, files, SESSION.workers, lambda page: SESSION.checked.get(page.file.src_uri, ()))
+    return nav
+
+
+def on_pre_page(page: Page, config: MkDocsConfig, files: Files) -> Page:
+    """A page converted by a worker is not converted again: its ``render`` sets the worker's result."""
+    rendered = SESSION.prerendered.get(page.file.src_uri)
+    if rendered is not None:
+        # MkDocs calls page.render(config, files) next; this page's render only applies the result.
+        setattr(page, "render", lambda _config, files: prerender.apply(page, rendered, files))  # noqa: B010 - an instance override
+    return page
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -147,10 +206,16 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     prints it with ``striptags``, which turns ``&lt;`` back into ``<`` in the ``<title>``; its
     templates print ``page.meta.title`` as it is, so the escaped text stays text.
     """
+    rendered = SESSION.prerendered.pop(page.file.src_uri, None)
+    if rendered is not None:  # this hook ran in the worker, on this content: its findings are logged here
+        prerender.replay(rendered.records)
+        SESSION.checked[page.file.src_uri] = rendered.extra
+        return html
     if page.file.src_uri in SESSION.generated:
         if page.title is not None and "title" not in page.meta:
             page.meta["title"] = page_title_html(page.title)
         html = defuse_search_markers(html)
+    html = exclude_tab_labels(html)
     findings = find_unsafe_html(html)
     for finding in findings:
         log.warning(f"unsafe HTML in page {page.file.src_uri}: {finding}")
@@ -163,6 +228,17 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
         digests.append(_digest(MATERIAL_SEARCH_MARKER.sub("", content)))
     SESSION.checked[page.file.src_uri] = tuple(digests)
     return content
+
+
+# The labels of a tabbed block (pymdownx.tabbed: "APA 7", "Harvard (Cite Them Right)" over each
+# reference) would run together in the text of every search result ("APA 7Harvard (Cite Them
+# Right)"); the tabs' contents stay searchable.
+TAB_LABELS = '<div class="tabbed-labels">'
+
+
+def exclude_tab_labels(html: str) -> str:
+    """Rendered content -> the same with every tab-label bar marked for Material's search to skip."""
+    return html.replace(TAB_LABELS, f'<div class="tabbed-labels"{OUR_SEARCH_MARKER}>') if TAB_LABELS in html else html
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
@@ -207,8 +283,25 @@ def _unsafe(html: str, site_path: str, shown: str) -> bool:
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    """Tripwire over the search index, which Material's search shows as HTML: anything but the
-    few tags Material keeps is a warning and is removed from the published index."""
+    """The site search's index (Pagefind, :mod:`litkb.site.pagefind`), made of the pages as built:
+    a failure is a warning (the strict build fails). Should Material's search plugin be enabled
+    again, its index passes the tripwire: anything but the few tags Material keeps is a warning
+    and is removed from the published index."""
+    if SESSION.serving:
+        SESSION.built = SESSION.building
+        # The preview shows the change at once; its search catches up when Pagefind is done.
+        if SESSION.indexing is not None and SESSION.indexing.poll() is None:
+            SESSION.indexing.terminate()
+            SESSION.indexing.wait()
+        try:
+            SESSION.indexing = pagefind.start_indexing(Path(config.site_dir))
+        except pagefind.SearchIndexError as err:
+            log.warning(str(err))
+        return
+    try:
+        pagefind.index_site(Path(config.site_dir))
+    except pagefind.SearchIndexError as err:
+        log.warning(str(err))
     index = Path(config.site_dir) / "search" / "search_index.json"
     if not index.is_file():
         return

@@ -28,13 +28,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..emit.pages.safe import SEARCH_MARKER, defuse_search_marker, is_remote, url_findings
+from ..emit.pages.safe import SEARCH_MARKER, defuse_search_marker, is_remote, svg_findings, url_findings
 
 # Elements that never belong on a page of ours, in the theme's part or in content.
 _NEVER = frozenset({"iframe", "frame", "frameset", "object", "embed", "applet", "portal", "base", "style", "math", "template"})
-# Inside <svg>, the theme draws icons with paths; anything else there (scripts, animations that set
-# attributes, foreignObject, <use>/<image> that fetch) is not the theme's.
-_SVG_ALLOWED = frozenset({"svg", "path", "g", "title", "circle", "rect"})
+# Inside <svg>, the theme draws icons with paths and our pictures shapes, text and links within the
+# site (litkb.emit.pages.safe.svg_findings); anything else there (scripts, animations that set
+# attributes, foreignObject, <use>/<image> that fetch) is refused.
 # <link rel=...> values that only describe a page (nothing is fetched on load).
 _LINK_DESCRIBING = frozenset({"canonical", "alternate", "prev", "next", "author", "license", "me", "search"})
 # What Material's search index keeps of a page's markup (its Parser's ``keep`` set).
@@ -112,8 +112,8 @@ class _PageScanner(HTMLParser):
         values = {name: value or "" for name, value in attrs}
         if tag in _NEVER:
             self.found.append(f"<{tag}> element")
-        if self.svg_depth and tag not in _SVG_ALLOWED:
-            self.found.append(f"<{tag}> inside <svg>")
+        if self.svg_depth or tag == "svg":
+            self.found += svg_findings(tag, attrs)
         if tag == "svg":
             self.svg_depth += 1
         if tag == "meta" and "http-equiv" in values:

@@ -1,8 +1,9 @@
 """Live preview: ``mkdocs serve`` in this process, on the knowledge base at a root.
 
 Input: a knowledge-base root and an address. Output: a server until Ctrl+C; editing a note or
-references.bib re-renders its pages (the hooks' session keeps the formatted references between
-rebuilds). Errors that stop the server are :class:`~litkb.site.config.SiteError` (one line).
+references.bib re-renders the pages, and MkDocs builds again (Markdown, theme, tripwires) only those
+whose Markdown changed (the hooks' session keeps the formatted references and the pages' digests
+between rebuilds); the search index is refreshed in the background. Errors that stop the server are :class:`~litkb.site.config.SiteError` (one line).
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ def serve_site(root: Path, dev_addr: str, open_browser: bool) -> None:
     _show_mkdocs_log()
     try:
         with kb_root_env(root):
-            mkdocs_serve(str(config), open_in_browser=open_browser, dev_addr=dev_addr, strict=False)
+            # Dirty rebuilds: MkDocs builds again only the files that say they changed, and the
+            # hooks say so of a generated page only when its Markdown changed (hooks.on_files).
+            mkdocs_serve(str(config), open_in_browser=open_browser, dev_addr=dev_addr, strict=False, build_type="dirty")
     except MkDocsException as err:
         raise SiteError(str(err)) from err
 

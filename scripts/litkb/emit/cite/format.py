@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from urllib.parse import urlsplit
 
 from ...core.model import KnowledgeBase, Source, library_of
@@ -219,10 +219,22 @@ def format_in_styles(
     pure Python and a style of a large library takes seconds. A failed child's style is
     formatted here instead, so the result never depends on the workers.
     """
+    return format_in_styles_later(sources, styles, kb=kb, output=output, workers=workers, citations=citations, first_here=True)()
+
+
+def format_in_styles_later(
+    sources: Sequence[Source], styles: Sequence[str], *, kb: KnowledgeBase, output: str = "html", workers: int = 1, citations: Citations | None = None,
+    first_here: bool = False,
+) -> Callable[[], dict[str, list[str]]]:
+    """As :func:`format_in_styles`, started now and answered when the returned function is called:
+    with ``workers`` > 1, up to ``workers`` styles are formatted by child processes meanwhile (all
+    of them unless ``first_here``, which keeps the first for this process), so the caller can do
+    other work while they run (the site renders its other pages). Whatever no child formats is
+    formatted here, when the answer is asked for."""
     from ...core.workers import ChildJob
 
     sources = list(sources)
-    parallel = list(styles[1 : max(1, workers)]) if sources else []
+    parallel = (list(styles[1 : max(1, workers)]) if first_here else list(styles[: max(1, workers)])) if sources and workers > 1 else []
     library, keys = list(kb.sources.values()), [s.key for s in sources]
     shared = citations if citations is not None else Citations(kb)
 
@@ -236,9 +248,13 @@ def format_in_styles(
         style: ChildJob("litkb.emit.cite.format:format_for_library", (library, keys, style, output), functools.partial(here, style), usable)
         for style in parallel
     }
-    formatted = {style: here(style) for style in styles if style not in jobs}
-    formatted.update((style, job.result()) for style, job in jobs.items())
-    return {style: formatted[style] for style in styles}
+
+    def answer() -> dict[str, list[str]]:
+        formatted = {style: here(style) for style in styles if style not in jobs}
+        formatted.update((style, job.result()) for style, job in jobs.items())
+        return {style: formatted[style] for style in styles}
+
+    return answer
 
 
 def format_for_library(library: list[Source], keys: list[str], style: str, output: str) -> list[str]:

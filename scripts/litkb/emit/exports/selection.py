@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ...core.model import KnowledgeBase, Source
+from ...core.names import UnknownName, concept_id, unknown_keys
 from ...core.text import fold
 
 
@@ -17,16 +18,16 @@ class SelectionError(ValueError):
     """A selection naming a concept, author or key the knowledge base does not have."""
 
 
-def evidence_keys(kb: KnowledgeBase, concept_id: str) -> set[str]:
-    """Keys of the works behind a concept's evidence: the works its claims are about, the notes
-    reporting them, and the sources (and reporting source) of its definition."""
+def evidence_keys(kb: KnowledgeBase, concept: str) -> set[str]:
+    """Keys of the works behind a concept's evidence (``concept``: its id): the works its claims
+    are about, the notes reporting them, and the sources (and reporting source) of its definition."""
     keys: set[str] = set()
-    for claim, _link in kb.claims_about_concept(concept_id):
+    for claim, _link in kb.claims_about_concept(concept):
         keys.update(claim.works)
         keys.add(claim.note_key)
-    concept = kb.concepts.get(concept_id)
-    if concept is not None:
-        keys.update(k for k in (*concept.definition.sources, concept.definition.reported_by) if k)
+    found = kb.concepts.get(concept)
+    if found is not None:
+        keys.update(k for k in (*found.definition.sources, found.definition.reported_by) if k)
     return {k for k in keys if k in kb.sources}
 
 
@@ -46,21 +47,23 @@ def select_sources(kb: KnowledgeBase, *, concepts: Iterable[str] = (), authors: 
 
     Repeating one kind of option widens the selection (``--author Gronn --author Spillane``:
     works of either); different kinds narrow it (``--concept X --author Gronn``: Gronn's works
-    in the evidence for X). No option selects the whole library. Unknown names raise
-    :class:`SelectionError`.
+    in the evidence for X). A concept is named by its id, label or an alias
+    (:func:`litkb.core.names.concept_id`, the resolver of every command). No option selects the
+    whole library. Unknown names raise :class:`SelectionError` with the nearest names.
     """
     chosen: set[str] = set(kb.sources)
     concepts, authors, keys = list(concepts), list(authors), list(keys)
     if concepts:
-        unknown = [c for c in concepts if c not in kb.concepts]
-        if unknown:
-            raise SelectionError(f"unknown concept '{unknown[0]}'")
-        chosen &= set().union(*(evidence_keys(kb, c) for c in concepts))
+        try:
+            ids = [concept_id(c, kb.concepts) for c in concepts]
+        except UnknownName as err:
+            raise SelectionError(str(err)) from err
+        chosen &= set().union(*(evidence_keys(kb, c) for c in ids))
     if authors:
         chosen &= set().union(*(author_keys(kb, a) for a in authors))
     if keys:
-        unknown = [k for k in keys if k not in kb.sources]
+        unknown = unknown_keys(keys, kb.sources)
         if unknown:
-            raise SelectionError(f"unknown key '{unknown[0]}'")
+            raise SelectionError(unknown)
         chosen &= set(keys)
     return [kb.sources[k] for k in sorted(chosen)]

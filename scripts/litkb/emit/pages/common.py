@@ -19,7 +19,7 @@ from ...core.model import Claim, ConceptLink, KnowledgeBase
 from ...core.vocabulary import STANCES
 from ..cite.format import Citations
 from ..cited import cited_note
-from ..evidence import NOT_RECORDED, Studies, Tally
+from ..evidence import Studies, Tally
 from ..labels import author_year_labels
 from ..questions import QuestionIndex
 from .safe import html_text, md_text
@@ -31,6 +31,10 @@ GAPS_PAGE = "gaps.md"
 CONCEPTS_INDEX = "concepts/index.md"
 SOURCES_INDEX = "sources/index.md"
 AUTHORS_INDEX = "authors/index.md"
+NETWORK_PAGE = "network.md"
+NETWORK_DATA = "network/citations.json"
+NETWORK_GRAPHML = "network/citations.graphml"
+TIMELINE_PAGE = "timeline.md"
 QUESTIONS_INDEX = "questions/index.md"
 
 
@@ -137,6 +141,19 @@ def _relative(from_dir: str, to_path: str) -> str:
     return "/".join([".."] * (len(start) - common) + target[common:])
 
 
+def page_href(from_path: str, to_path: str, anchor: str = "") -> str:
+    """The URL of a page as a browser resolves it from another page, for links in raw HTML (the
+    pictures' SVG), which MkDocs does not rewrite: pages are served at directory URLs
+    (``concepts/x.md`` at ``concepts/x/``, :func:`litkb.core.urls.to_url`), as search results
+    and the explorer's data assume too."""
+    start = [part for part in urls.to_url(from_path).split("/") if part]
+    target = urls.to_url(to_path).split("/")  # "sources/x/" -> ["sources", "x", ""]
+    common = 0
+    while common < min(len(start), len(target) - 1) and start[common] == target[common]:
+        common += 1
+    return ("/".join([".."] * (len(start) - common) + target[common:]) or "./") + (f"#{anchor}" if anchor else "")
+
+
 def link_text(text: str) -> str:
     """Untrusted text as the text of a Markdown link (brackets escaped so the link stays whole)."""
     return md_text(text, line_start=False).replace("[", "\\[").replace("]", "\\]")
@@ -180,27 +197,20 @@ def works_links(site: SiteData, from_path: str, claim: Claim) -> str:
 def evidence_source(site: SiteData, from_path: str, claim: Claim) -> str:
     """Whose evidence a claim is: "Leithwood et al. (2004), Robinson (2009), as reported by
     Torrance (2013a)" for a reported claim (the reporting source links to the claim itself), else
-    the source with the claim."""
+    the source with the claim (used by the question pages' claim notes)."""
     if claim.reported:
         return f"{works_links(site, from_path, claim)}, as reported by {source_link(site, from_path, claim.note_key, claim.id)}"
     return source_link(site, from_path, claim.note_key, claim.id)
 
 
-def type_badge(claim: Claim) -> str:
-    """The claim's type as a small label (HTML; empty for a claim without a valid type)."""
+def type_badge(claim: Claim, *, searchable: bool = True) -> str:
+    """The claim's type as a small label (HTML; empty for a claim without a valid type). Kept
+    out of the site search, whose results would otherwise begin with the type's word; inside a
+    block the search skips already (``searchable=False``) the marker is left out."""
     if not claim.type:
         return ""
-    return f'<span class="kb-type kb-type-{html_text(claim.type)}">{html_text(claim.type)}</span>'
-
-
-def facet_text(site: SiteData, claim: Claim, facet: str) -> str:
-    """"case study, interview": a claim's values of a facet (those of its studies), or ""."""
-    return ", ".join(v.replace("-", " ") for v in site.studies.claim_facet(claim, facet) if v != NOT_RECORDED)
-
-
-def setting_text(site: SiteData, claim: Claim) -> str:
-    """"Scotland; primary" (countries; sectors) of a claim's studies, or ""."""
-    return "; ".join(part for part in (facet_text(site, claim, "country"), facet_text(site, claim, "sector")) if part)
+    marker = ' data-search-exclude="data-search-exclude"' if searchable else ""
+    return f'<span class="kb-type kb-type-{html_text(claim.type)}"{marker}>{html_text(claim.type)}</span>'
 
 
 def explorer_query(from_path: str, **facets: str) -> str:

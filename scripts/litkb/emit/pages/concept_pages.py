@@ -1,5 +1,6 @@
 """Concept pages: the vocabulary index (a tree, with groups such as the six ways of distribution)
-and one page per concept (definition, evidence by stance, related concepts, a Mermaid map).
+and one page per concept (definition, the evidence at a glance, the evidence by stance and study,
+related concepts with a map drawn at build time).
 
 Input: :class:`~litkb.site.common.SiteData`. Output: :class:`GeneratedPage` values (Markdown).
 """
@@ -9,24 +10,21 @@ from __future__ import annotations
 from ...core import urls
 from ...core.model import Claim, Concept
 from ...core.vocabulary import STANCES
+from ..figures.concept_map import concept_map_svg
 from .common import (
     CONCEPTS_INDEX,
     GeneratedPage,
     SiteData,
     concept_link,
-    evidence_source,
     evidence_tally,
     explorer_query,
-    facet_text,
-    rel,
-    setting_text,
+    page_href,
     source_link,
     stance_tallies,
-    table_cell,
-    type_badge,
 )
-from .question_pages import concept_questions_section
-from .safe import fence, md_cell, md_text, mermaid_label
+from .concept_glance import PACKS_DIR, concept_glance
+from .evidence_cards import OPEN_UP_TO, details, study_card, study_groups
+from .safe import md_text
 
 # Concept pages list at most this many rows per stance; the explorer holds the rest. Keeps the
 # heaviest concept pages usable when the knowledge base has thousands of notes.
@@ -38,20 +36,6 @@ STANCE_HEADINGS = {
     "qualifies": "Qualifies",
     "contests": "Contests",
 }
-
-
-PACKS_DIR = "packs"
-
-
-def evidence_pack_links(concept_id: str) -> str:
-    """Markdown with download links to the concept's evidence pack (references as BibTeX and RIS,
-    claims as CSV), relative to the concept page."""
-    here = urls.concept_path(concept_id)
-    links = [
-        f"[{label}]({rel(here, f'{PACKS_DIR}/{concept_id}-{suffix}')})"
-        for label, suffix in (("BibTeX", "evidence.bib"), ("RIS", "evidence.ris"), ("claims as CSV", "claims.csv"))
-    ]
-    return f"**Evidence pack** (download): {' · '.join(links)}"
 
 
 def evidence_pack_files(site: SiteData) -> list[GeneratedPage]:
@@ -127,94 +111,80 @@ def _count_suffix(site: SiteData, concept_id: str) -> str:
 
 # -- one concept ----------------------------------------------------------------------------------
 def concept_page(site: SiteData, concept: Concept) -> str:
+    """Definition first, then the evidence at a glance, then the evidence by stance and study, then
+    the related concepts with their map."""
     here = urls.concept_path(concept.id)
     lines = [f"# {md_text(concept.label)}", ""]
     if concept.aliases:
         lines += [f"*Also called:* {md_text(', '.join(concept.aliases))}", ""]
     lines += _definition(site, concept, here)
-    pack = evidence_pack_links(concept.id)
-    if pack:
-        lines += [pack, ""]
+    lines += concept_glance(site, concept, here)
     lines += _evidence(site, concept, here)
-    lines += concept_questions_section(site, concept.id, here)
     lines += _relations(site, concept, here)
-    lines += ["## Concept map", "", '<div class="kb-concept-map" data-search-exclude markdown>', "", concept_map(site, concept), "", "</div>", ""]
     return "\n".join(lines)
 
 
 def _definition(site: SiteData, concept: Concept, here: str) -> list[str]:
     d = concept.definition
     lines = ["## Definition", "", md_text(d.text), ""]
+    if d.quote:
+        lines += [f"> {md_text(d.quote)}", ""]
     if d.sources:
         by = ", ".join(source_link(site, here, key) for key in d.sources)
         if d.reported_by:
             by += f", as reported by {source_link(site, here, d.reported_by)}"
-        where = f", {md_text(d.locator)}" if d.locator else ""
-        lines += [f"Source: {by}{where}", ""]
-    if d.quote:
-        lines += [f"> {md_text(d.quote)}", ""]
+        where = f", {md_text(d.locator, line_start=False)}" if d.locator else ""
+        lines += [f'<p class="kb-definition-source" markdown>Source: {by}{where}</p>', ""]
     return lines
 
 
 def _evidence(site: SiteData, concept: Concept, here: str) -> list[str]:
+    """The evidence by stance, each stance a collapsible block of study cards (open when short)."""
     pairs = site.evidence.get(concept.id, ())
     tallies = stance_tallies(site, pairs)
-    summary = "; ".join(f"{s} {tallies[s].text()}" for s in STANCES)
     lines = [
         "## Evidence",
         "",
-        f"**{evidence_tally(site, pairs).text()}**: {summary}. A study counts once however many claims or reports it has; "
-        "a claim citing several works counts once. Design and setting are those of the studies the claim is about; "
-        f"[filter this evidence in the explorer]({explorer_query(here, concept=concept.id)}).",
+        "By stance, then by study: each card is one study (a report and the paper drawn from it are one study), "
+        "with its design and setting once and its claims under it; a claim citing several works stands under all of them once. "
+        "Sections with many claims are closed: click to open.",
         "",
     ]
+    # Each stance's block is kept out of the site search whole (each claim is found on its source
+    # page) and carries the id the glance links to: no wrapper around it, one level of nesting
+    # fewer for Markdown to parse.
     for stance in STANCES:
-        rows = sorted((pair for pair in pairs if pair[1].stance == stance), key=lambda p: site.sort_key(p[0]))
-        lines += [f"### {STANCE_HEADINGS[stance]} ({tallies[stance].text()})", ""]
-        if not rows:
-            lines += [f"*No claim in the knowledge base {stance} this concept yet.*", ""]
+        claims = [claim for claim, link in pairs if link.stance == stance]
+        title = f"{STANCE_HEADINGS[stance]} · {tallies[stance].text()}"
+        if not claims:
+            lines += [f'<p class="kb-empty-stance" id="evidence-{stance}" data-search-exclude markdown>{title}: '
+                      f"no claim in the knowledge base {stance} this concept yet.</p>", ""]
             continue
-        lines += _table(site, [claim for claim, _ in rows], here)
-        if len(rows) > MAX_ROWS_PER_STANCE:
+        body = _cards(site, here, claims)
+        if len(claims) > MAX_ROWS_PER_STANCE:
             more = explorer_query(here, concept=concept.id, stance=stance)
-            lines += [f"Showing {MAX_ROWS_PER_STANCE} of {len(rows)}: [see all in the explorer]({more}).", ""]
-    methods = sorted((claim for claim, link in pairs if not link.stance), key=site.sort_key)
+            body += [f"Showing {MAX_ROWS_PER_STANCE} of {len(claims)} claims: [see all in the explorer]({more}).", ""]
+        lines += details(f"kb-sec kb-sec-{stance}", title, body, open_=len(claims) <= OPEN_UP_TO, ident=f"evidence-{stance}", searchable=False)
+    methods = [claim for claim, link in pairs if not link.stance]
     if methods:
-        lines += [f"### How it was studied ({len(methods)} method {'claim' if len(methods) == 1 else 'claims'})", ""]
-        lines += ["Method claims say how a study examined this concept; they take no stance and are not counted as evidence.", ""]
-        lines += _table(site, methods, here)
+        count = f"{len(methods)} method {'claim' if len(methods) == 1 else 'claims'}"
+        body = ["Method claims say how a study examined this concept; they take no stance and are not counted as evidence.", ""]
+        body += _cards(site, here, methods)
         if len(methods) > MAX_ROWS_PER_STANCE:
             more = explorer_query(here, concept=concept.id, type="method")
-            lines += [f"Showing {MAX_ROWS_PER_STANCE} of {len(methods)}: [see all in the explorer]({more}).", ""]
+            body += [f"Showing {MAX_ROWS_PER_STANCE} of {len(methods)}: [see all in the explorer]({more}).", ""]
+        lines += details("kb-sec kb-sec-method", f"How it was studied · {count}", body, open_=len(methods) <= OPEN_UP_TO,
+                         ident="evidence-method", searchable=False)
     return lines
 
 
-def _table(site: SiteData, claims: list[Claim], here: str) -> list[str]:
-    lines = ['<div class="kb-evidence" data-search-exclude markdown>', ""]
-    lines += ["| Claim | Type | Quote | Locator | Source | Design | Setting |", "| --- | --- | --- | --- | --- | --- | --- |"]
-    for claim in claims[:MAX_ROWS_PER_STANCE]:
-        lines.append(_row(site, claim, here))
-    return lines + ["", "</div>", ""]
-
-
-def _row(site: SiteData, claim: Claim, here: str) -> str:
-    quote = f"“{md_cell(claim.quote)}”" if claim.quote else ""
-    source = evidence_source(site, here, claim) + _same_study_note(site, claim)
-    cells = [md_cell(claim.text), type_badge(claim), quote, md_cell(claim.locator), table_cell(source),
-             md_cell(facet_text(site, claim, "design") or "—"), md_cell(setting_text(site, claim) or "—")]
-    return "| " + " | ".join(cells) + " |"
-
-
-def _same_study_note(site: SiteData, claim: Claim) -> str:
-    """" (one study with NCSL (2004))" when a work of the claim is one of several reports of a study."""
-    others: dict[str, None] = {}
-    for key in claim.works:
-        for member in site.studies.members(site.studies.of_work(key)):
-            if member not in claim.works:
-                others[member] = None
-    if not others:
-        return ""
-    return " (one study with " + ", ".join(md_text(site.label(k), line_start=False) for k in others) + ")"
+def _cards(site: SiteData, here: str, claims: list[Claim]) -> list[str]:
+    """Study cards for at most MAX_ROWS_PER_STANCE claims (the oldest studies first)."""
+    lines: list[str] = []
+    shown = sorted(claims, key=site.sort_key)[:MAX_ROWS_PER_STANCE]
+    for studies, group in study_groups(site, shown):
+        lines += study_card(site, here, studies, group)
+    return lines
 
 
 def _relations(site: SiteData, concept: Concept, here: str) -> list[str]:
@@ -230,45 +200,19 @@ def _relations(site: SiteData, concept: Concept, here: str) -> list[str]:
     present = [(name, ids) for name, ids in rows if ids]
     if not present:
         return []
-    lines = ["## Related concepts", "", '<div data-search-exclude markdown>', ""]
+    lines = ["## Related concepts", "", '<section class="kb-related" data-search-exclude markdown>', "", '<div class="kb-related-list" markdown>', ""]
     for name, ids in present:
         lines.append(f"- **{name}:** " + ", ".join(concept_link(site, here, cid) for cid in ids))
     lines += ["", "</div>", ""]
+    picture = concept_map(site, concept)
+    if picture:
+        lines += [picture, ""]
+    lines += ["</section>", ""]
     return lines
 
 
 def concept_map(site: SiteData, concept: Concept) -> str:
-    """A Mermaid flowchart of the concept and its neighbours (labels sanitised, no clicks)."""
-    nodes: dict[str, str] = {concept.id: "c0"}
-    edges: list[str] = []
-
-    def node(cid: str) -> str:
-        if cid not in nodes:
-            nodes[cid] = f"c{len(nodes)}"
-        return nodes[cid]
-
-    me = nodes[concept.id]
-    for parent in concept.broader:
-        edges.append(f"    {me} -->|broader| {node(parent)}")
-    for child in concept.narrower:
-        edges.append(f"    {node(child)} -->|broader| {me}")
-    if concept.group:
-        edges.append(f"    {me} -.->|member of| {node(concept.group)}")
-    for member in concept.members:
-        if member not in concept.narrower:
-            edges.append(f"    {node(member)} -.->|member of| {me}")
-    for other in concept.related:
-        edges.append(f"    {me} ---|related| {node(other)}")
-    for other in concept.alternative_to:
-        edges.append(f"    {me} -.-|alternative to| {node(other)}")
-    for other in site.alternatives.get(concept.id, ()):
-        if other not in concept.alternative_to:
-            edges.append(f"    {node(other)} -.-|alternative to| {me}")
-    lines = ["graph LR"]
-    for cid, name in nodes.items():
-        label = mermaid_label(site.kb.concepts[cid].label)
-        lines.append(f'    {name}["{label}"]')
-    lines += edges
-    lines.append(f"    classDef current stroke-width:3px,font-weight:bold\n    class {me} current")
-    return fence("\n".join(lines), "mermaid")
-
+    """The concept's map as inline SVG (:mod:`litkb.emit.figures.concept_map`), links resolved
+    from the concept's page."""
+    here = urls.concept_path(concept.id)
+    return concept_map_svg(concept, site.alternatives.get(concept.id, ()), site.kb.concepts, lambda cid: page_href(here, urls.concept_path(cid)))

@@ -1,82 +1,28 @@
-"""Overview pages: the evidence map (concepts x design, sector, country: studies and claims per
-cell, counted by :mod:`litkb.emit.evidence`; empty cells are gaps) and the gaps page (works cited
-but not yet annotated, most cited first; empirical studies without an appraisal; concepts
-without evidence).
+"""Overview pages: the evidence map (:mod:`.evidence_map`) and the gaps page (works cited but not
+yet annotated, most cited first; empirical studies without an appraisal; concepts without
+evidence).
 
 Input: :class:`~litkb.site.common.SiteData`. Output: :class:`GeneratedPage` values (Markdown).
 """
 
 from __future__ import annotations
 
-from ...core.vocabulary import DESIGNS, SECTORS
-from ..evidence import NOT_RECORDED
 from .common import (
     EVIDENCE_MAP_PAGE,
-    EXPLORER_PAGE,
     GAPS_PAGE,
     GeneratedPage,
     SiteData,
     concept_link,
-    explorer_query,
     rel,
     source_link,
     table_cell,
 )
-from .safe import html_text, md_cell
-
-# (facet, heading, the controlled values shown first)
-FACETS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("design", "Study design", DESIGNS),
-    ("sector", "Sector", SECTORS),
-    ("country", "Country", ()),
-)
-# The explorer's stance filter for "any stance": the claims an evidence-map cell counts.
-COUNTED_STANCES = "defines,supports,qualifies,contests"
+from .evidence_map import evidence_map
+from .safe import md_cell
 
 
 def overview_pages(site: SiteData) -> list[GeneratedPage]:
     return [GeneratedPage(EVIDENCE_MAP_PAGE, evidence_map(site)), GeneratedPage(GAPS_PAGE, gaps_page(site))]
-
-
-def evidence_map(site: SiteData) -> str:
-    """An evidence-and-gap map: for each concept and each design, sector and country, the distinct
-    studies with evidence on the concept (two reports of one study count once) and the claims
-    behind them (method claims, which take no stance, are not counted)."""
-    here = EVIDENCE_MAP_PAGE
-    lines = [
-        "---",
-        "hide: [toc]  # the tables need the width",
-        "---",
-        "",
-        "# Evidence map",
-        "",
-        "How many studies bear on each concept, by the design, sector and country of the study. "
-        "Each cell reads **studies · claims**: the distinct studies (a report and the paper drawn from it are one study; "
-        "a claim citing several works counts once) and the claims behind them. "
-        f"Each count opens exactly those claims in the [explorer]({rel(here, EXPLORER_PAGE)}); "
-        'cells marked <span class="kb-gap">0</span> are gaps in the evidence. '
-        f"“{NOT_RECORDED}” counts studies without a note (or whose note does not record the facet).",
-        "",
-    ]
-    concepts = sorted(site.kb.concepts.values(), key=lambda c: c.label.lower())
-    counted = {c.id: list({claim.uid: claim for claim, link in site.evidence.get(c.id, ()) if link.stance}.values()) for c in concepts}
-    for facet, title, controlled in FACETS:
-        seen = {v for claims in counted.values() for claim in claims for v in site.studies.claim_facet(claim, facet)}
-        columns = [v for v in controlled if v] + sorted(seen - set(controlled) - {NOT_RECORDED}) + [NOT_RECORDED]
-        lines += [f"## {title}", "", '<div class="kb-map" data-search-exclude markdown>', ""]
-        lines += ["| Concept | " + " | ".join(md_cell(c.replace("-", " ")) for c in columns) + " |", "| --- |" + " --: |" * len(columns)]
-        for concept in concepts:
-            cells = [table_cell(concept_link(site, here, concept.id))]
-            for value in columns:
-                tally = site.studies.tally_cell(counted[concept.id], facet, value)
-                if tally.claims:
-                    link = explorer_query(here, concept=concept.id, stance=COUNTED_STANCES, **{facet: value})
-                    cells.append(f'[{tally.studies} · {tally.claims}]({link} "{tally.text()}")')
-                else:
-                    cells.append(f'<span class="kb-gap" title="No evidence yet: {html_text(concept.label)}, {html_text(value)}">0</span>')
-            lines.append("| " + " | ".join(cells) + " |")
-        lines += ["", "</div>", ""]
-    return "\n".join(lines)
 
 
 def gap_ranking(site: SiteData) -> list[tuple[str, int, int, tuple[str, ...]]]:

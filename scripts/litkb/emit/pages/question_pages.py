@@ -202,19 +202,6 @@ def _plain(formatted: str) -> str:
 
 
 # -- sections of other pages ---------------------------------------------------------------------
-def concept_questions_section(site: SiteData, concept_id: str, here: str) -> list[str]:
-    """"## Questions": the question pages whose concepts include this one (nothing when none)."""
-    ids = site.questions.by_concept.get(concept_id, ())
-    if not ids:
-        return []
-    lines = [f"## Questions ({len(ids)})", "", "Question pages that discuss this concept:", "", '<div data-search-exclude markdown>', ""]
-    for qid in ids:
-        question = site.kb.questions[qid]
-        lines.append(f"- {md_link(question.question, here, urls.question_path(qid))} ({question.status})")
-    lines += ["", "</div>", ""]
-    return lines
-
-
 def source_questions_section(site: SiteData, key: str, here: str) -> list[str]:
     """"## Cited in questions": per question citing the work, how often and in which parts; then
     the questions citing another work's report about it."""

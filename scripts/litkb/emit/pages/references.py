@@ -8,9 +8,11 @@ Input: the site data and its styles. Output: style -> key -> Markdown-safe HTML,
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ...core.model import Source
 from ...core.workers import available_cpus
-from ..cite.format import format_in_styles
+from ..cite.format import format_in_styles_later
 from .common import SiteData
 
 # The two styles every source page offers: the site's default first, the other one click away.
@@ -44,6 +46,12 @@ class ReferenceFormatter:
         """Every source of ``site`` formatted in each of its styles. Entries not remembered are
         formatted as one batch per style (cheaper than an entry at a time), the styles in parallel
         processes when there are enough entries to repay starting one."""
+        return self.start(site, first_here=True)()
+
+    def start(self, site: SiteData, *, first_here: bool = False) -> Callable[[], References]:
+        """As calling this formatter, started now and answered when the returned function is
+        called: with enough entries, every style is formatted by a child process meanwhile (the
+        first one here instead when ``first_here``), so the caller can render other pages."""
         styles = site_styles(site)
         memo = self._memo
         memo_keys = {(key, style): (repr(source), style, site.label(key)) for key, source in site.kb.sources.items() for style in styles}
@@ -51,10 +59,15 @@ class ReferenceFormatter:
             memo.clear()
         missing = [source for key, source in site.kb.sources.items() if any(memo_keys[key, style] not in memo for style in styles)]
         workers = available_cpus() if len(missing) >= PARALLEL_FROM else 1
-        for style, texts in format_in_styles(missing, styles, kb=site.kb, workers=workers, citations=site.citations).items():
-            for source, text in zip(missing, texts, strict=True):
-                memo[memo_keys[source.key, style]] = text
-        return {style: {key: memo[memo_keys[key, style]] for key in site.kb.sources} for style in styles}
+        pending = format_in_styles_later(missing, styles, kb=site.kb, workers=workers, citations=site.citations, first_here=first_here)
+
+        def answer() -> References:
+            for style, texts in pending().items():
+                for source, text in zip(missing, texts, strict=True):
+                    memo[memo_keys[source.key, style]] = text
+            return {style: {key: memo[memo_keys[key, style]] for key in site.kb.sources} for style in styles}
+
+        return answer
 
 
 def plain_reference(source: Source, label_year: str) -> str:

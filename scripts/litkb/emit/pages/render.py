@@ -16,6 +16,7 @@ from .common import GeneratedPage, SiteData
 from .concept_pages import concept_pages
 from .explorer import explorer_pages
 from .overview_pages import overview_pages
+from .picture_pages import picture_pages
 from .question_pages import question_pages
 from .references import ReferenceFormatter
 from .source_pages import source_pages
@@ -31,6 +32,10 @@ def render_pages(kb: KnowledgeBase, *, style: str, references: ReferenceFormatte
     and no configuration.
     """
     site = SiteData.from_kb(kb, style)
-    formatted = references(site) if references is not None else None
-    pages = [*concept_pages(site), *source_pages(site, formatted), *author_pages(site), *overview_pages(site), *explorer_pages(site), *question_pages(site, formatted), *extra_pages]
+    # The references are formatted by child processes (in a large library) while the pages that
+    # do not show them are rendered here; only the source and question pages wait for them.
+    pending = references.start(site) if references is not None else None
+    pages = [*concept_pages(site), *author_pages(site), *overview_pages(site), *picture_pages(site), *explorer_pages(site), *extra_pages]
+    formatted = pending() if pending is not None else None
+    pages += [*source_pages(site, formatted), *question_pages(site, formatted)]
     return sorted(pages, key=lambda page: page.path)

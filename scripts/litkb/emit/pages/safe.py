@@ -152,17 +152,22 @@ def fence(content: str, lang: str) -> str:
     return f"{ticks}{lang}\n{content.rstrip()}\n{ticks}"
 
 
-_MERMAID_UNSAFE = re.compile(r"[^\w .,'()/&+-]")
-
-
-def mermaid_label(text: str) -> str:
-    """A concept label for a Mermaid node: only word characters and plain punctuation survive,
-    so no label can inject Mermaid syntax, HTML or a click directive."""
-    return _MERMAID_UNSAFE.sub(" ", " ".join(text.split())).replace("&", "and").strip() or "?"
-
-
 # -- tripwire over rendered HTML ------------------------------------------------------------------
-_BAD_TAGS = frozenset({"script", "iframe", "object", "embed", "form", "style", "base", "meta", "link", "frame", "frameset", "svg", "math", "template", "applet", "portal"})
+_BAD_TAGS = frozenset({"script", "iframe", "object", "embed", "form", "style", "base", "meta", "link", "frame", "frameset", "math", "template", "applet", "portal"})
+# The pictures the site draws at build time (litkb.emit.figures) are inline SVG: shapes, text and
+# links to other pages of the site, nothing else. No script, style, animation, <use>, <image> or
+# <foreignObject> (each can run code or fetch), no event attribute, and only these attributes (as
+# Python's parser gives them, lower-cased); a link inside a picture must stay on the site.
+SVG_ELEMENTS = frozenset({"svg", "g", "a", "title", "desc", "rect", "circle", "ellipse", "line", "polyline", "polygon", "path", "text", "tspan"})
+SVG_ATTRIBUTES = frozenset({
+    "xmlns", "viewbox", "width", "height", "class", "role", "aria-label", "aria-hidden", "aria-labelledby", "id", "focusable",
+    "x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "rx", "ry", "d", "points", "transform", "dx", "dy",
+    "text-anchor", "dominant-baseline", "fill", "fill-opacity", "stroke", "stroke-width", "stroke-dasharray", "stroke-opacity", "opacity",
+    "stroke-linecap", "stroke-linejoin",  # presentation only: the line icons Zensical's theme draws
+    "font-size", "font-weight", "font-style", "href", "preserveaspectratio", "vector-effect", "data-node", "data-kind",
+})
+# A value naming something outside the picture: CSS url() references, scripts or other documents.
+_SVG_VALUE_UNSAFE = re.compile(r"url\s*\(|javascript|expression\s*\(|@import", re.I)
 _URL_ATTRS = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster", "data", "background", "srcset", "ping", "manifest"})
 # Attributes whose URL the browser fetches by itself, without the reader clicking anything.
 FETCHING_ATTRS = frozenset({"src", "srcset", "poster", "data", "background", "manifest", "ping"})
@@ -201,21 +206,50 @@ def url_findings(tag: str, name: str, value: str) -> list[str]:
     return []
 
 
+def svg_findings(tag: str, attrs: list[tuple[str, str | None]]) -> list[str]:
+    """What is wrong with one element inside an ``<svg>``: an element or attribute outside the
+    pictures' allowlist, a value that reaches outside the picture, a link that leaves the site."""
+    if tag not in SVG_ELEMENTS:
+        return [f"<{tag}> inside <svg>"]
+    found = []
+    for name, value in attrs:
+        text = value or ""
+        if name not in SVG_ATTRIBUTES:
+            found.append(f"attribute {name} on <{tag}> inside <svg>")
+        elif _SVG_VALUE_UNSAFE.search(text):
+            found.append(f"{name}={text!r} on <{tag}> inside <svg> reaches outside the picture")
+        elif name == "href" and (is_remote(text) or _URL_SCHEME.match("".join(ch for ch in text if ch > " "))):
+            found.append(f"href={text!r} on <{tag}> inside <svg> leaves the site")
+    return found
+
+
 class _Scanner(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.found: list[str] = []
+        self.svg_depth = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _BAD_TAGS:
             self.found.append(f"<{tag}> element")
+        if tag == "svg" or self.svg_depth:
+            self.found += svg_findings(tag, attrs)
+        if tag == "svg":
+            self.svg_depth += 1
         for name, value in attrs:
             if name.startswith("on"):
                 self.found.append(f"event attribute {name} on <{tag}>")
             else:
                 self.found += url_findings(tag, name, value or "")
 
-    handle_startendtag = handle_starttag
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag == "svg":
+            self.svg_depth -= 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "svg" and self.svg_depth:
+            self.svg_depth -= 1
 
     def handle_comment(self, data: str) -> None:
         # Browsers also end a comment at "--!>", Python's parser only at "-->": a comment that

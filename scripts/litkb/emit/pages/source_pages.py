@@ -1,5 +1,5 @@
-"""Source pages: the sortable list of works and one page per work (citation, provenance of its
-metadata, summary, claims with anchors, reported claims, cites / cited by, BibTeX to copy).
+"""Source pages: the sortable list of works and one page per work: its reference, a first screen
+saying what the work is and what it is cited for, then the sections of :mod:`.source_sections`.
 
 Input: :class:`~litkb.site.common.SiteData`. Output: :class:`GeneratedPage` values (Markdown).
 """
@@ -7,9 +7,8 @@ Input: :class:`~litkb.site.common.SiteData`. Output: :class:`GeneratedPage` valu
 from __future__ import annotations
 
 from ...core import urls
-from ...core.model import Appraisal, Claim, Note, Source
+from ...core.model import Claim, Note, Source
 from ...core.vocabulary import STANCES
-from ..cited import cited_note
 from .common import (
     GAPS_PAGE,
     SOURCES_INDEX,
@@ -20,20 +19,20 @@ from .common import (
     rel,
     source_link,
     table_cell,
-    type_badge,
-    works_links,
 )
 from .question_pages import source_questions_section
 from .references import STYLES, References, plain_reference, year_of_label
-from .safe import defuse_search_marker, fence, html_text, md_cell, md_text
-
-VERIFICATION = {
-    "verified": ("success", "Metadata verified"),
-    "partial": ("warning", "Metadata partly verified"),
-    "unverified": ("danger", "Metadata not verified"),
-    "unknown": ("warning", "Verification status unknown"),
-    "missing": ("warning", "No verification recorded"),
-}
+from .safe import defuse_search_marker, html_text, md_cell, md_text
+from .source_sections import (
+    appraisal_section,
+    bibtex_section,
+    citations_section,
+    claims_section,
+    provenance_section,
+    reported_by_others,
+    reported_section,
+    section_groups,
+)
 
 
 def source_pages(site: SiteData, references: References | None) -> list[GeneratedPage]:
@@ -93,6 +92,9 @@ def sources_index(site: SiteData) -> str:
 
 # -- one source -----------------------------------------------------------------------------------
 def source_page(site: SiteData, source: Source, references: References | None) -> str:
+    """The first screen says what the work is and what it is cited for; then its summary,
+    appraisal, claims by section, reported claims by work, reports by others, citations,
+    metadata and BibTeX."""
     here = urls.source_path(source.key)
     note = site.kb.notes.get(source.key)
     lines = [f"# {md_text(source.title or source.key)}", ""]
@@ -100,10 +102,17 @@ def source_page(site: SiteData, source: Source, references: References | None) -
     editors = " (eds.)" if not source.authors and source.editors else ""
     lines += [f"**{md_text(site.label(source.key))}** · {md_text(source.entry_type)} · {authors}{editors}", ""]
     lines += [reference_markdown(site, source, references), ""]
-    lines += _provenance(source)
-    lines += _same_study(site, source, here)
+    lines += source_glance(site, source, note, here)
     if note is not None:
-        lines += _note_sections(site, note, here)
+        lines += ["## Summary", "", md_text(note.summary), ""]
+        if note.appraisal is None and (note.setting.sample or note.setting.response_rate):
+            sample = " · ".join(f"{name}: {md_text(value, line_start=False)}" for name, value in (("Sample", note.setting.sample), ("Response rate", note.setting.response_rate)) if value)
+            lines += [f'<p class="kb-sample" markdown>{sample}</p>', ""]
+        if note.appraisal is not None:
+            lines += appraisal_section(note, note.appraisal)
+        lines += _quote_status(site, note, here)
+        lines += claims_section(site, note, here)
+        lines += reported_section(site, note, here)
     else:
         lines += [
             "## Note",
@@ -112,63 +121,147 @@ def source_page(site: SiteData, source: Source, references: References | None) -
             f"(see [Contributing]({rel(here, 'contributing.md')})).",
             "",
         ]
-    lines += _reported_by_others(site, source, here)
+    lines += reported_by_others(site, source, here)
     lines += source_questions_section(site, source.key, here)
-    lines += _citations(site, source, note, here)
-    lines += ["## BibTeX", "", '<div class="kb-bibtex" data-search-exclude markdown>', "", fence(source.raw_bibtex, "bibtex"), "", "</div>", ""]
+    lines += citations_section(site, source, note, here)
+    lines += provenance_section(source)
+    lines += bibtex_section(source)
     return "\n".join(lines)
 
 
-def _provenance(source: Source) -> list[str]:
-    """How the metadata was checked, with what is unconfirmed or in doubt: never hidden."""
-    # An unknown status is an error of kb check, but kb serve still shows the page: the title of an
-    # admonition is Markdown too, so the status goes through md_text like any other value.
-    kind, title = VERIFICATION.get(source.verification, ("warning", f"Verification: {md_text(source.verification, line_start=False)}"))
-    lines = [f'!!! {kind} "{title}"', ""]
-    fields = source.fields
-    rows = [("Status", source.verification)]
-    for name, shown in (("verification_note", "How checked"), ("unconfirmed", "Unconfirmed fields"), ("doubt", "Doubt"), ("cited_context", "Cited for")):
-        if fields.get(name):
-            rows.append((shown, fields[name]))
-    for shown, value in rows:
-        lines += [f"    **{shown}:** {md_text(value)}", ""]
-    return ['<div class="kb-provenance" data-search-exclude markdown>', "", *lines, "</div>", ""]
+def source_glance(site: SiteData, source: Source, note: Note | None, here: str) -> list[str]:
+    """What the work is (kind, design, setting, sample, appraisal), what it is cited for (the
+    library's note on why it is cited, the concepts other works report it on, the concepts of its
+    own claims), the same study, its metadata status and its size, as a definition list."""
+    facts: list[tuple[str, str]] = []
+    if note is not None:
+        design = ", ".join(d.replace("-", " ") for d in note.design)
+        setting = " · ".join(part for part in (", ".join(note.setting.country), ", ".join(note.setting.sector)) if part)
+        what = " · ".join(md_text(part, line_start=False) for part in (note.kind, design, setting) if part)
+        if note.setting.sample:
+            what += f" · sample: {md_text(brief(note.setting.sample), line_start=False)}"
+        if note.setting.response_rate:
+            what += f" · response rate: {md_text(note.setting.response_rate, line_start=False)}"
+        facts.append(("The work", what or "not described yet"))
+        facts.append(("Appraisal", _appraisal_brief(site, note, here)))
+    cited_for = source.fields.get("cited_context", "")
+    if cited_for:
+        facts.append(("Cited for", md_text(cited_for, line_start=False)))
+    reported = _reported_on(site, source.key, here)
+    if reported:
+        facts.append(("Reported on", reported))
+    own = _concept_overview(site, note, here) if note is not None else ""
+    if own:
+        facts.append(("Its claims bear on", own))
+    questions = _questions_citing(site, source.key, here)
+    if questions:
+        facts.append(("In questions", questions))
+    same = [k for k in site.studies.members(site.studies.of_work(source.key)) if k != source.key]
+    if same:
+        facts.append(("Same study", ", ".join(source_link(site, here, k) for k in same)
+                      + f" {'reports' if len(same) == 1 else 'report'} the same study; the evidence of both counts as one study"))
+    facts.append(("Metadata", f'<span class="kb-verification kb-verification-{html_text(source.verification)}">{html_text(source.verification)}</span> '
+                              f"([how it was checked](#metadata))"))
+    facts.append(("In numbers", _numbers(site, source, note)))
+    lines = ['<div class="kb-glance kb-source-glance" data-search-exclude markdown>', "", '<dl class="kb-facts-grid" markdown>', ""]
+    for name, value in facts:
+        lines += [f"<dt>{name}</dt>", f"<dd markdown>{value}</dd>"]
+    return lines + ["", "</dl>", "", "</div>", ""]
 
 
-def _same_study(site: SiteData, source: Source, here: str) -> list[str]:
-    """Which other works report the same study as this one (a relation from either note)."""
-    others = [k for k in site.studies.members(site.studies.of_work(source.key)) if k != source.key]
-    if not others:
-        return []
-    links = ", ".join(source_link(site, here, k) for k in others)
-    return [f'<p class="kb-same-study" markdown>**Same study:** {links} {"reports" if len(others) == 1 else "report"} the same study as this work; '
-            "the evidence of both counts as one study.</p>", ""]
+# Questions named in a source's first screen; more are counted, with a link to the full list.
+QUESTIONS_SHOWN = 3
 
 
-def _note_sections(site: SiteData, note: Note, here: str) -> list[str]:
-    lines = ["## Summary", "", md_text(note.summary), ""]
-    setting = "; ".join(part for part in (", ".join(note.setting.country), ", ".join(note.setting.sector)) if part)
-    design = ", ".join(d.replace("-", " ") for d in note.design)
-    facts = [("Kind", note.kind), ("Design", design), ("Setting", setting), ("Sample", note.setting.sample), ("Response rate", note.setting.response_rate)]
-    lines += ['<div class="kb-facts" data-search-exclude markdown>', ""]
-    lines += [f"- **{name}:** {md_text(value)}" for name, value in facts if value]
-    concepts = _concept_overview(site, note, here)
-    if concepts:
-        lines.append(f"- **Concepts:** {concepts}")
-    lines += ["", "</div>", ""]
-    if note.appraisal is not None:
-        lines += _appraisal(note.appraisal)
-    lines += _quote_status(site, note, here)
-    lines += [f"## Claims ({len(note.claims)})", ""]
-    if not note.claims:
-        lines += ["*This note records no claims of the work itself.*", ""]
-    for claim in note.claims:
-        lines += _claim_block(site, claim, here)
-    if note.reported:
-        lines += [f"## Reported claims ({len(note.reported)})", "", "What this work says about other works (secondary evidence).", ""]
-        for claim in note.reported:
-            lines += _claim_block(site, claim, here)
-    return lines
+def _questions_citing(site: SiteData, key: str, here: str) -> str:
+    """The question pages citing the work, or another work's report about it, each linked ("" when
+    none); where in each is said under "Cited in questions" below, whose heading's id (its text,
+    slugified by the theme) the link after the first few names."""
+    ids = sorted(dict.fromkeys([qid for qid, _ in site.questions.by_work.get(key, ())] + [qid for qid, _, _ in site.questions.reported.get(key, ())]))
+    links = [md_link(site.kb.questions[qid].question, here, urls.question_path(qid)) for qid in ids[:QUESTIONS_SHOWN]]
+    if len(ids) > QUESTIONS_SHOWN:
+        links.append(f"and {len(ids) - QUESTIONS_SHOWN} more ([all {len(ids)}, with where they cite it](#cited-in-questions-{len(ids)}))")
+    return "<br>".join(links)
+
+
+# Characters of a long field (a sample, a sampling) shown in the first screen; the whole text is
+# in the sections below.
+BRIEF = 110
+
+
+def brief(text: str, limit: int = BRIEF) -> str:
+    """The first ``limit`` characters of ``text`` cut at a word, with "…" when cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > limit // 2 else limit].rstrip(" ,;:(") + "…"
+
+
+def status_text(status: str) -> str:
+    """"journal article" for journal-article; "pre-print" keeps its hyphen."""
+    return status if status == "pre-print" else status.replace("-", " ")
+
+
+def _appraisal_brief(site: SiteData, note: Note, here: str) -> str:
+    appraisal = note.appraisal
+    if appraisal is None:
+        if note.kind == "empirical":
+            return f"not written yet (see [Gaps]({rel(here, GAPS_PAGE)}))"
+        return f"none ({md_text(note.kind, line_start=False) or 'kind not given'}: appraisals are written for empirical studies)"
+    parts = []
+    if appraisal.sampling:
+        parts.append(md_text(brief(appraisal.sampling), line_start=False))
+    kinds = list(dict.fromkeys(d.kind for d in appraisal.data_sources))
+    if kinds:
+        parts.append("data: " + ", ".join(html_text(k) for k in kinds))
+    if appraisal.publication_status:
+        parts.append(html_text(status_text(appraisal.publication_status)))
+    limits = len(appraisal.stated_limitations) + len(appraisal.reader_limitations)
+    if limits:
+        parts.append(f"{limits} {'limitation' if limits == 1 else 'limitations'}")
+    return " · ".join(parts) + " ([the appraisal](#appraisal))"
+
+
+def _reported_on(site: SiteData, key: str, here: str) -> str:
+    """"Torrance (2013a): 3 claims, on Hybrid leadership (defines), ..." — what other notes cite the work for."""
+    claims = site.reported_about.get(key, ())
+    if not claims:
+        return ""
+    by: dict[str, list[Claim]] = {}
+    for claim in claims:
+        by.setdefault(claim.note_key, []).append(claim)
+    parts = []
+    for reporter in sorted(by, key=lambda k: (site.label(k).lower(), k)):
+        found = by[reporter]
+        concepts: dict[str, dict[str, None]] = {}
+        for claim in found:
+            for link in claim.concepts:
+                if link.stance and link.concept in site.kb.concepts:
+                    concepts.setdefault(link.concept, {})[link.stance] = None
+        shown = sorted(concepts, key=lambda c: site.kb.concepts[c].label.lower())
+        on = ", ".join(f"{concept_link(site, here, c)} ({', '.join(concepts[c])})" for c in shown[:MAX_CONCEPTS_SHOWN])
+        more = f" and {len(shown) - MAX_CONCEPTS_SHOWN} more" if len(shown) > MAX_CONCEPTS_SHOWN else ""
+        parts.append(f"by {source_link(site, here, reporter)}: {len(found)} {'claim' if len(found) == 1 else 'claims'}" + (f", on {on}{more}" if on else ""))
+    return "; ".join(parts)
+
+
+def _numbers(site: SiteData, source: Source, note: Note | None) -> str:
+    parts = []
+    if note is not None:
+        sections = len(section_groups(note.claims))
+        parts.append(f"{len(note.claims)} {'claim' if len(note.claims) == 1 else 'claims'}" + (f" in {sections} parts" if sections > 1 else ""))
+        if note.reported:
+            works = len({k for c in note.reported for k in c.works})
+            parts.append(f"{len(note.reported)} reported about {works} {'work' if works == 1 else 'works'}")
+        parts.append(f"cites {len(note.cites)}")
+    cited = len(site.kb.cited_by.get(source.key, ()))
+    parts.append(f"cited or reported on by {cited} {'note' if cited == 1 else 'notes'}")
+    return " · ".join(parts)
+
+
+# Concepts listed in a line of the first screen; the rest are in the sections below.
+MAX_CONCEPTS_SHOWN = 8
 
 
 def _quote_status(site: SiteData, note: Note, here: str) -> list[str]:
@@ -190,7 +283,8 @@ def _quote_status(site: SiteData, note: Note, here: str) -> list[str]:
 
 
 def _concept_overview(site: SiteData, note: Note, here: str) -> str:
-    """"Catch-22 (1 defines), Distributed leadership (2 qualifies, 1 contests)" for the note's own claims."""
+    """"Catch-22 (1 defines), Distributed leadership (2 qualifies, 1 contests)" for the note's own
+    claims, the concepts with most claims first (at most MAX_CONCEPTS_SHOWN)."""
     counts: dict[str, dict[str, int]] = {}
     for claim in note.claims:
         for link in claim.concepts:
@@ -198,82 +292,10 @@ def _concept_overview(site: SiteData, note: Note, here: str) -> str:
                 continue
             stances = counts.setdefault(link.concept, dict.fromkeys(STANCES, 0))
             stances[link.stance] = stances.get(link.stance, 0) + 1
+    order = sorted(counts, key=lambda c: (-sum(counts[c].values()), site.kb.concepts[c].label.lower() if c in site.kb.concepts else c))
     parts = []
-    for cid in sorted(counts, key=lambda c: site.kb.concepts[c].label.lower() if c in site.kb.concepts else c):
+    for cid in order[:MAX_CONCEPTS_SHOWN]:
         detail = ", ".join(f"{n} {stance}" for stance, n in counts[cid].items() if n)
         parts.append(f"{concept_link(site, here, cid)} ({detail})")
-    return ", ".join(parts)
-
-
-def _claim_block(site: SiteData, claim: Claim, here: str) -> list[str]:
-    """A claim with its anchor (= claim id, so :func:`litkb.core.urls.claim_url` lands on it)."""
-    lines = [f'<div class="kb-claim" id="{html_text(claim.id)}" markdown>', ""]
-    about = f"About {works_links(site, here, claim)}: " if claim.reported else ""
-    lines += [f"{type_badge(claim)} {about}{md_text(claim.text)}".strip(), ""]
-    if claim.quote:
-        lines += [f"> {md_text(claim.quote)}", ""]
-    meta = []
-    if claim.locator:
-        meta.append(f"*{md_text(claim.locator)}*")
-    if claim.concepts:
-        meta.append(", ".join(concept_link(site, here, link.concept) + (f' <span class="kb-stance kb-stance-{link.stance}">{link.stance}</span>' if link.stance else "")
-                              for link in claim.concepts))
-    meta.append(f"[#](#{claim.id})")
-    # Locator and concept links repeat on every claim: kept out of the search index.
-    lines += [f'<p class="kb-claim-meta" data-search-exclude markdown>{" · ".join(meta)}</p>', "", "</div>", ""]
-    return lines
-
-
-def _reported_by_others(site: SiteData, source: Source, here: str) -> list[str]:
-    claims = sorted(site.reported_about.get(source.key, ()), key=lambda c: (site.label(c.note_key), c.line))
-    if not claims:
-        return []
-    lines = [f"## Reported by other works ({len(claims)})", "", "What annotated works say about this one.", "", '<div data-search-exclude markdown>', ""]
-    for claim in claims:
-        quote = f" “{md_text(claim.quote)}”" if claim.quote else ""
-        cited = [c for k, c in zip(claim.works, claim.cited_as, strict=False) if k == source.key]
-        note = cited_note(cited[0], site.label(source.key), site.reporter(claim)) if cited else ""
-        shown = f" ({html_text(note)})" if note else ""
-        with_others = [k for k in claim.works if k != source.key]
-        together = f" (with {', '.join(source_link(site, here, k) for k in with_others)})" if with_others else ""
-        lines.append(f"- {source_link(site, here, claim.note_key, claim.id)}{shown}{together}: {type_badge(claim)} {md_text(claim.text)}{quote}")
-    lines += ["", "</div>", ""]
-    return lines
-
-
-def _appraisal(appraisal: Appraisal) -> list[str]:
-    """The appraisal of an empirical study: how far its evidence reaches."""
-    lines = ["## Appraisal", "", '<div class="kb-appraisal" markdown>', ""]
-    if appraisal.sampling:
-        lines += [f"**Sampling:** {md_text(appraisal.sampling, line_start=False)}", ""]
-    if appraisal.publication_status:
-        lines += [f"**Publication status:** {md_text(appraisal.publication_status.replace('-', ' '), line_start=False)}", ""]
-    if appraisal.data_sources:
-        lines += ["**Data sources:**", ""]
-        lines += [f"- {md_text(d.source, line_start=False)} <span class=\"kb-data-kind\">{html_text(d.kind)}</span>" for d in appraisal.data_sources]
-        lines.append("")
-    if appraisal.not_measured:
-        lines += ["**Not measured:**", ""] + [f"- {md_text(item, line_start=False)}" for item in appraisal.not_measured] + [""]
-    if appraisal.stated_limitations:
-        lines += ["**Limitations the authors state:**", ""]
-        for limitation in appraisal.stated_limitations:
-            where = f" *({md_text(limitation.locator, line_start=False)})*" if limitation.locator else ""
-            lines.append(f"- {md_text(limitation.text, line_start=False)} “{md_text(limitation.quote, line_start=False)}”{where}")
-        lines.append("")
-    if appraisal.reader_limitations:
-        lines += ["**Limitations a reader should know:**", ""] + [f"- {md_text(item, line_start=False)}" for item in appraisal.reader_limitations] + [""]
-    return lines + ["</div>", ""]
-
-
-def _citations(site: SiteData, source: Source, note: Note | None, here: str) -> list[str]:
-    lines: list[str] = []
-    cites = note.cites if note else ()
-    cited_by = site.kb.cited_by.get(source.key, ())
-    for heading, keys in (("Cites", cites), ("Cited by", cited_by)):
-        if not keys:
-            continue
-        ordered = sorted(keys, key=lambda k: (site.label(k).lower(), k))
-        lines += [f"## {heading} ({len(keys)})", "", '<div data-search-exclude markdown>', ""]
-        lines += [f"- {source_link(site, here, key)}" + (f" — {md_text(site.kb.sources[key].title)}" if key in site.kb.sources else "") for key in ordered]
-        lines += ["", "</div>", ""]
-    return lines
+    more = f" and {len(order) - MAX_CONCEPTS_SHOWN} more" if len(order) > MAX_CONCEPTS_SHOWN else ""
+    return ", ".join(parts) + more

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...core.model import CitedItem, Claim, Concept, KnowledgeBase, Note, Person, Question, Source
+from ...core.names import concept_names as names_of_concepts
 from ...core.text import fold
 from ..questions import block_prose, question_stats
 
@@ -124,6 +125,7 @@ def claim_doc(claim: Claim, cited: _Cited) -> SearchDoc:
         "cited_as": list(claim.cited_as),
         "reported": reported,
         "text": claim.text,
+        "quote": claim.quote,
         "locator": claim.locator,
         "concepts": [list(link) for link in links],
     }
@@ -337,5 +339,6 @@ def fold_counts(found: Mapping[str, int], into: Counter[str] | None = None) -> C
 
 
 def concept_names(kb: KnowledgeBase) -> dict[str, list[str]]:
-    """Concept id -> the names a reader may type for it: id (as words), label and aliases."""
-    return {cid: sorted({cid.replace("-", " "), c.label, *c.aliases}) for cid, c in kb.concepts.items()}
+    """Concept id -> the names a reader may type for it: id (as words), label and aliases (the
+    resolver's own list, :func:`litkb.core.names.concept_names`)."""
+    return names_of_concepts(kb.concepts)

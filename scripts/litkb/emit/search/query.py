@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from ...core.text import fold
+from ...core.names import closest_concept, name_key, resolve_concept
 from ...core.vocabulary import CLAIM_TYPES, DOC_KINDS, STANCES
 
 # Field names a reader may type -> the index field they search.
@@ -221,26 +221,8 @@ def normalise_kind(value: str) -> str | None:
 
 
 # -- concept names -------------------------------------------------------------------------------
-def name_key(text: str) -> str:
-    """How concept names are compared when typed after ``concept:``: folded words joined by '-'."""
-    return "-".join(re.findall(r"\w+", fold(text)))
-
-
-def resolve_concept(value: str, names: Mapping[str, Sequence[str]]) -> str | None:
-    """What a reader typed after ``concept:`` (id, label or alias) -> a concept id, or None."""
-    key = name_key(value)
-    if key in names:
-        return key
-    for cid, cnames in sorted(names.items()):
-        if any(name_key(n) == key for n in cnames):
-            return cid
-    return None
-
-
-def closest_concept(value: str, names: Mapping[str, Sequence[str]]) -> str | None:
-    """The concept id nearest to an unknown ``concept:`` value (for "did you mean")."""
-    near = difflib.get_close_matches(name_key(value), sorted(names), n=1, cutoff=0.6)
-    return near[0] if near else None
+# What a reader typed after ``concept:`` is resolved by the one resolver of every command
+# (litkb.core.names): id, label or alias, with the nearest name for "did you mean".
 
 
 def alias_spans(words: Sequence[str], aliases: Mapping[str, Sequence[str]], longest: int) -> list[tuple[int, int, list[str]]]:
@@ -261,3 +243,6 @@ def alias_spans(words: Sequence[str], aliases: Mapping[str, Sequence[str]], long
         else:
             i += 1
     return spans
+
+
+__all__ = ["FIELDS", "QueryError", "alias_spans", "check_query", "closest_concept", "name_key", "normalise_kind", "resolve_concept"]

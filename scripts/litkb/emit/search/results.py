@@ -31,6 +31,8 @@ class Hit:
     url: str
     score: float
     info: Mapping[str, Any] = field(default_factory=dict)
+    # A claim's paraphrase and quote apart, matches marked ("text", "quote"); empty for other kinds.
+    parts: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -78,9 +80,9 @@ def page_url(uid: str) -> str:
     return urls.author_url(ident)
 
 
-def make_hit(uid: str, score: float, snippet: str, info: Mapping[str, Any], label: str) -> Hit:
+def make_hit(uid: str, score: float, snippet: str, info: Mapping[str, Any], label: str, parts: Mapping[str, str] | None = None) -> Hit:
     kind = uid.split(":", 1)[0]
-    return Hit(kind, doc_id(uid), label, snippet, page_url(uid), score, info)
+    return Hit(kind, doc_id(uid), label, snippet, page_url(uid), score, info, dict(parts or {}))
 
 
 def make_snippet(text: str, spans: list[tuple[int, int]], width: int = 220) -> str:
@@ -143,6 +145,19 @@ def _describe(hit: Hit) -> str:
     return f"{hit.label} ({works} work{'s' if works != 1 else ''})"
 
 
+def _blocks(hit: Hit) -> list[str]:
+    """What is shown under a hit's first line: for a claim, its paraphrase, then its quote, then its
+    locator, each on lines of its own; for the other kinds, the snippet."""
+    if hit.kind == "claim" and hit.parts:
+        blocks = [hit.parts.get("text", "")]
+        if hit.parts.get("quote"):
+            blocks.append(f"“{hit.parts['quote']}”")
+        if hit.info.get("locator"):
+            blocks.append(str(hit.info["locator"]))
+        return [b for b in blocks if b]
+    return [hit.snippet] if hit.snippet else []
+
+
 def _bold(text: str, tty: bool) -> str:
     if not tty:
         return text
@@ -165,8 +180,8 @@ def render_text(result: SearchResult, tty: bool = False, width: int = 100) -> st
         lines.append(f"{KIND_TITLES[group.kind]} ({count})")
         for hit in group.hits:
             lines.append(f"  {hit.id}  {_describe(hit)}")
-            if hit.snippet:
-                for part in textwrap.wrap(hit.snippet, width=width - 6, break_on_hyphens=False) or [""]:
+            for block in _blocks(hit):
+                for part in textwrap.wrap(block, width=width - 6, break_on_hyphens=False) or [""]:
                     lines.append("      " + _bold(part, tty))
             lines.append(f"      -> {hit.url}")
         lines.append("")
@@ -185,9 +200,10 @@ def to_json(result: SearchResult) -> dict[str, Any]:
     facets?}. A total is null when more matched than were ranked and not all were counted (ask
     for --facets to count them). Each hit: kind, id, label, url, score, snippet (matches marked **so**), plus per kind:
     source {title, year, creators, container, annotated}; claim {note, claim, type, about (a list of
-    keys), cited_as (as the reporting text printed them), reported, text, locator, concepts:
-    [{concept, stance}] (stance "" for a method claim)}; concept {aliases, group, definition};
-    author {works}; question {status, concepts, words, citations}."""
+    keys), cited_as (as the reporting text printed them), reported, text (the paraphrase), quote,
+    locator, stance (the distinct stances the claim takes, in the order of its concepts; empty for
+    a method claim), concepts: [{concept, stance}] (stance "" for a method claim)}; concept
+    {aliases, group, definition}; author {works}; question {status, concepts, words, citations}."""
     out: dict[str, Any] = {
         "query": result.query,
         "total": result.total,
@@ -202,7 +218,7 @@ def to_json(result: SearchResult) -> dict[str, Any]:
 
 _EXTRA = {
     "source": ("title", "year", "creators", "container", "annotated"),
-    "claim": ("note", "claim", "type", "about", "cited_as", "reported", "text", "locator"),
+    "claim": ("note", "claim", "type", "about", "cited_as", "reported", "text", "quote", "locator"),
     "concept": ("aliases", "group", "definition"),
     "author": ("works",),
     "question": ("status", "concepts", "words", "citations"),
@@ -214,5 +230,7 @@ def _hit_json(hit: Hit) -> dict[str, Any]:
     for name in _EXTRA[hit.kind]:
         out[name] = hit.info.get(name)
     if hit.kind == "claim":
-        out["concepts"] = [{"concept": c, "stance": s} for c, s in hit.info.get("concepts", [])]
+        links = hit.info.get("concepts", [])
+        out["stance"] = list(dict.fromkeys(s for _, s in links if s))
+        out["concepts"] = [{"concept": c, "stance": s} for c, s in links]
     return out

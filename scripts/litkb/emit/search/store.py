@@ -42,8 +42,9 @@ from ...core.files import atomic_write_bytes, atomic_write_text
 # 5: one folding function (casefold, more letters folded), the analyzer in .whoosh.analysis;
 # 6: claim types (type:finding) and claims about several works; 7: question pages are documents
 # (kind:question), counted in the manifest; 8: a uid column and stored author names, the snapshot
-# files of :mod:`.snapshot`.
-SCHEMA_VERSION = 8
+# files of :mod:`.snapshot`; 9: a claim's stored fields carry its quote (shown apart from the
+# paraphrase).
+SCHEMA_VERSION = 9
 
 POINTER = "CURRENT"
 LOCK = ".lock"

@@ -128,7 +128,15 @@ class SearchIndex:
         if self._labels is None:
             found = store.read_labels(self.version)
             self._labels = found[1] if found else {}
-        return make_hit(uid, score, _snippet(stored, terms), stored["info"], hit_label(uid, stored["info"], self._labels))
+        info = stored["info"]
+        parts = None
+        if uid.startswith("claim:"):
+            # A claim's paraphrase and quote, each marked where it matched (the text output shows
+            # them on lines of their own).
+            text, quote = str(info.get("text", "")), str(info.get("quote", ""))
+            parts = {"text": make_snippet(text, _match_spans(text, terms), width=CLAIM_TEXT_WIDTH),
+                     "quote": make_snippet(quote, _match_spans(quote, terms), width=CLAIM_QUOTE_WIDTH) if quote else ""}
+        return make_hit(uid, score, _snippet(stored, terms), info, hit_label(uid, info, self._labels), parts)
 
     def _uid_of(self, docnum: int) -> str:
         """A document's uid, from the uid column (not its stored fields: ties can be many)."""
@@ -241,6 +249,10 @@ class SearchIndex:
                 counts.sort(key=lambda c: (-c[1], c[0]))
             out[name] = counts
         return out
+
+
+# Characters of a claim's paraphrase and quote shown in a result (most are shorter: shown whole).
+CLAIM_TEXT_WIDTH, CLAIM_QUOTE_WIDTH = 400, 320
 
 
 def _snippet(hit: Any, terms: set[str]) -> str:

@@ -1,0 +1,77 @@
+"""Benchmark of the live preview: ``bench_serve(root)`` -> rows for the ``make bench`` table.
+
+Input: a knowledge-base root (written by :func:`bench.bench.generate_kb`; it is edited). Output:
+(metric, value) rows: ``kb serve``'s first build, then, three times, the seconds from saving a
+changed note (one claim's text) until the preview serves the note's source page with the change,
+as a reader's browser would fetch it after the reload.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from litkb.core import urls
+
+KEY = "s00005"  # a note every benchmark knowledge base has
+EDITS = 3
+
+
+def _fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return str(response.read().decode("utf-8"))
+    except OSError:
+        return None
+
+
+def _wait_for(url: str, text: str, limit: float) -> float | None:
+    """Seconds until ``url`` serves a page containing ``text`` (None after ``limit`` seconds)."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < limit:
+        page = _fetch(url)
+        if page is not None and text in page:
+            return time.perf_counter() - start
+        time.sleep(0.05)
+    return None
+
+
+def bench_serve(root: Path) -> list[tuple[str, str]]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/{urls.source_url(KEY)}"
+    note = root / "kb" / "sources" / f"{KEY}.yaml"
+    original = note.read_text(encoding="utf-8")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    server = subprocess.Popen([sys.executable, "-m", "litkb", "--root", str(root), "serve", "-a", f"127.0.0.1:{port}"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    rows: list[tuple[str, str]] = []
+    try:
+        first = _wait_for(url, KEY, 1800)
+        rows.append(("serve: first build until the page is served (s)", "failed" if first is None else f"{first:.1f}"))
+        if first is None:
+            return rows
+        latencies = []
+        for n in range(EDITS):
+            marker = f"Previewmark{n}"
+            time.sleep(1.0)  # the watcher sees a new save, not the previous one's tail
+            note.write_text(original.replace("\n    text: ", f"\n    text: {marker} ", 1), encoding="utf-8")
+            latency = _wait_for(url, marker, 600)
+            latencies.append(latency)
+        shown = [f"{x:.1f}" if x is not None else "timeout" for x in latencies]
+        rows.append(("serve: one note changed, until its page shows it (s; 3 edits)", ", ".join(shown)))
+    finally:
+        note.write_text(original, encoding="utf-8")
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+    return rows

@@ -1,0 +1,148 @@
+"""The generated pages' Markdown converted on every CPU before MkDocs' own (single-threaded) loop.
+
+Input: the pages of one build (MkDocs ``Page`` objects, after ``on_nav``), the configuration and
+the files. Output: for each page, what MkDocs' ``_populate_page`` would have left on it (the HTML
+after every ``on_page_content`` hook, including the content tripwire; the table of contents; the
+title found in the content; the anchors present and the links to other pages' anchors), plus the
+log records it wrote. Nothing else changes: each worker runs exactly MkDocs' steps on the same
+objects (``on_pre_page``, ``read_source``, ``on_page_markdown``, ``render``, ``on_page_content``),
+in a process forked from this one, so it sees the configuration, the files and the hooks' session
+as they are here.
+
+Markdown conversion and the content tripwire are about two thirds of a large site's build; MkDocs
+runs them one page after another on one CPU. :func:`prerender` spreads them over forked worker
+processes (``multiprocessing``'s fork context: the workers must share this process's MkDocs
+objects, which a fresh interpreter would have to rebuild). Only ``kb build`` asks for it (never
+``kb serve``, whose server threads a fork would copy), from :data:`PARALLEL_FROM` pages on; the
+results are applied by the hooks (:mod:`litkb.site.hooks`) when MkDocs reaches each page.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import TableOfContents
+
+# Below this many pages, starting workers and shipping the HTML back costs more than it saves.
+PARALLEL_FROM = 200
+# Pages per task: small enough that the workers finish together whatever the pages' sizes.
+CHUNK = 8
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What converting one page left on it: the fields MkDocs' ``Page.render`` sets, the content
+    after the ``on_page_content`` hooks, the page metadata after them, and ``extra`` (what the
+    hooks' session recorded about the page, e.g. the tripwire's digests)."""
+
+    content: str
+    toc: TableOfContents
+    title_from_render: str | None
+    present_anchor_ids: set[str] | None
+    links_to_anchors: dict[str, dict[str, str]] | None  # linked file's src_uri -> anchor -> link
+    meta: dict[str, Any]
+    extra: Any
+    records: tuple[logging.LogRecord, ...]
+
+
+# The forked workers find their pages here (set before the pool forks, cleared after).
+_JOB: tuple[list[Page], MkDocsConfig, Files, Callable[[Page], Any]] | None = None
+
+
+class _Collect(logging.Handler):
+    """Keeps the records a worker logs, to be logged again in the parent (strict mode counts
+    warnings there)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        record.msg, record.args = record.getMessage(), None  # formatted here: args may not pickle
+        record.exc_info = record.exc_text = None
+        self.records.append(record)
+
+
+_COLLECT = _Collect()
+
+
+def _worker_init() -> None:
+    # The worker's MkDocs warnings go back to the parent, never straight to the terminal.
+    logger = logging.getLogger("mkdocs")
+    for handler in list(logger.handlers):
+        logger.removeHandler(handler)
+    logger.addHandler(_COLLECT)
+    logger.propagate = False
+
+
+def _render_chunk(indexes: list[int]) -> list[tuple[int, Rendered]]:
+    assert _JOB is not None
+    pages, config, files, extra_of = _JOB
+    done = []
+    for i in indexes:
+        page = pages[i]
+        _COLLECT.records.clear()
+        config._current_page = page
+        try:
+            page = config.plugins.on_pre_page(page, config=config, files=files)
+            page.read_source(config)
+            assert page.markdown is not None
+            page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
+            page.render(config, files)
+            assert page.content is not None
+            content = config.plugins.on_page_content(page.content, page=page, config=config, files=files)
+        finally:
+            config._current_page = None
+        links = None if page.links_to_anchors is None else {f.src_uri: dict(v) for f, v in page.links_to_anchors.items()}
+        done.append((i, Rendered(content, page.toc, page._title_from_render, page.present_anchor_ids, links, dict(page.meta),
+                                 extra_of(page), tuple(_COLLECT.records))))
+    return done
+
+
+def _chunks(pages: list[Page], size: int) -> Iterator[list[int]]:
+    # Largest pages first, so that no worker is left with a large page at the end.
+    order = sorted(range(len(pages)), key=lambda i: -len(pages[i].file.content_bytes))
+    for start in range(0, len(order), size):
+        yield order[start : start + size]
+
+
+def prerender(pages: list[Page], config: MkDocsConfig, files: Files, workers: int, extra_of: Callable[[Page], Any]) -> dict[str, Rendered]:
+    """``pages`` converted in ``workers`` forked processes: src_uri -> :class:`Rendered`.
+
+    ``extra_of(page)`` is called in the worker after the page's ``on_page_content`` hooks and its
+    answer shipped back in ``Rendered.extra``. An exception in a worker is raised here.
+    """
+    global _JOB
+    _JOB = (pages, config, files, extra_of)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_init) as pool:
+            return {pages[i].file.src_uri: rendered for chunk in pool.imap_unordered(_render_chunk, _chunks(pages, CHUNK)) for i, rendered in chunk}
+    finally:
+        _JOB = None
+
+
+def apply(page: Page, rendered: Rendered, files: Files) -> None:
+    """Set on ``page`` what its conversion set in the worker (as MkDocs' ``Page.render`` would)."""
+    page.content = rendered.content
+    page.toc = rendered.toc
+    page._title_from_render = rendered.title_from_render
+    page.present_anchor_ids = rendered.present_anchor_ids
+    if rendered.links_to_anchors is not None:
+        linked = {files.get_file_from_path(src): links for src, links in rendered.links_to_anchors.items()}
+        page.links_to_anchors = {file: links for file, links in linked.items() if file is not None}
+    page.meta.update(rendered.meta)
+
+
+def replay(records: tuple[logging.LogRecord, ...]) -> None:
+    """Log again, here, what a worker logged (so that strict mode counts its warnings)."""
+    for record in records:
+        logger = logging.getLogger(record.name)
+        if logger.isEnabledFor(record.levelno):
+            logger.handle(record)

@@ -1,0 +1,53 @@
+"""The generated pages' Markdown converted in worker processes (litkb.site.prerender) gives the same
+site as MkDocs' own loop, and what the workers log still counts in a strict build."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import SITE_FIXTURE_ROOT
+from litkb.site import prerender
+from litkb.site.build import build_site
+from litkb.site.config import SiteError
+
+
+def _files(site: Path) -> dict[str, bytes]:
+    # sitemap.xml.gz carries the time it was compressed; the sitemap itself is compared.
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file() and p.name != "sitemap.xml.gz"}
+
+
+def test_workers_build_the_same_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    one = tmp_path / "one"
+    build_site(SITE_FIXTURE_ROOT, one, workers=1)
+    calls: list[int] = []
+    real = prerender.prerender
+
+    def counted(pages: list[object], *args: object, **kwargs: object) -> object:
+        calls.append(len(pages))
+        return real(pages, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(prerender, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(prerender, "prerender", counted)
+    two = tmp_path / "two"
+    build_site(SITE_FIXTURE_ROOT, two, workers=2)
+    assert calls and calls[0] > 10  # the workers did convert the generated pages
+    a, b = _files(one), _files(two)
+    assert sorted(a) == sorted(b)
+    different = [path for path in a if a[path] != b[path]]
+    assert different == []
+
+
+def test_a_warning_in_a_worker_fails_the_strict_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A link to a page that does not exist is a MkDocs warning, logged while the Markdown is
+    # converted, here in a worker: the strict build must still fail on it.
+    root = tmp_path / "kb"
+    shutil.copytree(SITE_FIXTURE_ROOT, root)
+    note = root / "kb" / "sources" / "spillane2006.yaml"
+    note.write_text(note.read_text(encoding="utf-8").replace("a [safe link](https://example.org/a?b=1&c=2)", "a [missing page](missing-page.md)"), encoding="utf-8")
+    monkeypatch.setattr(prerender, "PARALLEL_FROM", 0)
+    with pytest.raises(SiteError, match="warning"):
+        build_site(root, tmp_path / "site", workers=2)
+    build_site(root, tmp_path / "site-seq", workers=1, strict=False)  # the same warning without workers: only a warning
