@@ -74,7 +74,6 @@ def test_mapped_path_climbing_out_of_the_folder_is_refused(quotes_kb: tuple[Path
         ("outside", "'outside' leads outside the full-text folder; full texts must be inside it"),
         ("fifo", "'fifo' is not a regular file"),
         ("sub", "'sub' is not a regular file"),
-        ("missing.txt", "'missing.txt' is not a file in the full-text folder"),
         ("&a spillane2006.txt", "error KB205: YAML anchor 'a' is not allowed"),
         ("!!python/object:os.system spillane2006.txt", "expected 'key: file name' (plain text, no YAML tags)"),
     ],
@@ -90,6 +89,22 @@ def test_mapped_names_that_are_not_regular_files_inside_are_refused(quotes_kb: t
     assert code == 1
     assert out.startswith("Error: fulltext.yaml:1:") and out.endswith(f"{expected}\n") and out.count("\n") == 1, out
     assert "secret passage" not in out
+
+
+def test_mapped_text_missing_from_the_folder_is_left_out_with_a_note(quotes_kb: tuple[Path, Path]) -> None:
+    """The committed mapping names the seeds' texts; a contributor's folder holding only their own
+    PDF must still work: the absent text is left out (its quotes go to the fingerprint), said on a
+    located note line, and the texts that are there are used."""
+    root, texts = quotes_kb
+    result = CliRunner().invoke(main, ["--root", str(root), "verify-quotes", "--fulltext", str(texts)], catch_exceptions=False)
+    with_all = result.exit_code
+    (root / "fulltext.yaml").write_text("# mapped texts\nsomeseed2013: not-here.txt\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["--root", str(root), "verify-quotes", "--fulltext", str(texts)], catch_exceptions=False)
+    assert result.exit_code == with_all
+    assert "note: fulltext.yaml:2:15: someseed2013: 'not-here.txt' is not in the full-text folder; left out" in result.stderr
+    absent: list[str] = []
+    assert "someseed2013" not in quotes.load_fulltexts(texts, root / "fulltext.yaml", "fulltext.yaml", absent)
+    assert absent == ["fulltext.yaml:2:15: someseed2013: 'not-here.txt' is not in the full-text folder; left out"]
 
 
 def test_texts_named_by_key_must_be_regular_files_inside(quotes_kb: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -21,7 +21,7 @@ _MAP_HELP = "YAML file 'key: file name' for texts not named by key (default: ful
 
 def _texts(root: Path, folder: Path | None, mapping: Path | None) -> dict[str, Path]:
     """The full texts of ``folder`` by key (none without a folder); one line and exit 1 when a
-    text or the mapping is refused."""
+    text or the mapping is refused, a "note:" line on standard error per mapped text not there."""
     from ..rules.quotes import FullTextError, load_fulltexts
 
     if folder is None:
@@ -29,10 +29,14 @@ def _texts(root: Path, folder: Path | None, mapping: Path | None) -> dict[str, P
     shown = str(mapping) if mapping is not None else None
     if mapping is None and (root / "fulltext.yaml").is_file():
         mapping, shown = root / "fulltext.yaml", "fulltext.yaml"
+    absent: list[str] = []
     try:
-        return load_fulltexts(folder, mapping, shown)
+        texts = load_fulltexts(folder, mapping, shown, absent)
     except FullTextError as err:
         raise click.ClickException(str(err)) from err
+    for line in absent:  # a mapped text the folder does not hold (e.g. a contributor's own folder)
+        click.echo(f"note: {line}", err=True)
+    return texts
 
 
 @click.command("verify-quotes")

@@ -76,13 +76,16 @@ class QuoteCheck:
         return self.found and not self.pages_checked and page_span(self.locator) is not None
 
 
-def load_fulltexts(folder: Path, mapping_file: Path | None, shown: str | None = None) -> dict[str, Path]:
+def load_fulltexts(folder: Path, mapping_file: Path | None, shown: str | None = None, absent: list[str] | None = None) -> dict[str, Path]:
     """Key -> full-text file: ``<key>.txt`` or ``<key>.pdf`` in ``folder`` plus the entries of the mapping file
     (``shown`` is its name in messages; default: the path as given).
 
     Every file is resolved (symlinks followed) and must be a regular file inside ``folder`` of at
     most :data:`MAX_FULLTEXT_BYTES`; the first that is not raises :class:`FullTextError`, located at
-    the mapping file's line for a mapped one.
+    the mapping file's line for a mapped one. A mapped name that is simply not in the folder is
+    left out, with a located line appended to ``absent``: the committed mapping names the seeds'
+    texts, and a contributor's own folder, holding only their PDF, need not have them (those
+    sources' quotes are then checked against their fingerprints).
     """
     base = folder.resolve()
     found: dict[str, Path] = {}
@@ -97,6 +100,10 @@ def load_fulltexts(folder: Path, mapping_file: Path | None, shown: str | None = 
         name = shown or str(mapping_file)
         for key, value, line, column in _read_mapping(mapping_file, name):
             refusal = _refusal(base, folder / value, value)
+            if refusal == NOT_IN_FOLDER:
+                if absent is not None:
+                    absent.append(f"{name}:{line}:{column}: {visible(key)}: '{visible(value)}' is not in the full-text folder; left out")
+                continue
             if refusal:
                 raise FullTextError(f"{name}:{line}:{column}: {visible(key)}: '{visible(value)}' {refusal}")
             found[key] = (folder / value).resolve()
@@ -131,6 +138,9 @@ def _read_mapping(path: Path, shown: str) -> list[tuple[str, str, int, int]]:
 _TEXT_TAG = "tag:yaml.org,2002:str"
 
 
+NOT_IN_FOLDER = "is not a file in the full-text folder"
+
+
 def _refusal(base: Path, path: Path, name: str) -> str | None:
     """Why ``path`` (written ``name``) cannot be a full text of the folder ``base`` (a phrase to
     follow the name: "leads outside ..."), or None."""
@@ -145,7 +155,7 @@ def _refusal(base: Path, path: Path, name: str) -> str | None:
             return "leads outside the full-text folder; full texts must be inside it"
         info = resolved.stat()
     except FileNotFoundError:
-        return "is not a file in the full-text folder"
+        return NOT_IN_FOLDER
     except (OSError, RuntimeError) as err:  # a symlink loop, a name too long ...
         return f"cannot be read: {getattr(err, 'strerror', None) or err}"
     if not stat.S_ISREG(info.st_mode):
