@@ -114,8 +114,9 @@ def _once(found: list[tuple[int, str]]) -> tuple[str, ...]:
 
 
 # Every load checks every claim; the live preview loads again after each save, when nearly all of
-# them are unchanged. A pure function of two strings, so remembered by value.
-@lru_cache(maxsize=1 << 16)
+# them are unchanged. A pure function of two strings, so remembered by value (room for the
+# claims of a library larger than 10,000 notes: a smaller memory would forget each before reuse).
+@lru_cache(maxsize=1 << 18)
 def dropped(quote: str, text: str) -> Dropped:
     """The hedges and attributions of ``quote`` of which ``text`` keeps nothing, as the quote writes
     them ("appeared", "two of the heads"), in quote order, each once."""
