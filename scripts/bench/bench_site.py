@@ -22,7 +22,7 @@ from pathlib import Path
 from .bench import measure_with_output
 
 # The build, with the generation step inside it timed: loading (build_kb) and rendering every
-# page (render_pages), as the MkDocs adapter calls them. Prints the two times and the number of
+# page (render_site), as the MkDocs adapter calls them. Prints the two times and the number of
 # generated pages as JSON.
 _BUILD = """
 import json, sys, time
@@ -38,14 +38,14 @@ def timed(name, function):
         try:
             result = function(*args, **kwargs)
             if name == "render":
-                spent["pages"] = len(result)
+                spent["pages"] = len(result.pages)
             return result
         finally:
             spent[name] += time.perf_counter() - start
     return run
 
 hooks.build_kb = timed("load", hooks.build_kb)
-pages.render_pages = timed("render", pages.render_pages)
+pages.render_site = timed("render", pages.render_site)
 prerender.prerender = timed("markdown", prerender.prerender)
 pagefind.index_site = timed("search", pagefind.index_site)
 build_site(Path(sys.argv[1]), Path(sys.argv[2]))

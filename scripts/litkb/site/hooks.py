@@ -31,7 +31,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from ..core.model import KnowledgeBase
-from ..emit.pages import ReferenceFormatter
+from ..emit.pages import ReferenceFormatter, Rendered
 from ..emit.pages.question_pages import HOME_MARKER, question_list
 from ..emit.pages.safe import find_unsafe_html
 from ..rules.link import build_kb
@@ -46,7 +46,7 @@ from .page_guard import (
     find_unsafe_page,
     page_title_html,
 )
-from .pages import site_pages
+from .pages import site_rendering
 
 ROOT_ENV = "KB_ROOT"
 log = logging.getLogger("mkdocs.plugins.litkb")
@@ -84,6 +84,9 @@ class Session:
         self.built: dict[str, bytes] = {}
         self.building: dict[str, bytes] = {}  # this build's, made ``built`` when it finishes
         self.indexing: subprocess.Popen[bytes] | None = None
+        # The last rendering of the preview: the next renders again only the pages that depend
+        # on the notes changed meanwhile (litkb.emit.pages.incremental).
+        self.rendered: Rendered | None = None
 
     def knowledge_base(self, root: Path) -> KnowledgeBase:
         """The preloaded knowledge base if it is the one at ``root``, else a fresh load."""
@@ -145,7 +148,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     SESSION.checked.clear()
     SESSION.prerendered.clear()
     SESSION.building = {}  # a build that fails before its end leaves ``built`` as it was
-    for page in site_pages(kb, config_file, SESSION.references):
+    rendered = site_rendering(kb, config_file, SESSION.references, SESSION.rendered if SESSION.serving else None)
+    if SESSION.serving:
+        SESSION.rendered = rendered
+    for page in rendered.pages:
         existing = files.get_file_from_path(page.path)
         if existing is not None:
             log.warning(f"docs/{page.path} is replaced by a generated page of the same name: rename or remove it")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..core.model import KnowledgeBase
-from ..emit.pages import GeneratedPage, ReferenceFormatter, contributing_page, render_pages
+from ..emit.pages import GeneratedPage, ReferenceFormatter, Rendered, contributing_page, render_site
 from .config import citation_style
 
 
@@ -24,5 +24,11 @@ def read_contributing(project: Path) -> str | None:
 
 def site_pages(kb: KnowledgeBase, config_file: Path, references: ReferenceFormatter | None) -> list[GeneratedPage]:
     """Every generated page of the site built by ``config_file`` (a mkdocs.yml) from ``kb``."""
+    return list(site_rendering(kb, config_file, references).pages)
+
+
+def site_rendering(kb: KnowledgeBase, config_file: Path, references: ReferenceFormatter | None, previous: Rendered | None = None) -> Rendered:
+    """:func:`site_pages` with the site data, rendering again only what changed since
+    ``previous`` (the live preview's last rendering) when only notes changed."""
     extra = [contributing_page(read_contributing(config_file.parent))]
-    return render_pages(kb, style=citation_style(kb.root), references=references, extra_pages=extra)
+    return render_site(kb, style=citation_style(kb.root), references=references, extra_pages=extra, previous=previous)

@@ -1,7 +1,8 @@
 """Live preview: ``mkdocs serve`` in this process, on the knowledge base at a root.
 
 Input: a knowledge-base root and an address. Output: a server until Ctrl+C; editing a note or
-references.bib re-renders the pages, and MkDocs builds again (Markdown, theme, tripwires) only those
+references.bib re-renders the pages (after notes alone change, only those that depend on them:
+:mod:`litkb.emit.pages.incremental`), and MkDocs builds again (Markdown, theme, tripwires) only those
 whose Markdown changed (the hooks' session keeps the formatted references and the pages' digests
 between rebuilds); the search index is refreshed in the background. Errors that stop the server are :class:`~litkb.site.config.SiteError` (one line).
 """

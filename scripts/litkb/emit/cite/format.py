@@ -130,6 +130,12 @@ class Citations:
         self.among = None if among is None else list(dict.fromkeys(among))
         self._done: dict[str, dict[str, Disambiguation]] = {}
 
+    def carry_over(self, previous: Citations) -> None:
+        """Take the disambiguations ``previous`` computed when it formats against the same
+        reference list (the same works, field for field): they depend on nothing else."""
+        if previous.among == self.among and previous.kb.sources == self.kb.sources:
+            self._done.update((style, done) for style, done in previous._done.items() if style not in self._done)
+
     def disambiguation(self, style: str = DEFAULT_STYLE) -> dict[str, Disambiguation]:
         """:func:`litkb.emit.cite.disambiguate.disambiguate` of the reference list in ``style``
         (computed on first use)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Sequence
+from functools import lru_cache
 
 SEED = 15
 ITERATIONS = 160
@@ -19,6 +20,18 @@ ITERATIONS = 160
 def force_layout(nodes: Sequence[str], edges: Sequence[tuple[str, str, float]], width: float, height: float, *,
                  sizes: Sequence[float] | None = None, seed: int = SEED, iterations: int = ITERATIONS) -> dict[str, tuple[float, float]]:
     """Positions inside ``width`` x ``height`` (a margin of each node's size kept free).
+
+    The layout of the same graph is remembered by value (a few graphs): the live preview draws
+    the network again after every save, which rarely changes it.
+    """
+    layout = _layout(tuple(nodes), tuple(edges), width, height, None if sizes is None else tuple(sizes), seed, iterations)
+    return dict(layout)
+
+
+@lru_cache(maxsize=4)
+def _layout(nodes: tuple[str, ...], edges: tuple[tuple[str, str, float], ...], width: float, height: float,
+            sizes: tuple[float, ...] | None, seed: int, iterations: int) -> dict[str, tuple[float, float]]:
+    """:func:`force_layout`, computed (the caller copies the result, which is remembered).
 
     Nodes repel each other (k²/d, more strongly the larger they are: ``sizes``, radii), edges pull
     their ends together (d²/k, times their weight, dampened), and gravity pulls everything towards

@@ -9,6 +9,6 @@ from __future__ import annotations
 from .common import GeneratedPage
 from .contributing import contributing_page
 from .references import ReferenceFormatter
-from .render import render_pages
+from .render import Rendered, render_pages, render_site
 
-__all__ = ["GeneratedPage", "ReferenceFormatter", "contributing_page", "render_pages"]
+__all__ = ["GeneratedPage", "ReferenceFormatter", "Rendered", "contributing_page", "render_pages", "render_site"]

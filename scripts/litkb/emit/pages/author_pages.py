@@ -7,6 +7,7 @@ Input: :class:`~litkb.site.common.SiteData`. Output: :class:`GeneratedPage` valu
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Collection
 
 from ...core import urls
 from ...core.limits import MAX_COAUTHORS_SHOWN
@@ -25,9 +26,12 @@ from .common import (
 from .safe import md_text
 
 
-def author_pages(site: SiteData) -> list[GeneratedPage]:
+def author_pages(site: SiteData, only: Collection[str] | None = None) -> list[GeneratedPage]:
+    """The authors index and one page per person (of the person ids in ``only``, when given)."""
     pages = [GeneratedPage(AUTHORS_INDEX, authors_index(site))]
     for person in site.kb.persons.values():
+        if only is not None and person.id not in only:
+            continue
         pages.append(GeneratedPage(urls.author_path(person.id), author_page(site, person)))
     return pages
 

@@ -65,9 +65,15 @@ class SiteData:
     questions: QuestionIndex  # which questions discuss a concept or cite a work
 
     @classmethod
-    def from_kb(cls, kb: KnowledgeBase, style: str) -> SiteData:
+    def from_kb(cls, kb: KnowledgeBase, style: str, previous: SiteData | None = None) -> SiteData:
+        """The indexes of ``kb``; what depends only on the works and the style (labels, the
+        disambiguation of citations) is taken from ``previous`` (the last build's) when its
+        works and style are the same, field for field."""
         claims = kb.claims
         citations = Citations(kb)
+        same_works = previous is not None and previous.style == style and previous.kb.sources == kb.sources
+        if previous is not None and same_works:
+            citations.carry_over(previous.citations)
         evidence: dict[str, list[tuple[Claim, ConceptLink]]] = defaultdict(list)
         reported: dict[str, list[Claim]] = defaultdict(list)
         about: dict[str, list[Claim]] = defaultdict(list)
@@ -88,7 +94,7 @@ class SiteData:
             style=style,
             citations=citations,
             claims=claims,
-            labels=author_year_labels(kb, style, citations),
+            labels=previous.labels if previous is not None and same_works else author_year_labels(kb, style, citations),
             evidence={k: tuple(v) for k, v in evidence.items()},
             reported_about={k: tuple(v) for k, v in reported.items()},
             claims_about={k: tuple(v) for k, v in about.items()},

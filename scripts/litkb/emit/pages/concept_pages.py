@@ -7,6 +7,8 @@ Input: :class:`~litkb.site.common.SiteData`. Output: :class:`GeneratedPage` valu
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from ...core import urls
 from ...core.model import Claim, Concept
 from ...core.vocabulary import STANCES
@@ -49,9 +51,13 @@ def evidence_pack_files(site: SiteData) -> list[GeneratedPage]:
     ]
 
 
-def concept_pages(site: SiteData) -> list[GeneratedPage]:
+def concept_pages(site: SiteData, only: Collection[str] | None = None) -> list[GeneratedPage]:
+    """The concepts index, one page per concept (of the concepts in ``only``, when given) and
+    every concept's evidence pack."""
     pages = [GeneratedPage(CONCEPTS_INDEX, concepts_index(site))]
     for concept in site.kb.concepts.values():
+        if only is not None and concept.id not in only:
+            continue
         pages.append(GeneratedPage(urls.concept_path(concept.id), concept_page(site, concept), concept.path))
     return pages + evidence_pack_files(site)
 

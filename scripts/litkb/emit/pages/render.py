@@ -9,12 +9,14 @@ deterministic: the same knowledge base gives byte-identical pages.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from ...core.model import KnowledgeBase
 from .author_pages import author_pages
 from .common import GeneratedPage, SiteData
 from .concept_pages import concept_pages
 from .explorer import explorer_pages
+from .incremental import select
 from .overview_pages import overview_pages
 from .picture_pages import picture_pages
 from .question_pages import question_pages
@@ -22,20 +24,44 @@ from .references import ReferenceFormatter
 from .source_pages import source_pages
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """A rendering: its site data and its pages (sorted by path), kept by a caller that renders
+    again after a change (the live preview)."""
+
+    site: SiteData
+    pages: tuple[GeneratedPage, ...]
+
+
 def render_pages(kb: KnowledgeBase, *, style: str, references: ReferenceFormatter | None, extra_pages: Sequence[GeneratedPage] = ()) -> list[GeneratedPage]:
-    """Every generated page of the site, sorted by path.
+    """Every generated page of the site, sorted by path (:func:`render_site`'s pages)."""
+    return list(render_site(kb, style=style, references=references, extra_pages=extra_pages).pages)
+
+
+def render_site(kb: KnowledgeBase, *, style: str, references: ReferenceFormatter | None, extra_pages: Sequence[GeneratedPage] = (),
+                previous: Rendered | None = None) -> Rendered:
+    """Every generated page of the site, sorted by path, with the site data they were made of.
 
     ``style`` is the site's citation style (labels, and the first tab of each reference);
     ``references`` formats the works' references (its memory is the caller's: keep one across
     rebuilds), or None for a plain reference without citeproc (golden pages); ``extra_pages`` are
     pages the caller made from outside the knowledge base (the contributing guide). Reads no file
-    and no configuration.
+    and no configuration. With ``previous`` (the last rendering, in the same style), when only
+    notes changed, the source, concept and author pages that cannot depend on the changed notes
+    are taken from it (:mod:`.incremental`); the result is the same as a full rendering.
     """
-    site = SiteData.from_kb(kb, style)
+    reuse = previous if previous is not None and previous.site.style == style else None
+    site = SiteData.from_kb(kb, style, reuse.site if reuse is not None else None)
+    selection = select(reuse.site.kb, kb) if reuse is not None else None
     # The references are formatted by child processes (in a large library) while the pages that
     # do not show them are rendered here; only the source and question pages wait for them.
     pending = references.start(site) if references is not None else None
-    pages = [*concept_pages(site), *author_pages(site), *overview_pages(site), *picture_pages(site), *explorer_pages(site), *extra_pages]
+    concepts, people, works = (None, None, None) if selection is None else (selection.concepts, selection.people, selection.works)
+    pages = [*concept_pages(site, concepts), *author_pages(site, people), *overview_pages(site), *picture_pages(site), *explorer_pages(site), *extra_pages]
     formatted = pending() if pending is not None else None
-    pages += [*source_pages(site, formatted), *question_pages(site, formatted)]
-    return sorted(pages, key=lambda page: page.path)
+    pages += [*source_pages(site, formatted, works), *question_pages(site, formatted)]
+    if reuse is not None and selection is not None:
+        fresh = {page.path for page in pages}
+        items = selection.item_paths(kb)
+        pages += [page for page in reuse.pages if page.path in items and page.path not in fresh]
+    return Rendered(site, tuple(sorted(pages, key=lambda page: page.path)))

@@ -6,6 +6,8 @@ Input: :class:`~litkb.site.common.SiteData`. Output: :class:`GeneratedPage` valu
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from ...core import urls
 from ...core.model import Claim, Note, Source
 from ...core.vocabulary import STANCES
@@ -35,11 +37,14 @@ from .source_sections import (
 )
 
 
-def source_pages(site: SiteData, references: References | None) -> list[GeneratedPage]:
-    """The sources index and one page per work; ``references``: the formatted references of every
-    work (:class:`~.references.ReferenceFormatter`), or None for the plain fallback."""
+def source_pages(site: SiteData, references: References | None, only: Collection[str] | None = None) -> list[GeneratedPage]:
+    """The sources index and one page per work (of the works in ``only``, when given);
+    ``references``: the formatted references of every work
+    (:class:`~.references.ReferenceFormatter`), or None for the plain fallback."""
     pages = [GeneratedPage(SOURCES_INDEX, sources_index(site))]
     for source in site.kb.sources.values():
+        if only is not None and source.key not in only:
+            continue
         note = site.kb.notes.get(source.key)
         pages.append(GeneratedPage(urls.source_path(source.key), source_page(site, source, references), note.path if note else None))
     return pages

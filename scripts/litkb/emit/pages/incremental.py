@@ -1,0 +1,88 @@
+"""Which generated pages a change of a few notes can alter (the live preview's rebuilds).
+
+Input: the knowledge base of the last build and the one loaded now. Output: a
+:class:`Selection` (the works, concepts and people whose own pages must be rendered again; every
+library-wide page is always rendered again), or None when the change reaches further than notes
+(works, concepts, people, questions, full-text fingerprints, same-study relations): then every
+page is rendered. ``tests/test_incremental_pages.py`` checks that the pages rendered this way
+are byte-identical to a full rendering.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ...core import urls
+from ...core.model import KnowledgeBase, Note
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The notes that changed and the item pages that depend on them."""
+
+    notes: frozenset[str]
+    works: frozenset[str]  # source pages
+    concepts: frozenset[str]  # concept pages
+    people: frozenset[str]  # author pages
+
+    def item_paths(self, kb: KnowledgeBase) -> frozenset[str]:
+        """Every per-item page of ``kb`` (source, concept and author pages), selected or not."""
+        return frozenset(
+            [urls.source_path(k) for k in kb.sources] + [urls.concept_path(c) for c in kb.concepts] + [urls.author_path(p) for p in kb.persons]
+        )
+
+
+def changed_notes(old: KnowledgeBase, new: KnowledgeBase) -> frozenset[str] | None:
+    """The keys of the notes added, removed or changed from ``old`` to ``new``; None when anything
+    but notes changed (or a note's same-study relations, which regroup studies everywhere)."""
+    if (
+        old.root != new.root
+        or old.sources != new.sources
+        or old.concepts != new.concepts
+        or old.persons != new.persons
+        or old.questions != new.questions
+        or old.same_study != new.same_study
+        or old.fingerprints != new.fingerprints
+    ):
+        return None
+    return frozenset(k for k in old.notes.keys() | new.notes.keys() if old.notes.get(k) != new.notes.get(k))
+
+
+def select(old: KnowledgeBase, new: KnowledgeBase) -> Selection | None:
+    """The pages to render again after ``old`` became ``new`` (see the module); None: all."""
+    notes = changed_notes(old, new)
+    if notes is None:
+        return None
+    works: set[str] = set()
+    concepts: set[str] = set()
+    # The old version of a note counts as much as the new one: a concept link removed changes
+    # the page of the concept it no longer links.
+    for kb in (old, new):
+        for key in notes:
+            works.add(key)
+            note = kb.notes.get(key)
+            if note is not None:
+                _note_reach(note, works, concepts)
+        # A note gives its study its design, sector and country, which every claim about the
+        # study shows (emit/evidence.py): the claims of other notes about it, and their pages.
+        study = {member for key in notes for member in kb.same_study.get(key, (key,))}
+        for claim in kb.claims:
+            if study.intersection(claim.works):
+                works.add(claim.note_key)
+                concepts.update(link.concept for link in claim.concepts)
+    # A work's page shows what its whole study says: every work of the same study.
+    works |= {member for key in list(works) for member in new.same_study.get(key, ())}
+    works &= new.sources.keys()
+    people = {p.id for key in works for p in (*new.sources[key].authors, *new.sources[key].editors)}
+    # A concept page names its related concepts by label only (their evidence is counted on the
+    # concepts index, always rendered), so it depends on no other concept's claims.
+    return Selection(frozenset(notes), frozenset(works), frozenset(c for c in concepts if c in new.concepts), frozenset(people))
+
+
+def _note_reach(note: Note, works: set[str], concepts: set[str]) -> None:
+    """Add the works a note cites, reports on or relates to, and the concepts its claims link."""
+    works.update(note.cites)
+    works.update(note.same_study)
+    for claim in (*note.claims, *note.reported):
+        works.update(claim.works)
+        concepts.update(link.concept for link in claim.concepts)
