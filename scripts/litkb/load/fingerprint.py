@@ -21,7 +21,7 @@ from typing import Any
 from ..core.fingerprint import FORMAT, Fingerprint, Params, unpack
 from ..core.problems import Problem, problem
 from ..core.vocabulary import KEY_PATTERN
-from .textio import open_folder, printable_name, read_text
+from .textio import folder_texts, open_folder
 
 FINGERPRINTS_DIR = Path("kb/fingerprints")
 # A fingerprint keeps 2 bits per word of its text: a book of 2 million words needs ~700 KB.
@@ -53,18 +53,7 @@ def load_fingerprints(root: Path, library: Collection[str] | None = None) -> tup
         return {}, problems
     found: dict[str, Fingerprint] = {}
     try:
-        for name in sorted(os.listdir(folder_fd)):
-            if not name.endswith(".json") or name.startswith("."):
-                continue
-            shown = (FINGERPRINTS_DIR / name).as_posix()
-            if not name.isprintable():
-                shown = (FINGERPRINTS_DIR / printable_name(name)).as_posix()
-                problems.append(problem(shown, 1, 1, "KB007", "file name has characters that are not allowed (control, format or invalid bytes)", "rename the file to <key>.json"))
-                continue
-            text, read_problems = read_text(Path(name), shown, MAX_FINGERPRINT_BYTES, dir_fd=folder_fd)
-            problems += read_problems
-            if text is None:
-                continue
+        for name, shown, text in folder_texts(folder_fd, FINGERPRINTS_DIR, (".json",), MAX_FINGERPRINT_BYTES, "rename the file to <key>.json", problems):
             fingerprint, parse_problems = parse_fingerprint(text, shown)
             problems += parse_problems
             if fingerprint is None:

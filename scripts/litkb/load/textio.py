@@ -12,6 +12,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 from ..core.problems import Problem, problem
@@ -135,6 +136,26 @@ def read_text(path: Path, shown: str, max_bytes: int, *, dir_fd: int | None = No
         problems.append(problem(shown, 1, 1, "KB002", "file is empty"))
         return None, problems
     return text, problems
+
+
+def folder_texts(folder_fd: int, folder: Path, suffixes: tuple[str, ...], max_bytes: int, rename_hint: str, problems: list[Problem], only: Collection[str] | None = None) -> Iterator[tuple[str, str, str]]:
+    """The readable files of an open folder whose names end in ``suffixes`` (hidden ones and, with
+    ``only``, names not in it skipped), in name order: yields (file name, shown path under
+    ``folder``, text). A name with unprintable characters (a newline could forge a problem line;
+    bytes that are not UTF-8 cannot be shown) is refused (KB007, with ``rename_hint``); read
+    problems go to ``problems`` and an unreadable file is not yielded."""
+    for name in sorted(os.listdir(folder_fd)):
+        if not name.endswith(suffixes) or name.startswith(".") or (only is not None and name not in only):
+            continue
+        if not name.isprintable():
+            shown = (folder / printable_name(name)).as_posix()
+            problems.append(problem(shown, 1, 1, "KB007", "file name has characters that are not allowed (control, format or invalid bytes)", rename_hint))
+            continue
+        shown = (folder / name).as_posix()
+        text, read_problems = read_text(Path(name), shown, max_bytes, dir_fd=folder_fd)
+        problems += read_problems
+        if text is not None:
+            yield name, shown, text
 
 
 def printable_name(name: str) -> str:

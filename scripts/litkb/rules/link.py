@@ -21,7 +21,7 @@ from ..core.model import Concept, Definition, KnowledgeBase, Note, Person, Sourc
 from ..core.problems import Problem, problem
 from ..core.urls import RESERVED_PAGE_NAMES
 from ..load.bibtex import BibEntry, parse_bibtex, without_page_clashes
-from ..load.textio import open_folder, printable_name, read_text
+from ..load.textio import folder_texts, open_folder, read_text
 from ..load.yamlload import compose_yaml
 from . import offsite, schema
 from .notes import link_notes
@@ -183,19 +183,7 @@ def _load_documents(root: Path, folder: Path, spec: schema.Mapping, problems: li
     if folder_fd is None:
         return
     try:
-        for name in sorted(os.listdir(folder_fd)):
-            if not name.endswith((".yaml", ".yml")) or name.startswith(".") or (only is not None and name not in only):
-                continue
-            shown = (folder / name).as_posix()
-            if not name.isprintable():
-                # A newline could forge a problem line; bytes that are not UTF-8 cannot be shown.
-                shown = (folder / printable_name(name)).as_posix()
-                problems.append(problem(shown, 1, 1, "KB007", "file name has characters that are not allowed (control, format or invalid bytes)", "rename the file to <key>.yaml"))
-                continue
-            text, read_problems = read_text(Path(name), shown, MAX_YAML_BYTES, dir_fd=folder_fd)
-            problems += read_problems
-            if text is None:
-                continue
+        for _name, shown, text in folder_texts(folder_fd, folder, (".yaml", ".yml"), MAX_YAML_BYTES, "rename the file to <key>.yaml", problems, only):
             node, yaml_problems = compose_yaml(text, shown)
             problems += yaml_problems
             if node is None:

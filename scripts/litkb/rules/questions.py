@@ -23,7 +23,7 @@ from ..core.model import Claim, Concept, Note, Question, Source, TextBlock
 from ..core.problems import Problem, problem
 from ..core.urls import RESERVED_PAGE_NAMES
 from ..load.questionfile import parse_body, split_front_matter
-from ..load.textio import open_folder, printable_name, read_text
+from ..load.textio import folder_texts, open_folder
 from ..load.yamlload import compose_yaml
 from . import offsite, schema
 from .validate import matches_id, validate
@@ -42,20 +42,10 @@ def load_questions(root: Path, sources: Mapping[str, Source], notes: Mapping[str
     checker = _Checker(sources, notes, concepts, problems)
     questions: dict[str, Question] = {}
     try:
-        for name in sorted(os.listdir(folder_fd)):
-            if not name.endswith(SUFFIX) or name.startswith("."):
-                continue
-            shown = (QUESTIONS_DIR / name).as_posix()
-            if not name.isprintable():
-                shown = (QUESTIONS_DIR / printable_name(name)).as_posix()
-                problems.append(problem(shown, 1, 1, "KB007", "file name has characters that are not allowed (control, format or invalid bytes)", "rename the file to <id>.md"))
-                continue
-            text, read_problems = read_text(Path(name), shown, MAX_YAML_BYTES, dir_fd=folder_fd)
-            problems += read_problems
-            if text is not None:
-                question = checker.question(name[: -len(SUFFIX)], shown, text)
-                if question is not None:
-                    questions[question.id] = question
+        for name, shown, text in folder_texts(folder_fd, QUESTIONS_DIR, (SUFFIX,), MAX_YAML_BYTES, "rename the file to <id>.md", problems):
+            question = checker.question(name[: -len(SUFFIX)], shown, text)
+            if question is not None:
+                questions[question.id] = question
     finally:
         os.close(folder_fd)
     return questions
