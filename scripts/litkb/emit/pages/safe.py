@@ -47,12 +47,12 @@ _OTHER_BLOCK_START = frozenset("=?:|~`")
 _CELL_UNSAFE_CODE = re.compile(r"[|`\\]")
 # Python-Markdown's link, image and reference processors scan from every "[" to its matching "]"
 # (and from a link's "(" to its matching ")") a character at a time, so text with many unmatched or
-# nested brackets costs the square of its length, once per processor (a 10,000-character summary
-# of "[": 24 s; a 4,000-character claim of them, shown on every page that lists the claim: 86 s
-# each). Markdown is left only the brackets of plain inline links, "[text](target)" with no
-# bracket in the text and no space (but one at either end: md_text collapses whitespace), quote,
-# bracket or unbalanced parenthesis in the target, which it scans once each; every other bracket
-# is escaped, and shows the same.
+# nested brackets costs the square of its length, once per processor and once per page showing it
+# (a 10,000-character summary of "![": 32 s to render; three 4,000-character claims of "[", each
+# on many concept-page rows: 92 s). Markdown is left only the brackets of plain inline links,
+# "[text](target)" with no bracket in the text and no space (but one at either end: md_text
+# collapses whitespace), quote, bracket or unbalanced parenthesis in the target, which it scans
+# once each; every other bracket is escaped, and shows the same.
 _INLINE_LINK = re.compile(r"\[[^\[\]]*\]\( ?(?:[^()\s'\"\[\]]|\([^()\s'\"\[\]]*\))* ?\)")
 _BRACKETS = str.maketrans({"[": "\\[", "]": "\\]"})
 
