@@ -162,7 +162,7 @@ def page_href(from_path: str, to_path: str, anchor: str = "") -> str:
 
 def link_text(text: str) -> str:
     """Untrusted text as the text of a Markdown link (brackets escaped so the link stays whole)."""
-    return md_text(text, line_start=False).replace("[", "\\[").replace("]", "\\]")
+    return md_text(text, line_start=False, links=False)
 
 
 def table_cell(markdown: str) -> str:

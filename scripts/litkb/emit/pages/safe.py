@@ -45,10 +45,20 @@ _OTHER_BLOCK_START = frozenset("=?:|~`")
 # two and a pipe in it split the cell, leaving the rest of the span (raw, unescaped text) outside
 # any code span. In text for cells such spans are therefore escaped like the text around them.
 _CELL_UNSAFE_CODE = re.compile(r"[|`\\]")
+# Python-Markdown's link, image and reference processors scan from every "[" to its matching "]"
+# (and from a link's "(" to its matching ")") a character at a time, so text with many unmatched or
+# nested brackets costs the square of its length, once per processor and once per page showing it
+# (a 10,000-character summary of "![": 32 s to render; three 4,000-character claims of "[", each
+# on many concept-page rows: 92 s). Markdown is left only the brackets of plain inline links,
+# "[text](target)" with no bracket in the text and no space (but one at either end: md_text
+# collapses whitespace), quote, bracket or unbalanced parenthesis in the target, which it scans
+# once each; every other bracket is escaped, and shows the same.
+_INLINE_LINK = re.compile(r"\[[^\[\]]*\]\( ?(?:[^()\s'\"\[\]]|\([^()\s'\"\[\]]*\))* ?\)")
+_BRACKETS = str.maketrans({"[": "\\[", "]": "\\]"})
 
 
 @lru_cache(maxsize=65536)  # labels and titles recur on many pages
-def md_text(text: str, *, line_start: bool = True) -> str:
+def md_text(text: str, *, line_start: bool = True, links: bool = True) -> str:
     """Untrusted text -> one line of inline Markdown with no raw HTML and no unsafe links.
 
     Whitespace (including newlines) is collapsed so the text cannot open a block such as a code
@@ -58,7 +68,9 @@ def md_text(text: str, *, line_start: bool = True) -> str:
     Emphasis and http(s)/mailto links still render; an image (``![alt](url)``) becomes the
     text "!" and a link to it. ``line_start=False`` is for text that never starts a line (table
     cells, link texts), where block markers need no defusing but code spans holding a pipe, a
-    backtick or a backslash are shown as plain text (see ``_CELL_UNSAFE_CODE``).
+    backtick or a backslash are shown as plain text (see ``_CELL_UNSAFE_CODE``). Brackets other
+    than those of an inline link are escaped (see ``_INLINE_LINK``); ``links=False`` escapes all
+    of them, for text that is itself the text of a link.
     """
     text = " ".join(_CONTROL.sub("", text).split())
     out: list[str] = []
@@ -66,12 +78,29 @@ def md_text(text: str, *, line_start: bool = True) -> str:
     for match in _CODE_SPAN.finditer(text):
         if (not line_start and _CELL_UNSAFE_CODE.search(match.group(2))) or SEARCH_MARKER in match.group(2):
             continue  # shown as plain text (see _CELL_UNSAFE_CODE and defuse_search_marker)
-        out.append(_escape_plain(text[pos : match.start()]))
+        out.append(_escape_brackets(_escape_plain(text[pos : match.start()]), links))
         out.append(match.group(0))
         pos = match.end()
-    out.append(_escape_plain(text[pos:]))
+    out.append(_escape_brackets(_escape_plain(text[pos:]), links))
     inline = _defuse_links("".join(out))
     return _defuse_line_start(inline) if line_start else inline
+
+
+def _escape_brackets(text: str, links: bool) -> str:
+    """Escaped plain text -> the same with every bracket escaped but those of inline links (of
+    none when not ``links``). Linear: each bracket-free stretch is read by one match attempt."""
+    if "[" not in text and "]" not in text:
+        return text
+    if not links:
+        return text.translate(_BRACKETS)
+    out: list[str] = []
+    pos = 0
+    for match in _INLINE_LINK.finditer(text):
+        out.append(text[pos : match.start()].translate(_BRACKETS))
+        out.append(match.group(0))
+        pos = match.end()
+    out.append(text[pos:].translate(_BRACKETS))
+    return "".join(out)
 
 
 def _escape_plain(text: str) -> str:
