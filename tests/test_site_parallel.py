@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import SITE_FIXTURE_ROOT
+from litkb.core.model import KnowledgeBase
+from litkb.emit.pages import render_site
 from litkb.site import prerender
 from litkb.site.build import build_site
 from litkb.site.config import SiteError
@@ -51,3 +53,18 @@ def test_a_warning_in_a_worker_fails_the_strict_build(tmp_path: Path, monkeypatc
     with pytest.raises(SiteError, match="warning"):
         build_site(root, tmp_path / "site", workers=2)
     build_site(root, tmp_path / "site-seq", workers=1, strict=False)  # the same warning without workers: only a warning
+
+
+def test_deferred_pages_are_the_pages_rendered_at_once(real_kb: KnowledgeBase) -> None:
+    # kb build leaves the pages of works, concepts and people to its workers: each renderer gives
+    # exactly the page a rendering at once gives, and nothing else is deferred or changed.
+    at_once = render_site(real_kb, style="apa", references=None)
+    later = render_site(real_kb, style="apa", references=None, defer=True)
+    assert [p.path for p in later.pages] == [p.path for p in at_once.pages]
+    assert at_once.deferred == {}
+    kinds = {path.split("/")[0] for path in later.deferred}
+    assert kinds == {"sources", "concepts", "authors"}
+    assert len(later.deferred) == len(real_kb.sources) + len(real_kb.concepts) + len(real_kb.persons)
+    for eager, lazy in zip(at_once.pages, later.pages, strict=True):
+        render = later.deferred.get(lazy.path)
+        assert (lazy.content == "" and render is not None and render() == eager.content) or (render is None and lazy == eager)

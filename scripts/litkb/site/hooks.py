@@ -20,11 +20,12 @@ import hashlib
 import logging
 import os
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
@@ -78,6 +79,7 @@ class Session:
         self.theme = ThemeCode(frozenset())
         self.checked: dict[str, tuple[bytes, ...]] = {}
         self.prerendered: dict[str, prerender.Rendered] = {}
+        self.deferred: dict[str, Callable[[], str]] = {}  # pages rendered when converted (kb build)
         # Live preview (``kb serve``: dirty rebuilds): the digests of the generated pages as last
         # built, and the Pagefind run indexing the preview in the background.
         self.serving = False
@@ -148,7 +150,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     SESSION.checked.clear()
     SESSION.prerendered.clear()
     SESSION.building = {}  # a build that fails before its end leaves ``built`` as it was
-    rendered = site_rendering(kb, config_file, SESSION.references, SESSION.rendered if SESSION.serving else None)
+    # With workers (kb build), the pages of works, concepts and people are rendered where they are
+    # converted (on_page_markdown, in the workers): this process never holds their Markdown.
+    defer = not SESSION.serving and SESSION.workers > 1 and prerender.supported()
+    rendered = site_rendering(kb, config_file, SESSION.references, SESSION.rendered if SESSION.serving else None, defer=defer)
+    SESSION.deferred = dict(rendered.deferred)
     if SESSION.serving:
         SESSION.rendered = rendered
     for page in rendered.pages:
@@ -182,10 +188,19 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     :func:`on_page_content` then hand MkDocs the results. The pages not in the navigation get
     their ``Page`` here rather than in MkDocs' loop (the same call)."""
     generated = [f for f in files.documentation_pages() if f.src_uri in SESSION.generated]
-    if SESSION.workers > 1 and len(generated) >= prerender.PARALLEL_FROM:
+    if SESSION.workers > 1 and len(generated) >= prerender.PARALLEL_FROM and prerender.supported():
         pages = [f.page if f.page is not None else Page(None, f, config) for f in generated]
-        SESSION.prerendered = prerender.prerender(pages, config, files, SESSION.workers, lambda page: SESSION.checked.get(page.file.src_uri, ()))
+        # Pages outside the navigation are built to their files by the workers too.
+        in_nav = {page.file.src_uri for page in nav.pages}
+        outside = {page.file.src_uri for page in pages if page.file.src_uri not in in_nav}
+        SESSION.prerendered = prerender.prerender(pages, config, files, SESSION.workers, lambda page: SESSION.checked.get(page.file.src_uri, ()),
+                                                  nav=nav, build=outside)
     return nav
+
+
+def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+    """The theme's templates plus the empty one naming a page a worker has built already."""
+    return prerender.with_built_template(env)
 
 
 def on_pre_page(page: Page, config: MkDocsConfig, files: Files) -> Page:
@@ -198,7 +213,11 @@ def on_pre_page(page: Page, config: MkDocsConfig, files: Files) -> Page:
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """The home page's list of questions: docs/index.md marks its place with HOME_MARKER."""
+    """A page whose rendering was deferred is rendered here (in a worker, or here when no worker
+    converted it). The home page's list of questions: docs/index.md marks its place with HOME_MARKER."""
+    render = SESSION.deferred.get(page.file.src_uri)
+    if render is not None and page.file.src_uri not in SESSION.prerendered:
+        return render()
     if page.file.src_uri == "index.md" and HOME_MARKER in markdown and SESSION.kb is not None:
         return markdown.replace(HOME_MARKER, question_list(SESSION.kb, "index.md"), 1)
     return markdown
@@ -255,6 +274,8 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     it is checked again); the rest is checked against what the theme may write. Scanning a page
     costs about 0.1 s per MB, and content is most of a large knowledge base's pages.
     """
+    if page.meta.get("template") == prerender.BUILT_TEMPLATE:
+        return ""  # built, checked and written by a worker (litkb.site.prerender): MkDocs writes nothing
     chrome = output
     content = page.content or ""
     start = output.find(content) if content else -1

@@ -27,8 +27,10 @@ def site_pages(kb: KnowledgeBase, config_file: Path, references: ReferenceFormat
     return list(site_rendering(kb, config_file, references).pages)
 
 
-def site_rendering(kb: KnowledgeBase, config_file: Path, references: ReferenceFormatter | None, previous: Rendered | None = None) -> Rendered:
+def site_rendering(kb: KnowledgeBase, config_file: Path, references: ReferenceFormatter | None, previous: Rendered | None = None,
+                   defer: bool = False) -> Rendered:
     """:func:`site_pages` with the site data, rendering again only what changed since
-    ``previous`` (the live preview's last rendering) when only notes changed."""
+    ``previous`` (the live preview's last rendering) when only notes changed; ``defer``: the
+    pages of works, concepts and people are rendered later (``Rendered.deferred``)."""
     extra = [contributing_page(read_contributing(config_file.parent))]
-    return render_site(kb, style=citation_style(kb.root), references=references, extra_pages=extra, previous=previous)
+    return render_site(kb, style=citation_style(kb.root), references=references, extra_pages=extra, previous=previous, defer=defer)

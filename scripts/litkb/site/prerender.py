@@ -15,18 +15,33 @@ processes (``multiprocessing``'s fork context: the workers must share this proce
 objects, which a fresh interpreter would have to rebuild). Only ``kb build`` asks for it (never
 ``kb serve``, whose server threads a fork would copy), from :data:`PARALLEL_FROM` pages on; the
 results are applied by the hooks (:mod:`litkb.site.hooks`) when MkDocs reaches each page.
+
+A page outside the navigation (every source, concept and author page) is also built into its
+HTML file by the worker, exactly as MkDocs' ``_build_page`` builds it (theme template,
+``on_post_page`` with the whole-page tripwire, the write): no other page shows its title or
+content, so nothing the parent learns later can change it. The parent then only learns its title,
+table of contents and anchors (for MkDocs' anchor checks), never holds its HTML, and skips it in its
+own loop (:data:`BUILT_TEMPLATE`). That spreads the theme's work over the CPUs too, and keeps the
+parent's memory to the pages' Markdown.
+
+These steps are MkDocs internals: they are used only with the MkDocs versions this module was
+tested on (:data:`TESTED_MKDOCS`); with any other, MkDocs' own loop builds every page.
 """
 
 from __future__ import annotations
 
 import logging
 import multiprocessing
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import jinja2
+import mkdocs
+from mkdocs.commands.build import _build_page
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
@@ -34,6 +49,22 @@ from mkdocs.structure.toc import TableOfContents
 PARALLEL_FROM = 200
 # Pages per task: small enough that the workers finish together whatever the pages' sizes.
 CHUNK = 8
+# The MkDocs releases whose page steps (``_populate_page``, ``_build_page``) this module repeats.
+TESTED_MKDOCS = frozenset({"1.6.1"})
+# The template a page built by a worker names: empty, so that MkDocs' own loop writes nothing for it.
+BUILT_TEMPLATE = "litkb-built-by-a-worker.html"
+
+
+def supported() -> bool:
+    """Whether this MkDocs is one whose internals the workers repeat (else: MkDocs' own loop)."""
+    return mkdocs.__version__ in TESTED_MKDOCS
+
+
+def with_built_template(env: jinja2.Environment) -> jinja2.Environment:
+    """The theme's Jinja environment, also knowing :data:`BUILT_TEMPLATE` (an empty template)."""
+    assert env.loader is not None
+    env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({BUILT_TEMPLATE: ""}), env.loader])
+    return env
 
 
 @dataclass(frozen=True)
@@ -50,10 +81,23 @@ class Rendered:
     meta: dict[str, Any]
     extra: Any
     records: tuple[logging.LogRecord, ...]
+    built: bool = False  # the worker wrote the page's HTML file (``content`` is then empty)
 
 
-# The forked workers find their pages here (set before the pool forks, cleared after).
-_JOB: tuple[list[Page], MkDocsConfig, Files, Callable[[Page], Any]] | None = None
+@dataclass(frozen=True)
+class _Job:
+    pages: list[Page]
+    config: MkDocsConfig
+    files: Files
+    extra_of: Callable[[Page], Any]
+    nav: Navigation | None  # with the pages to build: those whose src_uri is in ``build``
+    build: Collection[str]
+
+
+# The forked workers find their pages here (set before the pool forks, cleared after), and each
+# worker its theme environment and the documentation pages (made once, on its first page to build).
+_JOB: _Job | None = None
+_THEME: tuple[jinja2.Environment, Sequence[File]] | None = None
 
 
 class _Collect(logging.Handler):
@@ -84,10 +128,10 @@ def _worker_init() -> None:
 
 def _render_chunk(indexes: list[int]) -> list[tuple[int, Rendered]]:
     assert _JOB is not None
-    pages, config, files, extra_of = _JOB
+    config, files = _JOB.config, _JOB.files
     done = []
     for i in indexes:
-        page = pages[i]
+        page = _JOB.pages[i]
         _COLLECT.records.clear()
         config._current_page = page
         try:
@@ -101,9 +145,25 @@ def _render_chunk(indexes: list[int]) -> list[tuple[int, Rendered]]:
         finally:
             config._current_page = None
         links = None if page.links_to_anchors is None else {f.src_uri: dict(v) for f, v in page.links_to_anchors.items()}
+        extra = _JOB.extra_of(page)
+        built = page.file.src_uri in _JOB.build
+        if built:
+            page.content = content
+            _build(page)
+            content, page.content = "", None  # written; the parent needs only what follows
         done.append((i, Rendered(content, page.toc, page._title_from_render, page.present_anchor_ids, links, dict(page.meta),
-                                 extra_of(page), tuple(_COLLECT.records))))
+                                 extra, tuple(_COLLECT.records), built)))
     return done
+
+
+def _build(page: Page) -> None:
+    """Write ``page``'s HTML file as MkDocs' loop would (theme, ``on_post_page``, the write)."""
+    global _THEME
+    assert _JOB is not None and _JOB.nav is not None
+    if _THEME is None:
+        _THEME = (_JOB.config.theme.get_env(), _JOB.files.documentation_pages())
+    env, doc_files = _THEME  # (mypy: set just above)
+    _build_page(page, _JOB.config, doc_files, _JOB.nav, env)
 
 
 def _chunks(pages: list[Page], size: int) -> Iterator[list[int]]:
@@ -113,14 +173,17 @@ def _chunks(pages: list[Page], size: int) -> Iterator[list[int]]:
         yield order[start : start + size]
 
 
-def prerender(pages: list[Page], config: MkDocsConfig, files: Files, workers: int, extra_of: Callable[[Page], Any]) -> dict[str, Rendered]:
+def prerender(pages: list[Page], config: MkDocsConfig, files: Files, workers: int, extra_of: Callable[[Page], Any],
+              nav: Navigation | None = None, build: Collection[str] = ()) -> dict[str, Rendered]:
     """``pages`` converted in ``workers`` forked processes: src_uri -> :class:`Rendered`.
 
     ``extra_of(page)`` is called in the worker after the page's ``on_page_content`` hooks and its
-    answer shipped back in ``Rendered.extra``. An exception in a worker is raised here.
+    answer shipped back in ``Rendered.extra``. The pages whose src_uri is in ``build`` are also
+    built into their HTML files there, with ``nav`` (pages outside the navigation only: their
+    HTML cannot depend on other pages' titles). An exception in a worker is raised here.
     """
     global _JOB
-    _JOB = (pages, config, files, extra_of)
+    _JOB = _Job(pages, config, files, extra_of, nav, frozenset(build))
     try:
         with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_init) as pool:
             return {pages[i].file.src_uri: rendered for chunk in pool.imap_unordered(_render_chunk, _chunks(pages, CHUNK)) for i, rendered in chunk}
@@ -138,6 +201,8 @@ def apply(page: Page, rendered: Rendered, files: Files) -> None:
         linked = {files.get_file_from_path(src): links for src, links in rendered.links_to_anchors.items()}
         page.links_to_anchors = {file: links for file, links in linked.items() if file is not None}
     page.meta.update(rendered.meta)
+    if rendered.built:
+        page.meta["template"] = BUILT_TEMPLATE
 
 
 def replay(records: tuple[logging.LogRecord, ...]) -> None:

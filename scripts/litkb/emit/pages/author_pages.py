@@ -1,38 +1,34 @@
 """Author pages: the list of people and one page per person (works, co-authors, concepts).
 
 A person is one :class:`~litkb.core.model.Person` id however the name is spelt in BibTeX.
-Input: :class:`~litkb.site.common.SiteData`. Output: :class:`GeneratedPage` values (Markdown).
+Input: :class:`~litkb.site.common.SiteData`. Output: :class:`GeneratedPage` values (Markdown, whose
+lists and tables are HTML blocks: :mod:`.html`).
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Collection
+from functools import partial
 
 from ...core import urls
 from ...core.limits import MAX_COAUTHORS_SHOWN
 from ...core.model import Person
 from ...core.vocabulary import STANCES
-from .common import (
-    AUTHORS_INDEX,
-    GeneratedPage,
-    SiteData,
-    concept_link,
-    explorer_query,
-    md_link,
-    source_link,
-    table_cell,
-)
+from .common import AUTHORS_INDEX, Deferred, GeneratedPage, SiteData, rendered_now_or_later
+from .html import bullet_list, concept_html, explorer_link, page_link, source_html, table, text_html
 from .safe import md_text
 
 
-def author_pages(site: SiteData, only: Collection[str] | None = None) -> list[GeneratedPage]:
-    """The authors index and one page per person (of the person ids in ``only``, when given)."""
+def author_pages(site: SiteData, only: Collection[str] | None = None, deferred: Deferred | None = None) -> list[GeneratedPage]:
+    """The authors index and one page per person (of the person ids in ``only``, when given);
+    with ``deferred``, the people's pages are left empty and their renderers kept there."""
     pages = [GeneratedPage(AUTHORS_INDEX, authors_index(site))]
     for person in site.kb.persons.values():
         if only is not None and person.id not in only:
             continue
-        pages.append(GeneratedPage(urls.author_path(person.id), author_page(site, person)))
+        path = urls.author_path(person.id)
+        pages.append(GeneratedPage(path, rendered_now_or_later(deferred, path, partial(author_page, site, person))))
     return pages
 
 
@@ -44,15 +40,10 @@ def authors_index(site: SiteData) -> str:
         "",
         f"{len(people)} authors and editors. Each page lists the person's works, co-authors and the concepts their works bear on.",
         "",
-        '<div class="kb-sortable" data-search-exclude markdown>',
-        "",
-        "| Name | Works |",
-        "| --- | --- |",
+        '<div class="kb-sortable" data-search-exclude="data-search-exclude">',
     ]
-    for person in people:
-        works = len(site.kb.works_of.get(person.id, ()))
-        lines.append(f"| {table_cell(md_link(person.sort_name, here, urls.author_path(person.id)))} | {works} |")
-    lines += ["", "</div>", ""]
+    rows = [[page_link(person.sort_name, here, urls.author_path(person.id)), str(len(site.kb.works_of.get(person.id, ())))] for person in people]
+    lines += [*table(["Name", "Works"], rows), "</div>", ""]
     return "\n".join(lines)
 
 
@@ -63,13 +54,14 @@ def author_page(site: SiteData, person: Person) -> str:
     lines = [f"# {md_text(person.display)}", ""]
     if person.sort_name != person.display:
         lines += [f"Listed as *{md_text(person.sort_name)}*.", ""]
-    lines += [f"## Works ({len(works)})", "", '<div class="kb-works" data-search-exclude markdown>', ""]
+    items = []
     for key in works:
         source = kb.sources[key]
         role = " (editor)" if person.id in {p.id for p in source.editors} and person.id not in {p.id for p in source.authors} else ""
         noted = " · annotated" if key in kb.notes else ""
-        lines.append(f"- {source_link(site, here, key)} — {md_text(source.title)}{role}{noted}")
-    lines += ["", "</div>", ""]
+        items.append(f"{source_html(site, here, key)} — {text_html(source.title)}{role}{noted}")
+    # The lists and tables of a person's page are written as HTML (:mod:`.html`).
+    lines += [f"## Works ({len(works)})", "", '<div class="kb-works" data-search-exclude="data-search-exclude">', *bullet_list(items), "</div>", ""]
     lines += _coauthors(site, person, works, here)
     lines += _concepts(site, person, works, here)
     return "\n".join(lines)
@@ -85,15 +77,13 @@ def _coauthors(site: SiteData, person: Person, works: list[str], here: str) -> l
     if not shared:
         return []
     people = sorted(shared, key=lambda pid: (-shared[pid], site.kb.persons[pid].sort_name.lower()))
-    lines = [f"## Co-authors ({len(people)})", "", '<div data-search-exclude markdown>', ""]
     # At most MAX_COAUTHORS_SHOWN, the most frequent first: one work with n authors would
     # otherwise put n - 1 lines on each of its n authors' pages (n x n lines in all).
     shown = people[:MAX_COAUTHORS_SHOWN]
-    lines += [f"- {md_link(site.kb.persons[pid].display, here, urls.author_path(pid))} ({shared[pid]} shared work{'s' * (shared[pid] != 1)})" for pid in shown]
+    items = [f"{page_link(site.kb.persons[pid].display, here, urls.author_path(pid))} ({shared[pid]} shared work{'s' * (shared[pid] != 1)})" for pid in shown]
     if len(people) > len(shown):
-        lines.append(f"- *and {len(people) - len(shown):,} more (see the works above)*")
-    lines += ["", "</div>", ""]
-    return lines
+        items.append(f"<em>and {len(people) - len(shown):,} more (see the works above)</em>")
+    return [f"## Co-authors ({len(people)})", "", '<div data-search-exclude="data-search-exclude">', *bullet_list(items), "</div>", ""]
 
 
 def _concepts(site: SiteData, person: Person, works: list[str], here: str) -> list[str]:
@@ -110,15 +100,10 @@ def _concepts(site: SiteData, person: Person, works: list[str], here: str) -> li
     lines = [
         f"## Concepts ({len(counts)})",
         "",
-        f"Claims about these works, by concept and stance ([open in the explorer]({explorer_query(here, author=person.id)})).",
+        f"<p>Claims about these works, by concept and stance ({explorer_link('open in the explorer', here, author=person.id)}).</p>",
         "",
-        '<div data-search-exclude markdown>',
-        "",
-        "| Concept | " + " | ".join(STANCES) + " |",
-        "| --- |" + " --- |" * len(STANCES),
+        '<div data-search-exclude="data-search-exclude">',
     ]
-    for cid in sorted(counts, key=lambda c: site.kb.concepts[c].label.lower()):
-        cells = [table_cell(concept_link(site, here, cid))] + [str(counts[cid][s]) if counts[cid][s] else "" for s in STANCES]
-        lines.append("| " + " | ".join(cells) + " |")
-    lines += ["", "</div>", ""]
-    return lines
+    rows = [[concept_html(site, here, cid)] + [str(counts[cid][s]) if counts[cid][s] else "" for s in STANCES]
+            for cid in sorted(counts, key=lambda c: site.kb.concepts[c].label.lower())]
+    return [*lines, *table(["Concept", *STANCES], rows), "</div>", ""]

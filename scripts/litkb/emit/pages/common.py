@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import posixpath
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import quote
@@ -46,6 +46,19 @@ class GeneratedPage:
     path: str
     content: str | bytes
     edit_path: str | None = None
+
+
+# Pages whose Markdown a caller asked to render later, where it is converted (path -> renderer):
+# ``kb build`` renders the pages of every work, concept and person in its worker processes.
+Deferred = MutableMapping[str, Callable[[], str]]
+
+
+def rendered_now_or_later(deferred: Deferred | None, path: str, render: Callable[[], str]) -> str:
+    """``render()`` now, or "" with ``render`` kept in ``deferred`` under ``path`` when given."""
+    if deferred is None:
+        return render()
+    deferred[path] = render
+    return ""
 
 
 @dataclass(frozen=True)
@@ -152,12 +165,17 @@ def page_href(from_path: str, to_path: str, anchor: str = "") -> str:
     pictures' SVG), which MkDocs does not rewrite: pages are served at directory URLs
     (``concepts/x.md`` at ``concepts/x/``, :func:`litkb.core.urls.to_url`), as search results
     and the explorer's data assume too."""
+    return _href(from_path, to_path) + (f"#{anchor}" if anchor else "")
+
+
+@lru_cache(maxsize=1 << 18)  # a page links to the same pages many times; pages of a folder alike
+def _href(from_path: str, to_path: str) -> str:
     start = [part for part in urls.to_url(from_path).split("/") if part]
     target = urls.to_url(to_path).split("/")  # "sources/x/" -> ["sources", "x", ""]
     common = 0
     while common < min(len(start), len(target) - 1) and start[common] == target[common]:
         common += 1
-    return ("/".join([".."] * (len(start) - common) + target[common:]) or "./") + (f"#{anchor}" if anchor else "")
+    return "/".join([".."] * (len(start) - common) + target[common:]) or "./"
 
 
 def link_text(text: str) -> str:
@@ -219,9 +237,14 @@ def type_badge(claim: Claim, *, searchable: bool = True) -> str:
     return f'<span class="kb-type kb-type-{html_text(claim.type)}"{marker}>{html_text(claim.type)}</span>'
 
 
+def facets_query(**facets: str) -> str:
+    """The explorer's filters as a query string (its URL state): "concept=x&stance=supports"."""
+    return "&".join(f"{name}={quote(value, safe='')}" for name, value in sorted(facets.items()) if value)
+
+
 def explorer_query(from_path: str, **facets: str) -> str:
-    """A link to the explorer with its filters in the query string (the explorer's URL state)."""
-    query = "&".join(f"{name}={quote(value, safe='')}" for name, value in sorted(facets.items()) if value)
+    """A Markdown link target: the explorer with its filters in the query string."""
+    query = facets_query(**facets)
     return rel(from_path, EXPLORER_PAGE) + (f"?{query}" if query else "")
 
 

@@ -8,6 +8,7 @@ Input: :class:`~litkb.site.common.SiteData`. Output: :class:`GeneratedPage` valu
 from __future__ import annotations
 
 from collections.abc import Collection
+from functools import partial
 
 from ...core import urls
 from ...core.model import Claim, Concept
@@ -15,18 +16,20 @@ from ...core.vocabulary import STANCES
 from ..figures.concept_map import concept_map_svg
 from .common import (
     CONCEPTS_INDEX,
+    Deferred,
     GeneratedPage,
     SiteData,
     concept_link,
     evidence_tally,
-    explorer_query,
     page_href,
+    rendered_now_or_later,
     source_link,
     stance_tallies,
 )
 from .concept_glance import PACKS_DIR, concept_glance
 from .evidence_cards import OPEN_UP_TO, details, study_card, study_groups
-from .safe import md_text
+from .html import explorer_link
+from .safe import html_text, md_text
 
 # Concept pages list at most this many rows per stance; the explorer holds the rest. Keeps the
 # heaviest concept pages usable when the knowledge base has thousands of notes.
@@ -51,14 +54,16 @@ def evidence_pack_files(site: SiteData) -> list[GeneratedPage]:
     ]
 
 
-def concept_pages(site: SiteData, only: Collection[str] | None = None) -> list[GeneratedPage]:
+def concept_pages(site: SiteData, only: Collection[str] | None = None, deferred: Deferred | None = None) -> list[GeneratedPage]:
     """The concepts index, one page per concept (of the concepts in ``only``, when given) and
-    every concept's evidence pack."""
+    every concept's evidence pack; with ``deferred``, the concepts' pages are left empty and
+    their renderers kept there."""
     pages = [GeneratedPage(CONCEPTS_INDEX, concepts_index(site))]
     for concept in site.kb.concepts.values():
         if only is not None and concept.id not in only:
             continue
-        pages.append(GeneratedPage(urls.concept_path(concept.id), concept_page(site, concept), concept.path))
+        path = urls.concept_path(concept.id)
+        pages.append(GeneratedPage(path, rendered_now_or_later(deferred, path, partial(concept_page, site, concept)), concept.path))
     return pages + evidence_pack_files(site)
 
 
@@ -163,24 +168,25 @@ def _evidence(site: SiteData, concept: Concept, here: str) -> list[str]:
         claims = [claim for claim, link in pairs if link.stance == stance]
         title = f"{STANCE_HEADINGS[stance]} · {tallies[stance].text()}"
         if not claims:
-            lines += [f'<p class="kb-empty-stance" id="evidence-{stance}" data-search-exclude markdown>{title}: '
+            lines += [f'<p class="kb-empty-stance" id="evidence-{stance}" data-search-exclude="data-search-exclude">{html_text(title)}: '
                       f"no claim in the knowledge base {stance} this concept yet.</p>", ""]
             continue
         body = _cards(site, here, claims)
         if len(claims) > MAX_ROWS_PER_STANCE:
-            more = explorer_query(here, concept=concept.id, stance=stance)
-            body += [f"Showing {MAX_ROWS_PER_STANCE} of {len(claims)} claims: [see all in the explorer]({more}).", ""]
-        lines += details(f"kb-sec kb-sec-{stance}", title, body, open_=len(claims) <= OPEN_UP_TO, ident=f"evidence-{stance}", searchable=False)
+            more = explorer_link("see all in the explorer", here, concept=concept.id, stance=stance)
+            body += [f"<p>Showing {MAX_ROWS_PER_STANCE} of {len(claims)} claims: {more}.</p>", ""]
+        lines += details(f"kb-sec kb-sec-{stance}", title, body, open_=len(claims) <= OPEN_UP_TO, ident=f"evidence-{stance}", searchable=False,
+                         markdown=False)
     methods = [claim for claim, link in pairs if not link.stance]
     if methods:
         count = f"{len(methods)} method {'claim' if len(methods) == 1 else 'claims'}"
-        body = ["Method claims say how a study examined this concept; they take no stance and are not counted as evidence.", ""]
+        body = ["<p>Method claims say how a study examined this concept; they take no stance and are not counted as evidence.</p>", ""]
         body += _cards(site, here, methods)
         if len(methods) > MAX_ROWS_PER_STANCE:
-            more = explorer_query(here, concept=concept.id, type="method")
-            body += [f"Showing {MAX_ROWS_PER_STANCE} of {len(methods)}: [see all in the explorer]({more}).", ""]
+            more = explorer_link("see all in the explorer", here, concept=concept.id, type="method")
+            body += [f"<p>Showing {MAX_ROWS_PER_STANCE} of {len(methods)}: {more}.</p>", ""]
         lines += details("kb-sec kb-sec-method", f"How it was studied · {count}", body, open_=len(methods) <= OPEN_UP_TO,
-                         ident="evidence-method", searchable=False)
+                         ident="evidence-method", searchable=False, markdown=False)
     return lines
 
 

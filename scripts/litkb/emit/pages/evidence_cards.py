@@ -2,8 +2,9 @@
 (source pages), each claim with its paraphrase, quote and locator at full width, in collapsible
 blocks (pymdownx.details) that are open when short.
 
-Input: :class:`~litkb.emit.pages.common.SiteData` and claims. Output: Markdown lines. The studies
-and their facets are :mod:`litkb.emit.evidence`'s (nothing is counted here).
+Input: :class:`~litkb.emit.pages.common.SiteData` and claims. Output: lines of HTML blocks (cards
+and the blocks holding only cards are written as HTML, :mod:`.html`: Markdown need not parse them).
+The studies and their facets are :mod:`litkb.emit.evidence`'s (nothing is counted here).
 """
 
 from __future__ import annotations
@@ -14,26 +15,29 @@ from ...core import urls
 from ...core.model import Claim
 from ..cited import cited_note
 from ..evidence import NOT_RECORDED
-from .common import SiteData, rel, source_link, type_badge
-from .safe import html_text, md_text
+from .common import SiteData, page_href, type_badge
+from .html import source_html, text_html
+from .safe import html_text
 
 # A block holding at most this many claims is open when the page loads; longer ones are closed,
 # with their counts in the title, one click away (a link to a claim inside opens it: kb.js).
 OPEN_UP_TO = 6
 
 
-def details(kind: str, title: str, body: list[str], *, open_: bool, ident: str = "", searchable: bool = True) -> list[str]:
+def details(kind: str, title: str, body: list[str], *, open_: bool, ident: str = "", searchable: bool = True, markdown: bool = True) -> list[str]:
     """A collapsible block as Material draws pymdownx.details blocks (``<details class="kind">``
-    with a ``<summary>``), written as HTML with ``markdown`` so that the cards inside, themselves
-    ``<div markdown>`` blocks, are parsed (inside an indented ``???`` block they are not).
+    with a ``<summary>``). ``markdown``: the body is Markdown (the block gets the ``markdown``
+    attribute, so that Markdown parses it); else it is HTML (cards, :mod:`.html`) and Markdown
+    passes the block through whole.
     ``title``: plain text (escaped here; kept out of the site search, where it would run into the
     text of the first claim). ``ident``: the block's id (a link to it opens it: kb.js).
     ``searchable=False``: the whole block is kept out of the site search (it holds no
-    ``<details>`` of its own, so Material's search, which ends an exclusion at the first closing
-    tag of the same name, keeps it out whole)."""
+    ``<details>`` of its own, so a search that ends an exclusion at the first closing tag of the
+    same name keeps it out whole)."""
     attributes = f' id="{ident}"' if ident else ""
     attributes += "" if searchable else ' data-search-exclude="data-search-exclude"'
-    return [f'<details class="{kind}"{attributes}{" open" if open_ else ""} markdown>',
+    attributes += ' open="open"' if open_ else ""
+    return [f'<details class="{kind}"{attributes}{" markdown" if markdown else ""}>',
             f'<summary data-search-exclude="data-search-exclude">{html_text(title)}</summary>', "", *body, "</details>", ""]
 
 
@@ -60,21 +64,21 @@ def study_facts(site: SiteData, studies: tuple[str, ...]) -> str:
 
 
 def study_title(site: SiteData, here: str, studies: tuple[str, ...]) -> str:
-    """"[MacBeath et al. (2005)](...) = [NCSL (2004)](...)": each study's works (reports of one study
-    joined by "="), studies separated by commas."""
+    """Links to each study's works (reports of one study joined by "="), studies separated by
+    commas: "MacBeath et al. (2005) = NCSL (2004)" (HTML)."""
     shown = []
     for study in studies:
         members = sorted(site.studies.members(study), key=lambda k: (site.year(k), site.label(k)))
-        shown.append(" = ".join(source_link(site, here, key) for key in members))
+        shown.append(" = ".join(source_html(site, here, key) for key in members))
     return ", ".join(shown)
 
 
 def study_card(site: SiteData, here: str, studies: tuple[str, ...], claims: list[Claim]) -> list[str]:
     """One study: its works, design and setting once, then its claims."""
-    # Plain paragraphs, styled by their place in the card: every element given ``markdown`` costs
-    # Markdown a parse of its own, and concept pages of a large library hold thousands of cards.
-    lines = ['<div class="kb-study" markdown>', ""]
-    lines += [f'<strong class="kb-study-head">{study_title(site, here, studies)}</strong> <small class="kb-study-facts">{html_text(study_facts(site, studies))}</small>', ""]
+    # Plain paragraphs, styled by their place in the card (concept pages of a large library hold
+    # thousands of cards: one element per claim fewer).
+    lines = ['<div class="kb-study">']
+    lines += [f'<p><strong class="kb-study-head">{study_title(site, here, studies)}</strong> <small class="kb-study-facts">{html_text(study_facts(site, studies))}</small></p>']
     for claim in claims:
         lines += claim_card(site, here, claim, reporter_shown=True, wrap=False, searchable=False)
     return lines + ["</div>", ""]
@@ -87,40 +91,40 @@ def claim_card(site: SiteData, here: str, claim: Claim, *, reporter_shown: bool,
     it stands in names it: ``locator_shown``), who reports it (``reporter_shown``) or what it is
     about (``about_shown``), the reporting text's own citation where it differs from the label, a
     link to the claim on its source page (``link``: on the locator, or the reporting work) and
-    ``extra`` (Markdown). ``anchor``: the card
+    ``extra`` (HTML). Output: HTML lines. ``anchor``: the card
     carries the claim id (on the note's own source page, where :func:`litkb.core.urls.claim_url`
     lands). ``wrap=False``: the paragraphs alone, in the study card that holds them (one element
     fewer for Markdown to parse per claim on concept pages, which hold thousands).
     ``searchable=False``: the card stands in a block the site search skips, so its parts need no
     markers of their own (they would double a large page's size)."""
     ident = f' id="{html_text(claim.id)}"' if anchor else ""
-    lines = [f'<div class="kb-card-claim"{ident} markdown>', ""] if wrap else []
+    lines = [f'<div class="kb-card-claim"{ident}>'] if wrap else []
     end = ["</div>", ""] if wrap else []
-    lines += [f"{type_badge(claim, searchable=searchable)} {md_text(claim.text)}".strip(), ""]
+    first = f"{type_badge(claim, searchable=searchable)} {text_html(claim.text, line_start=True)}".strip()
+    if first:
+        lines.append(f"<p>{first}</p>")
     if claim.quote:
-        lines += [f"> {md_text(claim.quote)}", ""]
+        lines += ["<blockquote>", f"<p>{text_html(claim.quote, line_start=True)}</p>", "</blockquote>"]
     meta = []
     # A primary claim's locator links to the claim on its source page; a reported claim's reporter
     # does (the reporting work's page holds the claim).
     own_link = link and not (claim.reported and reporter_shown)
-    target = rel(here, urls.source_path(claim.note_key), claim.id)
+    target = html_text(page_href(here, urls.source_path(claim.note_key), claim.id))
     if claim.locator and locator_shown:
-        locator = f"*{md_text(claim.locator, line_start=False)}*"
-        meta.append(f"[{locator}]({target})" if own_link else locator)
+        locator = f"<em>{text_html(claim.locator)}</em>"
+        meta.append(f'<a href="{target}">{locator}</a>' if own_link else locator)
     elif own_link:
-        meta.append(f"[on its source page]({target})")
+        meta.append(f'<a href="{target}">on its source page</a>')
     if claim.reported and about_shown:
-        meta.append("about " + ", ".join(source_link(site, here, key) for key in claim.works))
+        meta.append("about " + ", ".join(source_html(site, here, key) for key in claim.works))
     if claim.reported and reporter_shown:
-        meta.append(f"as reported by {source_link(site, here, claim.note_key, claim.id if link else '')}")
+        meta.append(f"as reported by {source_html(site, here, claim.note_key, claim.id if link else '')}")
     if claim.reported:
         notes = [cited_note(printed, site.label(key), site.reporter(claim)) for key, printed in zip(claim.works, claim.cited_as, strict=False)]
         meta += [f'<span class="kb-cited-as">{html_text(note)}</span>' for note in notes if note]
     meta += extra
     if not meta:
         return lines + end
-    # Locator, reporter and links repeat on every claim: kept out of the search index (a <small>:
-    # Material's search ends an exclusion at the first closing tag of the same name, and the meta
-    # holds spans).
+    # Locator, reporter and links repeat on every claim: kept out of the search index.
     marker = ' data-search-exclude="data-search-exclude"' if searchable else ""
-    return [*lines, f'<small class="kb-claim-meta"{marker}>{" · ".join(meta)}</small>', "", *end]
+    return [*lines, f'<p><small class="kb-claim-meta"{marker}>{" · ".join(meta)}</small></p>', *end]

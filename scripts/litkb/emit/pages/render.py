@@ -8,12 +8,12 @@ deterministic: the same knowledge base gives byte-identical pages.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from ...core.model import KnowledgeBase
 from .author_pages import author_pages
-from .common import GeneratedPage, SiteData
+from .common import Deferred, GeneratedPage, SiteData
 from .concept_pages import concept_pages
 from .explorer import explorer_pages
 from .incremental import select
@@ -27,10 +27,12 @@ from .source_pages import source_pages
 @dataclass(frozen=True)
 class Rendered:
     """A rendering: its site data and its pages (sorted by path), kept by a caller that renders
-    again after a change (the live preview)."""
+    again after a change (the live preview). ``deferred``: the pages left empty, path -> the
+    function giving their Markdown (when asked for: :func:`render_site`)."""
 
     site: SiteData
     pages: tuple[GeneratedPage, ...]
+    deferred: Mapping[str, Callable[[], str]] = field(default_factory=dict)
 
 
 def render_pages(kb: KnowledgeBase, *, style: str, references: ReferenceFormatter | None, extra_pages: Sequence[GeneratedPage] = ()) -> list[GeneratedPage]:
@@ -39,7 +41,7 @@ def render_pages(kb: KnowledgeBase, *, style: str, references: ReferenceFormatte
 
 
 def render_site(kb: KnowledgeBase, *, style: str, references: ReferenceFormatter | None, extra_pages: Sequence[GeneratedPage] = (),
-                previous: Rendered | None = None) -> Rendered:
+                previous: Rendered | None = None, defer: bool = False) -> Rendered:
     """Every generated page of the site, sorted by path, with the site data they were made of.
 
     ``style`` is the site's citation style (labels, and the first tab of each reference);
@@ -49,6 +51,8 @@ def render_site(kb: KnowledgeBase, *, style: str, references: ReferenceFormatter
     and no configuration. With ``previous`` (the last rendering, in the same style), when only
     notes changed, the source, concept and author pages that cannot depend on the changed notes
     are taken from it (:mod:`.incremental`); the result is the same as a full rendering.
+    ``defer``: the page of each work, concept and person is left empty and its renderer returned
+    in ``Rendered.deferred`` (for a caller rendering them elsewhere, e.g. in worker processes).
     """
     reuse = previous if previous is not None and previous.site.style == style else None
     site = SiteData.from_kb(kb, style, reuse.site if reuse is not None else None)
@@ -57,11 +61,13 @@ def render_site(kb: KnowledgeBase, *, style: str, references: ReferenceFormatter
     # do not show them are rendered here; only the source and question pages wait for them.
     pending = references.start(site) if references is not None else None
     concepts, people, works = (None, None, None) if selection is None else (selection.concepts, selection.people, selection.works)
-    pages = [*concept_pages(site, concepts), *author_pages(site, people), *overview_pages(site), *picture_pages(site), *explorer_pages(site), *extra_pages]
+    deferred: Deferred | None = {} if defer and reuse is None else None
+    pages = [*concept_pages(site, concepts, deferred), *author_pages(site, people, deferred), *overview_pages(site), *picture_pages(site),
+             *explorer_pages(site), *extra_pages]
     formatted = pending() if pending is not None else None
-    pages += [*source_pages(site, formatted, works), *question_pages(site, formatted)]
+    pages += [*source_pages(site, formatted, works, deferred), *question_pages(site, formatted)]
     if reuse is not None and selection is not None:
         fresh = {page.path for page in pages}
         items = selection.item_paths(kb)
         pages += [page for page in reuse.pages if page.path in items and page.path not in fresh]
-    return Rendered(site, tuple(sorted(pages, key=lambda page: page.path)))
+    return Rendered(site, tuple(sorted(pages, key=lambda page: page.path)), deferred or {})

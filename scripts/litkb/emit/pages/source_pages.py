@@ -7,6 +7,7 @@ Input: :class:`~litkb.site.common.SiteData`. Output: :class:`GeneratedPage` valu
 from __future__ import annotations
 
 from collections.abc import Collection
+from functools import partial
 
 from ...core import urls
 from ...core.model import Claim, Note, Source
@@ -14,17 +15,17 @@ from ...core.vocabulary import STANCES
 from .common import (
     GAPS_PAGE,
     SOURCES_INDEX,
+    Deferred,
     GeneratedPage,
     SiteData,
-    concept_link,
     md_link,
     rel,
-    source_link,
-    table_cell,
+    rendered_now_or_later,
 )
+from .html import anchor_link, concept_html, page_link, source_html, table, text_html
 from .question_pages import source_questions_section
 from .references import STYLES, References, plain_reference, year_of_label
-from .safe import defuse_search_marker, html_text, md_cell, md_text
+from .safe import defuse_search_marker, html_text, md_text
 from .source_sections import (
     appraisal_section,
     bibtex_section,
@@ -37,16 +38,19 @@ from .source_sections import (
 )
 
 
-def source_pages(site: SiteData, references: References | None, only: Collection[str] | None = None) -> list[GeneratedPage]:
+def source_pages(site: SiteData, references: References | None, only: Collection[str] | None = None,
+                 deferred: Deferred | None = None) -> list[GeneratedPage]:
     """The sources index and one page per work (of the works in ``only``, when given);
     ``references``: the formatted references of every work
-    (:class:`~.references.ReferenceFormatter`), or None for the plain fallback."""
+    (:class:`~.references.ReferenceFormatter`), or None for the plain fallback; with
+    ``deferred``, the works' pages are left empty and their renderers kept there."""
     pages = [GeneratedPage(SOURCES_INDEX, sources_index(site))]
     for source in site.kb.sources.values():
         if only is not None and source.key not in only:
             continue
         note = site.kb.notes.get(source.key)
-        pages.append(GeneratedPage(urls.source_path(source.key), source_page(site, source, references), note.path if note else None))
+        path = urls.source_path(source.key)
+        pages.append(GeneratedPage(path, rendered_now_or_later(deferred, path, partial(source_page, site, source, references)), note.path if note else None))
     return pages
 
 
@@ -72,26 +76,24 @@ def sources_index(site: SiteData) -> str:
         f"{len(kb.sources)} works in the library, {len(kb.notes)} of them with an annotated note. "
         f"Click a column heading to sort. Works cited but not yet annotated are listed under [Gaps]({rel(here, GAPS_PAGE)}).",
         "",
-        '<div class="kb-sortable" data-search-exclude markdown>',
-        "",
-        "| Work | Title | Year | Type | Metadata | Note | Claims | Cited by |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        '<div class="kb-sortable" data-search-exclude="data-search-exclude">',
     ]
+    rows = []
     for source in sorted(kb.sources.values(), key=lambda s: (site.label(s.key).lower(), s.key)):
         note = kb.notes.get(source.key)
         claims = len(note.claims) + len(note.reported) if note else 0
-        cells = [
-            table_cell(md_link(site.label(source.key), here, urls.source_path(source.key))),
-            md_cell(source.title),
-            md_cell(source.year),
-            md_cell(source.entry_type),
-            md_cell(source.verification),
+        rows.append([
+            page_link(site.label(source.key), here, urls.source_path(source.key)),
+            text_html(source.title),
+            text_html(source.year),
+            text_html(source.entry_type),
+            text_html(source.verification),
             "yes" if note else "no",
             str(claims),
             str(len(kb.cited_by.get(source.key, ()))),
-        ]
-        lines.append("| " + " | ".join(cells) + " |")
-    lines += ["", "</div>", ""]
+        ])
+    lines += table(["Work", "Title", "Year", "Type", "Metadata", "Note", "Claims", "Cited by"], rows)
+    lines += ["</div>", ""]
     return "\n".join(lines)
 
 
@@ -142,16 +144,16 @@ def source_glance(site: SiteData, source: Source, note: Note | None, here: str) 
     if note is not None:
         design = ", ".join(d.replace("-", " ") for d in note.design)
         setting = " · ".join(part for part in (", ".join(note.setting.country), ", ".join(note.setting.sector)) if part)
-        what = " · ".join(md_text(part, line_start=False) for part in (note.kind, design, setting) if part)
+        what = " · ".join(text_html(part) for part in (note.kind, design, setting) if part)
         if note.setting.sample:
-            what += f" · sample: {md_text(brief(note.setting.sample), line_start=False)}"
+            what += f" · sample: {text_html(brief(note.setting.sample))}"
         if note.setting.response_rate:
-            what += f" · response rate: {md_text(note.setting.response_rate, line_start=False)}"
+            what += f" · response rate: {text_html(note.setting.response_rate)}"
         facts.append(("The work", what or "not described yet"))
         facts.append(("Appraisal", _appraisal_brief(site, note, here)))
     cited_for = source.fields.get("cited_context", "")
     if cited_for:
-        facts.append(("Cited for", md_text(cited_for, line_start=False)))
+        facts.append(("Cited for", text_html(cited_for)))
     reported = _reported_on(site, source.key, here)
     if reported:
         facts.append(("Reported on", reported))
@@ -163,15 +165,16 @@ def source_glance(site: SiteData, source: Source, note: Note | None, here: str) 
         facts.append(("In questions", questions))
     same = [k for k in site.studies.members(site.studies.of_work(source.key)) if k != source.key]
     if same:
-        facts.append(("Same study", ", ".join(source_link(site, here, k) for k in same)
+        facts.append(("Same study", ", ".join(source_html(site, here, k) for k in same)
                       + f" {'reports' if len(same) == 1 else 'report'} the same study; the evidence of both counts as one study"))
     facts.append(("Metadata", f'<span class="kb-verification kb-verification-{html_text(source.verification)}">{html_text(source.verification)}</span> '
-                              f"([how it was checked](#metadata))"))
+                              f"({anchor_link('how it was checked', 'metadata')})"))
     facts.append(("In numbers", _numbers(site, source, note)))
-    lines = ['<div class="kb-glance kb-source-glance" data-search-exclude markdown>', "", '<dl class="kb-facts-grid" markdown>', ""]
+    # Written as HTML (:mod:`.html`): every value is HTML already.
+    lines = ['<div class="kb-glance kb-source-glance" data-search-exclude="data-search-exclude">', '<dl class="kb-facts-grid">']
     for name, value in facts:
-        lines += [f"<dt>{name}</dt>", f"<dd markdown>{value}</dd>"]
-    return lines + ["", "</dl>", "", "</div>", ""]
+        lines += [f"<dt>{name}</dt>", f"<dd>{value}</dd>"]
+    return lines + ["</dl>", "</div>", ""]
 
 
 # Questions named in a source's first screen; more are counted, with a link to the full list.
@@ -183,9 +186,9 @@ def _questions_citing(site: SiteData, key: str, here: str) -> str:
     none); where in each is said under "Cited in questions" below, whose heading's id (its text,
     slugified by the theme) the link after the first few names."""
     ids = sorted(dict.fromkeys([qid for qid, _ in site.questions.by_work.get(key, ())] + [qid for qid, _, _ in site.questions.reported.get(key, ())]))
-    links = [md_link(site.kb.questions[qid].question, here, urls.question_path(qid)) for qid in ids[:QUESTIONS_SHOWN]]
+    links = [page_link(site.kb.questions[qid].question, here, urls.question_path(qid)) for qid in ids[:QUESTIONS_SHOWN]]
     if len(ids) > QUESTIONS_SHOWN:
-        links.append(f"and {len(ids) - QUESTIONS_SHOWN} more ([all {len(ids)}, with where they cite it](#cited-in-questions-{len(ids)}))")
+        links.append(f"and {len(ids) - QUESTIONS_SHOWN} more ({anchor_link(f'all {len(ids)}, with where they cite it', f'cited-in-questions-{len(ids)}')})")
     return "<br>".join(links)
 
 
@@ -212,11 +215,11 @@ def _appraisal_brief(site: SiteData, note: Note, here: str) -> str:
     appraisal = note.appraisal
     if appraisal is None:
         if note.kind == "empirical":
-            return f"not written yet (see [Gaps]({rel(here, GAPS_PAGE)}))"
-        return f"none ({md_text(note.kind, line_start=False) or 'kind not given'}: appraisals are written for empirical studies)"
+            return f"not written yet (see {page_link('Gaps', here, GAPS_PAGE)})"
+        return f"none ({text_html(note.kind) or 'kind not given'}: appraisals are written for empirical studies)"
     parts = []
     if appraisal.sampling:
-        parts.append(md_text(brief(appraisal.sampling), line_start=False))
+        parts.append(text_html(brief(appraisal.sampling)))
     kinds = list(dict.fromkeys(d.kind for d in appraisal.data_sources))
     if kinds:
         parts.append("data: " + ", ".join(html_text(k) for k in kinds))
@@ -225,7 +228,7 @@ def _appraisal_brief(site: SiteData, note: Note, here: str) -> str:
     limits = len(appraisal.stated_limitations) + len(appraisal.reader_limitations)
     if limits:
         parts.append(f"{limits} {'limitation' if limits == 1 else 'limitations'}")
-    return " · ".join(parts) + " ([the appraisal](#appraisal))"
+    return " · ".join(parts) + f" ({anchor_link('the appraisal', 'appraisal')})"
 
 
 def _reported_on(site: SiteData, key: str, here: str) -> str:
@@ -245,9 +248,9 @@ def _reported_on(site: SiteData, key: str, here: str) -> str:
                 if link.stance and link.concept in site.kb.concepts:
                     concepts.setdefault(link.concept, {})[link.stance] = None
         shown = sorted(concepts, key=lambda c: site.kb.concepts[c].label.lower())
-        on = ", ".join(f"{concept_link(site, here, c)} ({', '.join(concepts[c])})" for c in shown[:MAX_CONCEPTS_SHOWN])
+        on = ", ".join(f"{concept_html(site, here, c)} ({', '.join(concepts[c])})" for c in shown[:MAX_CONCEPTS_SHOWN])
         more = f" and {len(shown) - MAX_CONCEPTS_SHOWN} more" if len(shown) > MAX_CONCEPTS_SHOWN else ""
-        parts.append(f"by {source_link(site, here, reporter)}: {len(found)} {'claim' if len(found) == 1 else 'claims'}" + (f", on {on}{more}" if on else ""))
+        parts.append(f"by {source_html(site, here, reporter)}: {len(found)} {'claim' if len(found) == 1 else 'claims'}" + (f", on {on}{more}" if on else ""))
     return "; ".join(parts)
 
 
@@ -301,6 +304,6 @@ def _concept_overview(site: SiteData, note: Note, here: str) -> str:
     parts = []
     for cid in order[:MAX_CONCEPTS_SHOWN]:
         detail = ", ".join(f"{n} {stance}" for stance, n in counts[cid].items() if n)
-        parts.append(f"{concept_link(site, here, cid)} ({detail})")
+        parts.append(f"{concept_html(site, here, cid)} ({detail})")
     more = f" and {len(order) - MAX_CONCEPTS_SHOWN} more" if len(order) > MAX_CONCEPTS_SHOWN else ""
     return ", ".join(parts) + more

@@ -2,7 +2,8 @@
 the work, the reported claims by the work they are about, what other works report about it,
 what it cites and what cites it, the provenance of its metadata and its BibTeX.
 
-Input: :class:`~litkb.emit.pages.common.SiteData`, a source and its note. Output: Markdown lines.
+Input: :class:`~litkb.emit.pages.common.SiteData`, a source and its note. Output: Markdown lines
+(claims and lists of works as HTML blocks, :mod:`.html`).
 Long groups stand in closed blocks (:func:`~.evidence_cards.details`); every claim keeps its id as
 the anchor :func:`litkb.core.urls.claim_url` points at.
 """
@@ -10,8 +11,9 @@ the anchor :func:`litkb.core.urls.claim_url` points at.
 from __future__ import annotations
 
 from ...core.model import Appraisal, Claim, Note, Source
-from .common import SiteData, concept_link, source_link
+from .common import SiteData
 from .evidence_cards import OPEN_UP_TO, claim_card, details
+from .html import anchor_link, bullet_list, concept_html, source_html, text_html
 from .safe import fence, html_text, md_text
 
 # A list of works (cites, cited by) longer than this is closed.
@@ -38,7 +40,7 @@ def section_groups(claims: tuple[Claim, ...]) -> list[tuple[str, list[Claim]]]:
 
 
 def _stance_chips(site: SiteData, here: str, claim: Claim) -> str:
-    return ", ".join(concept_link(site, here, link.concept) + (f' <span class="kb-stance kb-stance-{link.stance}">{link.stance}</span>' if link.stance else "")
+    return ", ".join(concept_html(site, here, link.concept) + (f' <span class="kb-stance kb-stance-{link.stance}">{link.stance}</span>' if link.stance else "")
                      for link in claim.concepts)
 
 
@@ -47,7 +49,7 @@ def _source_card(site: SiteData, here: str, claim: Claim, *, locator_shown: bool
     stances, and a link to itself."""
     chips = _stance_chips(site, here, claim)
     return claim_card(site, here, claim, reporter_shown=False, link=False, anchor=True, locator_shown=locator_shown,
-                      extra=(*((chips,) if chips else ()), f"[#](#{claim.id})"))
+                      extra=(*((chips,) if chips else ()), anchor_link("#", claim.id)))
 
 
 def claims_section(site: SiteData, note: Note, here: str) -> list[str]:
@@ -64,7 +66,7 @@ def claims_section(site: SiteData, note: Note, here: str) -> list[str]:
         for claim in claims:
             body += _source_card(site, here, claim, locator_shown=not section)
         lines += details("kb-sec kb-sec-section", f"{title} · {len(claims)} {'claim' if len(claims) == 1 else 'claims'}", body,
-                         open_=len(claims) <= OPEN_UP_TO or len(groups) == 1)
+                         open_=len(claims) <= OPEN_UP_TO or len(groups) == 1, markdown=False)
     return lines
 
 
@@ -79,12 +81,12 @@ def reported_section(site: SiteData, note: Note, here: str) -> list[str]:
              "What this work says about other works (secondary evidence), by the work it is about; the quote is this work's words.", ""]
     body: list[str] = []
     for works, claims in groups.items():
-        about = ", ".join(source_link(site, here, key) for key in works)
-        body += [f'<p class="kb-group-head" markdown>About {about} · {len(claims)} {"claim" if len(claims) == 1 else "claims"}</p>', ""]
+        about = ", ".join(source_html(site, here, key) for key in works)
+        body += [f'<p class="kb-group-head">About {about} · {len(claims)} {"claim" if len(claims) == 1 else "claims"}</p>']
         for claim in claims:
             body += _source_card(site, here, claim)
     title = f"{len(note.reported)} reported {'claim' if len(note.reported) == 1 else 'claims'} about {len(groups)} {'work' if len(groups) == 1 else 'works'}"
-    return lines + details("kb-sec kb-sec-more", title, body, open_=len(note.reported) <= OPEN_UP_TO)
+    return lines + details("kb-sec kb-sec-more", title, body, open_=len(note.reported) <= OPEN_UP_TO, markdown=False)
 
 
 def reported_by_others(site: SiteData, source: Source, here: str) -> list[str]:
@@ -94,21 +96,21 @@ def reported_by_others(site: SiteData, source: Source, here: str) -> list[str]:
         return []
     lines = [f"## Reported by other works ({len(claims)})", "", "What annotated works say about this one.", ""]
     # A <section>: Material's search would stop excluding an outer <div> at the first inner </div>.
-    body: list[str] = ['<section data-search-exclude markdown>', ""]
+    body: list[str] = ['<section data-search-exclude="data-search-exclude">']
     reporters: dict[str, list[Claim]] = {}
     for claim in claims:
         reporters.setdefault(claim.note_key, []).append(claim)
     for reporter, found in reporters.items():
-        body += [f'<p class="kb-group-head" markdown>By {source_link(site, here, reporter)} · {len(found)} {"claim" if len(found) == 1 else "claims"}</p>', ""]
+        body += [f'<p class="kb-group-head">By {source_html(site, here, reporter)} · {len(found)} {"claim" if len(found) == 1 else "claims"}</p>']
         for claim in found:
             others = [k for k in claim.works if k != source.key]
             card = claim_card(site, here, claim, reporter_shown=True)
             if others:
-                card[-2:-2] = [f'<small class="kb-claim-meta">together with {", ".join(source_link(site, here, k) for k in others)}</small>', ""]
+                card[-2:-2] = [f'<p><small class="kb-claim-meta">together with {", ".join(source_html(site, here, k) for k in others)}</small></p>']
             body += card
     body += ["</section>", ""]
     return lines + details("kb-sec kb-sec-more", f"{len(claims)} {'claim' if len(claims) == 1 else 'claims'} by {len(reporters)} "
-                           f"{'work' if len(reporters) == 1 else 'works'}", body, open_=len(claims) <= OPEN_UP_TO)
+                           f"{'work' if len(reporters) == 1 else 'works'}", body, open_=len(claims) <= OPEN_UP_TO, markdown=False)
 
 
 def appraisal_section(note: Note, appraisal: Appraisal) -> list[str]:
@@ -150,12 +152,11 @@ def citations_section(site: SiteData, source: Source, note: Note | None, here: s
         if not keys:
             continue
         ordered = sorted(keys, key=lambda k: (site.label(k).lower(), k))
-        items = ['<div data-search-exclude markdown>', ""]
-        items += [f"- {source_link(site, here, key)}" + (f" — {md_text(site.kb.sources[key].title, line_start=False)}" if key in site.kb.sources else "") for key in ordered]
-        items += ["", "</div>", ""]
+        entries = [source_html(site, here, key) + (f" — {text_html(site.kb.sources[key].title)}" if key in site.kb.sources else "") for key in ordered]
+        items = ['<div data-search-exclude="data-search-exclude">', *bullet_list(entries), "</div>", ""]
         lines += [f"## {heading} ({len(keys)})", ""]
         if len(keys) > OPEN_LIST_UP_TO:
-            lines += details("kb-sec kb-sec-more", f"{len(keys)} works", items, open_=False)
+            lines += details("kb-sec kb-sec-more", f"{len(keys)} works", items, open_=False, markdown=False)
         else:
             lines += items
     return lines

@@ -1,0 +1,101 @@
+"""HTML written directly for the generated pages' repeated blocks: claim cards, lists and tables of
+links, the facts of a first screen.
+
+Why: Python-Markdown spent about four fifths of a large site's build in its inline pass over text
+the generator itself had written (links between pages, counts, badges) inside ``markdown`` blocks.
+A block written as HTML (a block-level tag at the start of a line, no ``markdown`` attribute) is
+passed through whole, so only the text that really is Markdown goes through Python-Markdown: the
+inline Markdown of notes and titles (emphasis, code spans, http links), already made safe by
+:mod:`.safe`, is rendered by Python-Markdown itself, once per distinct text, and set into the HTML.
+
+Input: untrusted text, page paths of the docs folder. Output: HTML strings for raw HTML blocks.
+Links point at the pages' URLs as the browser resolves them (directory URLs,
+:func:`.common.page_href`), since MkDocs rewrites links in Markdown only. The tripwires
+(:func:`.safe.find_unsafe_html`, :mod:`litkb.site.page_guard`) check the result like any page.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+
+import markdown
+
+from ...core import urls
+from .common import EXPLORER_PAGE, SiteData, facets_query, link_text, page_href
+from .safe import html_text, md_text
+
+# Text without these characters is the same text after Python-Markdown's inline pass (md_text has
+# already turned &, < and > into character references, which start with "&").
+_INLINE_SYNTAX = re.compile(r"[\\`*_\[\]<>&!\n]| {2}")
+# A neutral word before the text: the text never starts a paragraph, so nothing in it can be read
+# as the start of a block (a "1." or "#" where md_text did not defuse the line start).
+_LEAD = "a "
+_CONVERTER = markdown.Markdown()
+
+
+@lru_cache(maxsize=1 << 17)  # titles and labels recur on many pages; claims on several
+def inline_html(text: str) -> str:
+    """Safe inline Markdown (the output of :func:`.safe.md_text` or :func:`.common.link_text`)
+    -> the HTML Python-Markdown makes of it inside a paragraph, without the paragraph."""
+    if not _INLINE_SYNTAX.search(text):
+        return text
+    _CONVERTER.reset()
+    converted = str(_CONVERTER.convert(_LEAD + text))
+    head, tail = f"<p>{_LEAD}", "</p>"
+    if converted.startswith(head) and converted.endswith(tail) and "\n" not in converted:
+        return converted[len(head) : -len(tail)]
+    # Not one paragraph (cannot happen for md_text's one line): shown as plain text.
+    return html_text(text)
+
+
+def text_html(untrusted: str, *, line_start: bool = False) -> str:
+    """Untrusted note or BibTeX text -> HTML, its inline Markdown rendered (see :func:`.safe.md_text`)."""
+    return inline_html(md_text(untrusted, line_start=line_start))
+
+
+def page_link(label: str, from_path: str, to_path: str, anchor: str = "", query: str = "") -> str:
+    """``<a href="../../concepts/x/">label</a>``: a link from one generated page to another."""
+    href = page_href(from_path, to_path, anchor)
+    if query:
+        base, _, fragment = href.partition("#")
+        href = f"{base}?{query}" + (f"#{fragment}" if fragment else "")
+    return f'<a href="{html.escape(href, quote=True)}">{inline_html(link_text(label))}</a>'
+
+
+def explorer_link(label: str, from_path: str, **facets: str) -> str:
+    """A link to the explorer with its filters set (``label``: our own plain text)."""
+    return page_link(label, from_path, EXPLORER_PAGE, query=facets_query(**facets))
+
+
+def anchor_link(label: str, anchor: str) -> str:
+    """A link to an anchor of the same page (``label`` is our own plain text)."""
+    return f'<a href="#{html.escape(anchor, quote=True)}">{html_text(label)}</a>'
+
+
+def source_html(site: SiteData, from_path: str, key: str, anchor: str = "") -> str:
+    """A work's label linked to its page; its key as text when it is outside the library."""
+    if key not in site.kb.sources:
+        return text_html(key)
+    return page_link(site.label(key), from_path, urls.source_path(key), anchor)
+
+
+def concept_html(site: SiteData, from_path: str, concept_id: str) -> str:
+    concept = site.kb.concepts.get(concept_id)
+    if concept is None:
+        return text_html(concept_id)
+    return page_link(concept.label, from_path, urls.concept_path(concept_id))
+
+
+def bullet_list(items: list[str], attributes: str = "") -> list[str]:
+    """HTML list items -> the lines of a ``<ul>`` block (as Markdown writes a tight list)."""
+    return [f"<ul{attributes}>", *(f"<li>{item}</li>" for item in items), "</ul>"]
+
+
+def table(header: list[str], rows: list[list[str]]) -> list[str]:
+    """Cells (HTML) -> the lines of a ``<table>`` block, as Markdown's tables extension writes one."""
+    lines = ["<table>", "<thead>", "<tr>", *(f"<th>{cell}</th>" for cell in header), "</tr>", "</thead>", "<tbody>"]
+    for row in rows:
+        lines += ["<tr>", *(f"<td>{cell}</td>" for cell in row), "</tr>"]
+    return [*lines, "</tbody>", "</table>"]
