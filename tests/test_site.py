@@ -89,8 +89,8 @@ def test_reported_evidence_names_both_works(fixture_pages: dict[str, str | bytes
     assert isinstance(page, str)
     # The study card names the work the evidence is about; the claim says who reports it, and that
     # the seed prints "Gronn, 2009c" where the library's label is "Grönn (2009b)".
-    card = page.split('<strong class="kb-study-head">[Grönn (2009b)](../sources/gronn2009b.md)</strong>', 1)[1].split("</div>\n\n</div>", 1)[0]
-    assert ("as reported by [Torrance (2013)](../sources/torrance2013.md#gronn-hybrid) · "
+    card = page.split('<strong class="kb-study-head"><a href="../../sources/gronn2009b/">Grönn (2009b)</a></strong>', 1)[1].split("</div>", 1)[0]
+    assert ('as reported by <a href="../../sources/torrance2013/#gronn-hybrid">Torrance (2013)</a> · '
             '<span class="kb-cited-as">cited by Torrance as Gronn, 2009c</span>') in card
     # The definition names its source and the reporting source.
     assert "Source: [Grönn (2009b)](../sources/gronn2009b.md), as reported by [Torrance (2013)](../sources/torrance2013.md)" in page
@@ -103,7 +103,7 @@ def test_claim_anchors_match_claim_urls(fixture_pages: dict[str, str | bytes]) -
     for claim in kb.claims:
         page = fixture_pages[urls.source_path(claim.note_key)]
         assert isinstance(page, str)
-        assert f'<div class="kb-card-claim" id="{claim.id}" markdown>' in page
+        assert f'<div class="kb-card-claim" id="{claim.id}">' in page
         assert urls.claim_url(claim.note_key, claim.id).endswith(f"/#{claim.id}")
 
 

@@ -37,15 +37,30 @@
     return loading;
   }
 
+  /* A large site is indexed in several bundles (pagefind/, pagefind-1/, ...: Pagefind holds a
+   * whole run's words in memory); pagefind/kb-bundles.json lists the extra ones, merged into one
+   * list of results. */
+  function extraBundles(base) {
+    return fetch(new URL("pagefind/kb-bundles.json", base).href)
+      .then(function (response) { return response.ok ? response.json() : { merge: [] }; })
+      .then(function (data) {
+        return (data.merge || []).map(function (folder) {
+          return { bundlePath: new URL(folder, base).pathname, baseUrl: base.pathname };
+        });
+      })
+      .catch(function () { return []; });
+  }
+
   function open(dialog, base) {
     if (!dialog.open) dialog.showModal();
-    load(base).then(function () {
+    Promise.all([load(base), extraBundles(base)]).then(function (loaded) {
       if (!ui) {
         /* global PagefindUI */
         ui = new PagefindUI({
           element: "#kb-search-ui",
           bundlePath: new URL("pagefind/", base).pathname,
           baseUrl: base.pathname,
+          mergeIndex: loaded[1],
           showSubResults: true,
           showImages: false,
           resetStyles: false,

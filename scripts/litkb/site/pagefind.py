@@ -10,13 +10,23 @@ the search box in the header and loads the interface on first use.
 Pagefind reads each page's article (the theme's navigation, header and footer are not the page's
 text) without what our pages mark for search to skip (:data:`EXCLUDE`: the same markers Material's
 search honoured), and only the pages (``index.html``; the 404 page is no result).
+
+Pagefind holds every word it indexes in memory until it writes the index: about 165 KB per source
+page of the benchmark's 'reported' shape, 1.7 GB for 10,000 sources. A large site is therefore
+indexed in bundles of at most :data:`SOURCES_PER_BUNDLE` source pages (the other pages cost a
+tenth as much), one Pagefind run each: ``pagefind/`` and ``pagefind-1/``, ``pagefind-2/``...
+:data:`BUNDLES` in ``pagefind/`` lists the extra bundles, which the search interface merges into
+one list of results (Pagefind's ``mergeIndex``). A site under the limit is one bundle, as before.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import os
+import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +36,10 @@ ROOT_SELECTOR = "article.md-content__inner"
 # What search skips: our pages' marker (claim cards' evidence, tab labels: litkb.emit.pages.safe),
 # the heading permalinks ("¶") and the edit button.
 EXCLUDE = ("[data-search-exclude]", ".headerlink", ".md-content__button")
+# Source pages per Pagefind run (about 660 MB of Pagefind's memory in the benchmark's shape).
+SOURCES_PER_BUNDLE = 4000
+# The list of extra bundles, written into the first bundle (read by docs/javascripts/search.js).
+BUNDLES = "kb-bundles.json"
 
 
 class SearchIndexError(Exception):
@@ -42,25 +56,76 @@ def executable() -> Path:
     return path
 
 
-def _argv(site: Path) -> list[str]:
-    return [str(executable()), "--site", str(site), "--output-subdir", FOLDER, "--root-selector", ROOT_SELECTOR,
+def _argv(site: Path, output: Path | None = None) -> list[str]:
+    where = ["--output-subdir", FOLDER] if output is None else ["--output-path", str(output)]
+    return [str(executable()), "--site", str(site), *where, "--root-selector", ROOT_SELECTOR,
             "--exclude-selectors", ", ".join(EXCLUDE), "--glob", "**/index.html", "--force-language", "en", "--quiet"]
 
 
 def start_indexing(site: Path) -> subprocess.Popen[bytes]:
-    """Start indexing ``site`` in the background (the live preview): the running Pagefind."""
+    """Start indexing ``site`` in the background (the live preview): the running Pagefind. The
+    preview is indexed in one bundle."""
+    _write_bundles(site, [])
     try:
         return subprocess.Popen(_argv(site), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     except OSError as err:
         raise SearchIndexError(f"could not run Pagefind: {err}") from err
 
 
+def bundles(site: Path, per_bundle: int | None = None) -> list[list[str]]:
+    """The pages of ``site`` (paths of their ``index.html``, sorted) in bundles of at most
+    ``per_bundle`` (default :data:`SOURCES_PER_BUNDLE`) source pages each; the first holds every
+    other page too."""
+    limit = SOURCES_PER_BUNDLE if per_bundle is None else per_bundle
+    groups: list[list[str]] = [[]]
+    sources = 0
+    for path in sorted(p.relative_to(site).as_posix() for p in site.glob("**/index.html")):
+        if path.startswith("sources/") and path != "sources/index.html":
+            if sources == limit:
+                groups.append([])
+                sources = 0
+            sources += 1
+        groups[-1].append(path)
+    return groups
+
+
+def bundle_folder(number: int) -> str:
+    """``pagefind`` for the first bundle, ``pagefind-1``, ``pagefind-2``... for the others."""
+    return FOLDER if number == 0 else f"{FOLDER}-{number}"
+
+
 def index_site(site: Path) -> None:
-    """Write the search index of the built ``site`` into ``site/pagefind/``.
+    """Write the search index of the built ``site`` into ``site/pagefind/`` (and, for a large
+    site, the further bundles ``site/pagefind-N/``, listed in ``pagefind/kb-bundles.json``).
 
     Raises :class:`SearchIndexError` when Pagefind fails (its last line of output is the message).
     """
-    argv = _argv(site)
+    groups = bundles(site)
+    if len(groups) == 1:
+        _run(_argv(site))
+    else:
+        for number, group in enumerate(groups):
+            _index_pages(site, group, site / bundle_folder(number))
+    _write_bundles(site, [f"{bundle_folder(n)}/" for n in range(1, len(groups))])
+
+
+def _index_pages(site: Path, pages: list[str], output: Path) -> None:
+    """Index only ``pages`` of ``site`` into ``output``: Pagefind reads a folder, so the pages are
+    hard-linked (copied where links cannot be made) into a temporary one inside the site (a build
+    that stops here leaves it in its staging folder, which is discarded whole), at the
+    same paths, so that the results' URLs are the site's."""
+    with tempfile.TemporaryDirectory(prefix=".kb-pagefind-", dir=site) as tmp:
+        for page in pages:
+            target = Path(tmp) / page
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(site / page, target)
+            except OSError:
+                shutil.copyfile(site / page, target)
+        _run(_argv(Path(tmp), output))
+
+
+def _run(argv: list[str]) -> None:
     try:
         proc = subprocess.run(argv, capture_output=True, text=True, check=False)
     except OSError as err:
@@ -70,15 +135,24 @@ def index_site(site: Path) -> None:
         raise SearchIndexError(f"Pagefind failed: {lines[-1] if lines else f'exit {proc.returncode}'}")
 
 
+def _write_bundles(site: Path, extra: list[str]) -> None:
+    """``pagefind/kb-bundles.json``: the extra bundles' folders, relative to the site root."""
+    folder = site / FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / BUNDLES).write_text(json.dumps({"merge": extra}) + "\n", encoding="utf-8")
+
+
 # A fragment file is gzip-compressed "pagefind_dcd" followed by the page's JSON record.
 _FRAGMENT_PREFIX = b"pagefind_dcd"
 
 
 def read_fragments(site: Path) -> list[dict[str, Any]]:
     """The page records of the search index of ``site`` (url, content, meta.title, anchors), one
-    per indexed page, sorted by url: what a result shows."""
+    per indexed page, sorted by url, from every bundle: what a result shows."""
+    folders = [FOLDER] + [str(extra).rstrip("/") for extra in json.loads((site / FOLDER / BUNDLES).read_text(encoding="utf-8"))["merge"]]
     records = []
-    for path in sorted((site / FOLDER / "fragment").glob("*.pf_fragment")):
-        data = gzip.decompress(path.read_bytes())
-        records.append(json.loads(data.removeprefix(_FRAGMENT_PREFIX)))
+    for folder in folders:
+        for path in sorted((site / folder / "fragment").glob("*.pf_fragment")):
+            data = gzip.decompress(path.read_bytes())
+            records.append(json.loads(data.removeprefix(_FRAGMENT_PREFIX)))
     return sorted(records, key=lambda record: str(record.get("url")))
