@@ -53,3 +53,11 @@ def test_a_changed_note_rebuilds_only_the_pages_it_changes(tmp_path: Path, monke
     assert len(third) < len(first) / 2, third
     assert "Previewmark" in (site / urls.source_url("torrance2013") / "index.html").read_text(encoding="utf-8")
     assert (site / "pagefind" / "pagefind-ui.js").is_file()
+    # A concept removed: its page leaves the preview at the next rebuild (a dirty build alone
+    # would leave the file of the last build).
+    gone = site / urls.concept_url("pragmatic-distribution") / "index.html"
+    assert gone.is_file()
+    (root / "kb" / "concepts" / "pragmatic-distribution.yaml").unlink()
+    rebuild()
+    assert not gone.exists()
+    assert (site / urls.concept_url("catch-22") / "index.html").is_file()

@@ -315,6 +315,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     again, its index passes the tripwire: anything but the few tags Material keeps is a warning
     and is removed from the published index."""
     if SESSION.serving:
+        _remove_pages_gone(config)
         SESSION.built = SESSION.building
         # The preview shows the change at once; its search catches up when Pagefind is done.
         if SESSION.indexing is not None and SESSION.indexing.poll() is None:
@@ -338,6 +339,16 @@ def on_post_build(config: MkDocsConfig) -> None:
         log.warning(f"unsafe HTML in the search index: {finding}")
     if findings:
         index.write_text(cleaned, encoding="utf-8")
+
+
+def _remove_pages_gone(config: MkDocsConfig) -> None:
+    """A dirty rebuild writes the pages that changed and leaves every other file as it was: a page
+    the last build generated and this one did not (its work, concept or person is gone) is removed
+    from the preview, which would otherwise show it until restarted."""
+    for path in sorted(set(SESSION.built) - set(SESSION.building)):
+        dest = Path(File(path, config.docs_dir, config.site_dir, config.use_directory_urls).abs_dest_path)
+        with contextlib.suppress(FileNotFoundError):
+            dest.unlink()
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
