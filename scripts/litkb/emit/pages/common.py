@@ -192,18 +192,26 @@ def md_link(text: str, from_path: str, to_path: str, anchor: str = "") -> str:
     return f"[{link_text(text)}]({rel(from_path, to_path, anchor)})"
 
 
+def work_target(site: SiteData, key: str) -> tuple[str, str] | None:
+    """A work's label and page path (None for a key outside the library)."""
+    return (site.label(key), urls.source_path(key)) if key in site.kb.sources else None
+
+
+def concept_target(site: SiteData, concept_id: str) -> tuple[str, str] | None:
+    """A concept's label and page path (None for an id outside the vocabulary)."""
+    concept = site.kb.concepts.get(concept_id)
+    return (concept.label, urls.concept_path(concept_id)) if concept is not None else None
+
+
 def source_link(site: SiteData, from_path: str, key: str, anchor: str = "") -> str:
     """"[Gronn (2009b)](../sources/gronn2009b.md)"; plain text for a key outside the library."""
-    if key not in site.kb.sources:
-        return md_text(key)
-    return md_link(site.label(key), from_path, urls.source_path(key), anchor)
+    target = work_target(site, key)
+    return md_text(key) if target is None else md_link(target[0], from_path, target[1], anchor)
 
 
 def concept_link(site: SiteData, from_path: str, concept_id: str) -> str:
-    concept = site.kb.concepts.get(concept_id)
-    if concept is None:
-        return md_text(concept_id)
-    return md_link(concept.label, from_path, urls.concept_path(concept_id))
+    target = concept_target(site, concept_id)
+    return md_text(concept_id) if target is None else md_link(target[0], from_path, target[1])
 
 
 def works_links(site: SiteData, from_path: str, claim: Claim) -> str:

@@ -22,8 +22,7 @@ from functools import lru_cache
 
 import markdown
 
-from ...core import urls
-from .common import EXPLORER_PAGE, SiteData, facets_query, link_text, page_href
+from .common import EXPLORER_PAGE, SiteData, concept_target, facets_query, link_text, page_href, work_target
 from .safe import html_text, md_text
 
 # Text without these characters is the same text after Python-Markdown's inline pass (md_text has
@@ -76,16 +75,14 @@ def anchor_link(label: str, anchor: str) -> str:
 
 def source_html(site: SiteData, from_path: str, key: str, anchor: str = "") -> str:
     """A work's label linked to its page; its key as text when it is outside the library."""
-    if key not in site.kb.sources:
-        return text_html(key)
-    return page_link(site.label(key), from_path, urls.source_path(key), anchor)
+    target = work_target(site, key)
+    return text_html(key) if target is None else page_link(target[0], from_path, target[1], anchor)
 
 
 def concept_html(site: SiteData, from_path: str, concept_id: str) -> str:
-    concept = site.kb.concepts.get(concept_id)
-    if concept is None:
-        return text_html(concept_id)
-    return page_link(concept.label, from_path, urls.concept_path(concept_id))
+    """A concept's label linked to its page; its id as text when it is outside the vocabulary."""
+    target = concept_target(site, concept_id)
+    return text_html(concept_id) if target is None else page_link(target[0], from_path, target[1])
 
 
 def bullet_list(items: list[str], attributes: str = "") -> list[str]:
