@@ -33,6 +33,7 @@ from mkdocs.structure.pages import Page
 
 from ..core.model import KnowledgeBase
 from ..emit.pages import ReferenceFormatter, Rendered
+from ..emit.pages.html import put_back, set_aside
 from ..emit.pages.question_pages import HOME_MARKER, question_list
 from ..emit.pages.safe import find_unsafe_html
 from ..rules.link import build_kb
@@ -80,6 +81,7 @@ class Session:
         self.checked: dict[str, tuple[bytes, ...]] = {}
         self.prerendered: dict[str, prerender.Rendered] = {}
         self.deferred: dict[str, Callable[[], str]] = {}  # pages rendered when converted (kb build)
+        self.aside: dict[str, list[str]] = {}  # page -> its HTML blocks while Markdown converts it
         # Live preview (``kb serve``: dirty rebuilds): the digests of the generated pages as last
         # built, and the Pagefind run indexing the preview in the background.
         self.serving = False
@@ -155,6 +157,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     defer = not SESSION.serving and SESSION.workers > 1 and prerender.supported()
     rendered = site_rendering(kb, config_file, SESSION.references, SESSION.rendered if SESSION.serving else None, defer=defer)
     SESSION.deferred = dict(rendered.deferred)
+    SESSION.aside.clear()
     if SESSION.serving:
         SESSION.rendered = rendered
     for page in rendered.pages:
@@ -215,11 +218,16 @@ def on_pre_page(page: Page, config: MkDocsConfig, files: Files) -> Page:
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     """A page whose rendering was deferred is rendered here (in a worker, or here when no worker
     converted it). The home page's list of questions: docs/index.md marks its place with HOME_MARKER."""
+    if page.file.src_uri in SESSION.prerendered:
+        return markdown  # converted by a worker already (prerender.apply sets its result)
     render = SESSION.deferred.get(page.file.src_uri)
-    if render is not None and page.file.src_uri not in SESSION.prerendered:
-        return render()
-    if page.file.src_uri == "index.md" and HOME_MARKER in markdown and SESSION.kb is not None:
-        return markdown.replace(HOME_MARKER, question_list(SESSION.kb, "index.md"), 1)
+    if render is not None:
+        markdown = render()
+    elif page.file.src_uri == "index.md" and HOME_MARKER in markdown and SESSION.kb is not None:
+        markdown = markdown.replace(HOME_MARKER, question_list(SESSION.kb, "index.md"), 1)
+    # The page's largest HTML blocks wait outside while Markdown converts the rest (put back by
+    # on_page_content): Markdown would only read them through its HTML parsers.
+    markdown, SESSION.aside[page.file.src_uri] = set_aside(markdown)
     return markdown
 
 
@@ -236,6 +244,13 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
         prerender.replay(rendered.records)
         SESSION.checked[page.file.src_uri] = rendered.extra
         return html
+    blocks = SESSION.aside.pop(page.file.src_uri, [])
+    try:
+        html, ids = put_back(html, blocks)
+    except ValueError as err:
+        log.warning(f"page {page.file.src_uri}: {err}")
+    else:
+        page.present_anchor_ids = (page.present_anchor_ids or set()) | ids
     if page.file.src_uri in SESSION.generated:
         if page.title is not None and "title" not in page.meta:
             page.meta["title"] = page_title_html(page.title)

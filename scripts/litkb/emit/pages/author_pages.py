@@ -16,7 +16,7 @@ from ...core.limits import MAX_COAUTHORS_SHOWN
 from ...core.model import Person
 from ...core.vocabulary import STANCES
 from .common import AUTHORS_INDEX, Deferred, GeneratedPage, SiteData, rendered_now_or_later
-from .html import bullet_list, concept_html, explorer_link, page_link, source_html, table, text_html
+from .html import bullet_list, concept_html, explorer_link, marked, page_link, source_html, table, text_html
 from .safe import md_text
 
 
@@ -40,10 +40,9 @@ def authors_index(site: SiteData) -> str:
         "",
         f"{len(people)} authors and editors. Each page lists the person's works, co-authors and the concepts their works bear on.",
         "",
-        '<div class="kb-sortable" data-search-exclude="data-search-exclude">',
     ]
     rows = [[page_link(person.sort_name, here, urls.author_path(person.id)), str(len(site.kb.works_of.get(person.id, ())))] for person in people]
-    lines += [*table(["Name", "Works"], rows), "</div>", ""]
+    lines += [*marked(['<div class="kb-sortable" data-search-exclude="data-search-exclude">', *table(["Name", "Works"], rows), "</div>"]), ""]
     return "\n".join(lines)
 
 
@@ -61,7 +60,7 @@ def author_page(site: SiteData, person: Person) -> str:
         noted = " · annotated" if key in kb.notes else ""
         items.append(f"{source_html(site, here, key)} — {text_html(source.title)}{role}{noted}")
     # The lists and tables of a person's page are written as HTML (:mod:`.html`).
-    lines += [f"## Works ({len(works)})", "", '<div class="kb-works" data-search-exclude="data-search-exclude">', *bullet_list(items), "</div>", ""]
+    lines += [f"## Works ({len(works)})", "", *marked(['<div class="kb-works" data-search-exclude="data-search-exclude">', *bullet_list(items), "</div>"]), ""]
     lines += _coauthors(site, person, works, here)
     lines += _concepts(site, person, works, here)
     return "\n".join(lines)
@@ -83,7 +82,7 @@ def _coauthors(site: SiteData, person: Person, works: list[str], here: str) -> l
     items = [f"{page_link(site.kb.persons[pid].display, here, urls.author_path(pid))} ({shared[pid]} shared work{'s' * (shared[pid] != 1)})" for pid in shown]
     if len(people) > len(shown):
         items.append(f"<em>and {len(people) - len(shown):,} more (see the works above)</em>")
-    return [f"## Co-authors ({len(people)})", "", '<div data-search-exclude="data-search-exclude">', *bullet_list(items), "</div>", ""]
+    return [f"## Co-authors ({len(people)})", "", *marked(['<div data-search-exclude="data-search-exclude">', *bullet_list(items), "</div>"]), ""]
 
 
 def _concepts(site: SiteData, person: Person, works: list[str], here: str) -> list[str]:
@@ -102,8 +101,7 @@ def _concepts(site: SiteData, person: Person, works: list[str], here: str) -> li
         "",
         f"<p>Claims about these works, by concept and stance ({explorer_link('open in the explorer', here, author=person.id)}).</p>",
         "",
-        '<div data-search-exclude="data-search-exclude">',
     ]
     rows = [[concept_html(site, here, cid)] + [str(counts[cid][s]) if counts[cid][s] else "" for s in STANCES]
             for cid in sorted(counts, key=lambda c: site.kb.concepts[c].label.lower())]
-    return [*lines, *table(["Concept", *STANCES], rows), "</div>", ""]
+    return [*lines, *marked(['<div data-search-exclude="data-search-exclude">', *table(["Concept", *STANCES], rows), "</div>"]), ""]

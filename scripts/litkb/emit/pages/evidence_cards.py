@@ -16,7 +16,7 @@ from ...core.model import Claim
 from ..cited import cited_note
 from ..evidence import NOT_RECORDED
 from .common import SiteData, page_href, type_badge
-from .html import source_html, text_html
+from .html import marked, source_html, text_html
 from .safe import html_text
 
 # A block holding at most this many claims is open when the page loads; longer ones are closed,
@@ -37,8 +37,9 @@ def details(kind: str, title: str, body: list[str], *, open_: bool, ident: str =
     attributes = f' id="{ident}"' if ident else ""
     attributes += "" if searchable else ' data-search-exclude="data-search-exclude"'
     attributes += ' open="open"' if open_ else ""
-    return [f'<details class="{kind}"{attributes}{" markdown" if markdown else ""}>',
-            f'<summary data-search-exclude="data-search-exclude">{html_text(title)}</summary>', "", *body, "</details>", ""]
+    block = [f'<details class="{kind}"{attributes}{" markdown" if markdown else ""}>',
+             f'<summary data-search-exclude="data-search-exclude">{html_text(title)}</summary>', "", *body, "</details>"]
+    return [*(block if markdown else marked(block)), ""]
 
 
 def study_groups(site: SiteData, claims: Iterable[Claim]) -> list[tuple[tuple[str, ...], list[Claim]]]:

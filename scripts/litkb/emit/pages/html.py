@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import html
 import re
+import secrets
 from functools import lru_cache
 
 import markdown
@@ -96,3 +97,59 @@ def table(header: list[str], rows: list[list[str]]) -> list[str]:
     for row in rows:
         lines += ["<tr>", *(f"<td>{cell}</td>" for cell in row), "</tr>"]
     return [*lines, "</tbody>", "</table>"]
+
+
+# -- blocks set aside while Markdown converts the rest ------------------------------------------
+# Python-Markdown still reads a raw HTML block through an HTML parser (md_in_html's, and MkDocs'
+# own for anchors): about two fifths of a worker's time in a large site. The largest blocks are
+# therefore marked (:func:`marked`); a caller converting the page with Markdown may replace each
+# by a placeholder first and put it back after (:func:`set_aside`, :func:`put_back`). Every other
+# caller gets the pages without the marks (:func:`unmarked`). The marks carry a token drawn at
+# random per process, so no text of a note or entry can forge one; they never reach a written page.
+_TOKEN = secrets.token_hex(8)
+BLOCK_BEGIN = f"<!--kb-html-begin-{_TOKEN}-->"
+BLOCK_END = f"<!--kb-html-end-{_TOKEN}-->"
+_MARK_LINE = re.compile(rf"^(?:{re.escape(BLOCK_BEGIN)}|{re.escape(BLOCK_END)})\n", re.M)
+_MARKED = re.compile(rf"^{re.escape(BLOCK_BEGIN)}\n(.*?)\n{re.escape(BLOCK_END)}$", re.M | re.S)
+_PLACEHOLDER = re.compile(rf"<!--kb-html-(\d+)-{_TOKEN}-->")
+_ID = re.compile(r'\sid="([^"]*)"')
+
+
+def marked(lines: list[str]) -> list[str]:
+    """The lines of one HTML block (not inside another marked one), marked for :func:`set_aside`."""
+    return [BLOCK_BEGIN, *lines, BLOCK_END]
+
+
+def unmarked(text: str) -> str:
+    """A page without the marks: the Markdown every reader of pages but the site build gets."""
+    return _MARK_LINE.sub("", text) if BLOCK_BEGIN in text else text
+
+
+def set_aside(markdown: str) -> tuple[str, list[str]]:
+    """Markdown with marked blocks -> the same with each block replaced by a placeholder comment,
+    and the blocks (in placeholder order)."""
+    blocks: list[str] = []
+
+    def placeholder(match: re.Match[str]) -> str:
+        blocks.append(match.group(1))
+        return f"<!--kb-html-{len(blocks) - 1}-{_TOKEN}-->"
+
+    return (_MARKED.sub(placeholder, markdown), blocks) if BLOCK_BEGIN in markdown else (markdown, blocks)
+
+
+def put_back(converted: str, blocks: list[str]) -> tuple[str, set[str]]:
+    """Converted HTML with placeholders -> the HTML with the blocks in their places, and the ids
+    the blocks carry (anchors other pages may link to). A placeholder Markdown did not keep
+    leaves its block out: :class:`ValueError` names how many."""
+    if not blocks:
+        return converted, set()
+    found: set[int] = set()
+
+    def block(match: re.Match[str]) -> str:
+        found.add(int(match.group(1)))
+        return blocks[int(match.group(1))]
+
+    restored = _PLACEHOLDER.sub(block, converted)
+    if len(found) != len(blocks):
+        raise ValueError(f"{len(blocks) - len(found)} of {len(blocks)} HTML blocks lost in the Markdown conversion")
+    return restored, {html.unescape(ident) for text in blocks for ident in _ID.findall(text)}

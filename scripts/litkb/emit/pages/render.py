@@ -9,13 +9,14 @@ deterministic: the same knowledge base gives byte-identical pages.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ...core.model import KnowledgeBase
 from .author_pages import author_pages
 from .common import Deferred, GeneratedPage, SiteData
 from .concept_pages import concept_pages
 from .explorer import explorer_pages
+from .html import unmarked
 from .incremental import select
 from .overview_pages import overview_pages
 from .picture_pages import picture_pages
@@ -52,7 +53,8 @@ def render_site(kb: KnowledgeBase, *, style: str, references: ReferenceFormatter
     notes changed, the source, concept and author pages that cannot depend on the changed notes
     are taken from it (:mod:`.incremental`); the result is the same as a full rendering.
     ``defer``: the page of each work, concept and person is left empty and its renderer returned
-    in ``Rendered.deferred`` (for a caller rendering them elsewhere, e.g. in worker processes).
+    in ``Rendered.deferred`` (for a caller rendering them elsewhere, e.g. in worker processes), and
+    every page keeps the marks around its largest HTML blocks (:func:`.html.set_aside`).
     """
     reuse = previous if previous is not None and previous.site.style == style else None
     site = SiteData.from_kb(kb, style, reuse.site if reuse is not None else None)
@@ -70,4 +72,6 @@ def render_site(kb: KnowledgeBase, *, style: str, references: ReferenceFormatter
         fresh = {page.path for page in pages}
         items = selection.item_paths(kb)
         pages += [page for page in reuse.pages if page.path in items and page.path not in fresh]
+    if not defer:  # the marks of the HTML blocks are for the site build only (html.set_aside)
+        pages = [replace(page, content=unmarked(page.content)) if isinstance(page.content, str) else page for page in pages]
     return Rendered(site, tuple(sorted(pages, key=lambda page: page.path)), deferred or {})

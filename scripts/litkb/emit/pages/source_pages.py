@@ -22,7 +22,7 @@ from .common import (
     rel,
     rendered_now_or_later,
 )
-from .html import anchor_link, concept_html, page_link, source_html, table, text_html
+from .html import anchor_link, concept_html, marked, page_link, source_html, table, text_html
 from .question_pages import source_questions_section
 from .references import STYLES, References, plain_reference, year_of_label
 from .safe import defuse_search_marker, html_text, md_text
@@ -92,9 +92,8 @@ def sources_index(site: SiteData) -> str:
             str(claims),
             str(len(kb.cited_by.get(source.key, ()))),
         ])
-    lines += table(["Work", "Title", "Year", "Type", "Metadata", "Note", "Claims", "Cited by"], rows)
-    lines += ["</div>", ""]
-    return "\n".join(lines)
+    lines += marked([lines.pop(), *table(["Work", "Title", "Year", "Type", "Metadata", "Note", "Claims", "Cited by"], rows), "</div>"])
+    return "\n".join([*lines, ""])
 
 
 # -- one source -----------------------------------------------------------------------------------
@@ -174,7 +173,7 @@ def source_glance(site: SiteData, source: Source, note: Note | None, here: str) 
     lines = ['<div class="kb-glance kb-source-glance" data-search-exclude="data-search-exclude">', '<dl class="kb-facts-grid">']
     for name, value in facts:
         lines += [f"<dt>{name}</dt>", f"<dd>{value}</dd>"]
-    return lines + ["</dl>", "</div>", ""]
+    return [*marked([*lines, "</dl>", "</div>"]), ""]
 
 
 # Questions named in a source's first screen; more are counted, with a link to the full list.
