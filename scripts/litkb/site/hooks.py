@@ -155,7 +155,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     # With workers (kb build), the pages of works, concepts and people are rendered where they are
     # converted (on_page_markdown, in the workers): this process never holds their Markdown.
     defer = not SESSION.serving and SESSION.workers > 1 and prerender.supported()
-    rendered = site_rendering(kb, config_file, SESSION.references, SESSION.rendered if SESSION.serving else None, defer=defer)
+    rendered = site_rendering(kb, config_file, SESSION.references, SESSION.rendered if SESSION.serving else None, defer=defer, marks=True)
     SESSION.deferred = dict(rendered.deferred)
     SESSION.aside.clear()
     if SESSION.serving:

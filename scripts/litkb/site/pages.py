@@ -28,9 +28,10 @@ def site_pages(kb: KnowledgeBase, config_file: Path, references: ReferenceFormat
 
 
 def site_rendering(kb: KnowledgeBase, config_file: Path, references: ReferenceFormatter | None, previous: Rendered | None = None,
-                   defer: bool = False) -> Rendered:
+                   defer: bool = False, marks: bool = False) -> Rendered:
     """:func:`site_pages` with the site data, rendering again only what changed since
     ``previous`` (the live preview's last rendering) when only notes changed; ``defer``: the
-    pages of works, concepts and people are rendered later (``Rendered.deferred``)."""
+    pages of works, concepts and people are rendered later (``Rendered.deferred``); ``marks``: the
+    pages keep the marks of their HTML blocks (:func:`litkb.emit.pages.html.set_aside`)."""
     extra = [contributing_page(read_contributing(config_file.parent))]
-    return render_site(kb, style=citation_style(kb.root), references=references, extra_pages=extra, previous=previous, defer=defer)
+    return render_site(kb, style=citation_style(kb.root), references=references, extra_pages=extra, previous=previous, defer=defer, marks=marks)

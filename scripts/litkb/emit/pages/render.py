@@ -42,7 +42,7 @@ def render_pages(kb: KnowledgeBase, *, style: str, references: ReferenceFormatte
 
 
 def render_site(kb: KnowledgeBase, *, style: str, references: ReferenceFormatter | None, extra_pages: Sequence[GeneratedPage] = (),
-                previous: Rendered | None = None, defer: bool = False) -> Rendered:
+                previous: Rendered | None = None, defer: bool = False, marks: bool = False) -> Rendered:
     """Every generated page of the site, sorted by path, with the site data they were made of.
 
     ``style`` is the site's citation style (labels, and the first tab of each reference);
@@ -53,8 +53,9 @@ def render_site(kb: KnowledgeBase, *, style: str, references: ReferenceFormatter
     notes changed, the source, concept and author pages that cannot depend on the changed notes
     are taken from it (:mod:`.incremental`); the result is the same as a full rendering.
     ``defer``: the page of each work, concept and person is left empty and its renderer returned
-    in ``Rendered.deferred`` (for a caller rendering them elsewhere, e.g. in worker processes), and
-    every page keeps the marks around its largest HTML blocks (:func:`.html.set_aside`).
+    in ``Rendered.deferred`` (for a caller rendering them elsewhere, e.g. in worker processes).
+    ``marks`` (or ``defer``): every page keeps the marks around its largest HTML blocks, for a
+    caller converting it with Markdown (:func:`.html.set_aside`).
     """
     reuse = previous if previous is not None and previous.site.style == style else None
     site = SiteData.from_kb(kb, style, reuse.site if reuse is not None else None)
@@ -72,6 +73,6 @@ def render_site(kb: KnowledgeBase, *, style: str, references: ReferenceFormatter
         fresh = {page.path for page in pages}
         items = selection.item_paths(kb)
         pages += [page for page in reuse.pages if page.path in items and page.path not in fresh]
-    if not defer:  # the marks of the HTML blocks are for the site build only (html.set_aside)
+    if not (defer or marks):  # the marks of the HTML blocks are for the MkDocs adapter only (html.set_aside)
         pages = [replace(page, content=unmarked(page.content)) if isinstance(page.content, str) else page for page in pages]
     return Rendered(site, tuple(sorted(pages, key=lambda page: page.path)), deferred or {})
