@@ -83,3 +83,16 @@ def test_deferred_pages_are_the_pages_rendered_at_once(real_kb: KnowledgeBase) -
         assert isinstance(eager.content, str) and set_aside(eager.content)[1] == []
         marked_pages += bool(set_aside(text)[1])
     assert marked_pages > len(real_kb.sources)
+
+
+def test_an_untested_mkdocs_release_builds_in_its_own_loop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The workers repeat MkDocs internals (_populate_page, _build_page) of the releases they were
+    # tested on; with any other release MkDocs' own loop converts and builds every page.
+    monkeypatch.setattr(prerender, "TESTED_MKDOCS", frozenset({"0.0.0"}))
+    monkeypatch.setattr(prerender, "PARALLEL_FROM", 0)
+    calls: list[int] = []
+    monkeypatch.setattr(prerender, "prerender", lambda pages, *args, **kwargs: calls.append(len(pages)) or {})
+    site = tmp_path / "site"
+    build_site(SITE_FIXTURE_ROOT, site, workers=2)
+    assert calls == []
+    assert "catch 22" in (site / "sources" / "torrance2013" / "index.html").read_text(encoding="utf-8")
