@@ -36,6 +36,8 @@ ROOT_SELECTOR = "article.md-content__inner"
 # What search skips: our pages' marker (claim cards' evidence, tab labels: litkb.emit.pages.safe),
 # the heading permalinks ("¶") and the edit button.
 EXCLUDE = ("[data-search-exclude]", ".headerlink", ".md-content__button")
+# The pages indexed (every page is a folder's index.html; the 404 page is no result).
+PAGES_GLOB = "**/index.html"
 # Source pages per Pagefind run (about 660 MB of Pagefind's memory in the benchmark's shape).
 SOURCES_PER_BUNDLE = 4000
 # The list of extra bundles, written into the first bundle (read by docs/javascripts/search.js).
@@ -59,7 +61,7 @@ def executable() -> Path:
 def _argv(site: Path, output: Path | None = None) -> list[str]:
     where = ["--output-subdir", FOLDER] if output is None else ["--output-path", str(output)]
     return [str(executable()), "--site", str(site), *where, "--root-selector", ROOT_SELECTOR,
-            "--exclude-selectors", ", ".join(EXCLUDE), "--glob", "**/index.html", "--force-language", "en", "--quiet"]
+            "--exclude-selectors", ", ".join(EXCLUDE), "--glob", PAGES_GLOB, "--force-language", "en", "--quiet"]
 
 
 def start_indexing(site: Path) -> subprocess.Popen[bytes]:
@@ -79,7 +81,7 @@ def bundles(site: Path, per_bundle: int | None = None) -> list[list[str]]:
     limit = SOURCES_PER_BUNDLE if per_bundle is None else per_bundle
     groups: list[list[str]] = [[]]
     sources = 0
-    for path in sorted(p.relative_to(site).as_posix() for p in site.glob("**/index.html")):
+    for path in sorted(p.relative_to(site).as_posix() for p in site.glob(PAGES_GLOB)):
         if path.startswith("sources/") and path != "sources/index.html":
             if sources == limit:
                 groups.append([])

@@ -161,6 +161,9 @@ def _build(page: Page) -> None:
     global _THEME
     assert _JOB is not None and _JOB.nav is not None
     if _THEME is None:
+        # The theme's environment as MkDocs makes it before its on_env event: no plugin of
+        # mkdocs.yml changes it there (ours only adds BUILT_TEMPLATE, which a worker never
+        # renders); tests/test_site_parallel.py would show a page that came out different.
         _THEME = (_JOB.config.theme.get_env(), _JOB.files.documentation_pages())
     env, doc_files = _THEME  # (mypy: set just above)
     _build_page(page, _JOB.config, doc_files, _JOB.nav, env)

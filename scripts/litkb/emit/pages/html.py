@@ -57,10 +57,7 @@ def text_html(untrusted: str, *, line_start: bool = False) -> str:
 
 def page_link(label: str, from_path: str, to_path: str, anchor: str = "", query: str = "") -> str:
     """``<a href="../../concepts/x/">label</a>``: a link from one generated page to another."""
-    href = page_href(from_path, to_path, anchor)
-    if query:
-        base, _, fragment = href.partition("#")
-        href = f"{base}?{query}" + (f"#{fragment}" if fragment else "")
+    href = page_href(from_path, to_path) + (f"?{query}" if query else "") + (f"#{anchor}" if anchor else "")
     return f'<a href="{html.escape(href, quote=True)}">{inline_html(link_text(label))}</a>'
 
 
