@@ -78,10 +78,11 @@ class SiteData:
     questions: QuestionIndex  # which questions discuss a concept or cite a work
 
     @classmethod
-    def from_kb(cls, kb: KnowledgeBase, style: str, previous: SiteData | None = None) -> SiteData:
+    def from_kb(cls, kb: KnowledgeBase, style: str, previous: SiteData | None = None, labels: Mapping[str, str] | None = None) -> SiteData:
         """The indexes of ``kb``; what depends only on the works and the style (labels, the
         disambiguation of citations) is taken from ``previous`` (the last build's) when its
-        works and style are the same, field for field."""
+        works and style are the same, field for field. ``labels``: the works' labels in ``style``,
+        computed elsewhere already (:mod:`.library_work`)."""
         claims = kb.claims
         citations = Citations(kb)
         same_works = previous is not None and previous.style == style and previous.kb.sources == kb.sources
@@ -107,7 +108,7 @@ class SiteData:
             style=style,
             citations=citations,
             claims=claims,
-            labels=previous.labels if previous is not None and same_works else author_year_labels(kb, style, citations),
+            labels=labels if labels is not None else previous.labels if previous is not None and same_works else author_year_labels(kb, style, citations),
             evidence={k: tuple(v) for k, v in evidence.items()},
             reported_about={k: tuple(v) for k, v in reported.items()},
             claims_about={k: tuple(v) for k, v in about.items()},

@@ -43,13 +43,14 @@ STANCE_HEADINGS = {
 }
 
 
-def evidence_pack_files(site: SiteData) -> list[GeneratedPage]:
-    """Every concept's evidence-pack files (from :func:`litkb.emit.exports.packs.evidence_pack`) under packs/."""
+def evidence_pack_files(site: SiteData, only: Collection[str] | None = None) -> list[GeneratedPage]:
+    """Every concept's evidence-pack files (from :func:`litkb.emit.exports.packs.evidence_pack`)
+    under packs/ (those of the concepts in ``only``, when given)."""
     from ..exports.packs import evidence_packs
 
     return [
         GeneratedPage(f"{PACKS_DIR}/{name}", text.encode("utf-8"))
-        for pack in evidence_packs(site.kb).values()
+        for pack in evidence_packs(site.kb, only).values()
         for name, text in sorted(pack.items())
     ]
 
@@ -64,7 +65,7 @@ def concept_pages(site: SiteData, only: Collection[str] | None = None, deferred:
             continue
         path = urls.concept_path(concept.id)
         pages.append(GeneratedPage(path, rendered_now_or_later(deferred, path, partial(concept_page, site, concept)), concept.path))
-    return pages + evidence_pack_files(site)
+    return pages + evidence_pack_files(site, only)
 
 
 # -- index ------------------------------------------------------------------------------------

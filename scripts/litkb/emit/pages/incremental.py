@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from ...core import urls
 from ...core.model import KnowledgeBase, Note
+from .concept_glance import pack_paths
 
 
 @dataclass(frozen=True)
@@ -26,9 +27,11 @@ class Selection:
     people: frozenset[str]  # author pages
 
     def item_paths(self, kb: KnowledgeBase) -> frozenset[str]:
-        """Every per-item page of ``kb`` (source, concept and author pages), selected or not."""
+        """Every per-item file of ``kb`` (source, concept and author pages, the concepts' evidence
+        packs), selected or not."""
         return frozenset(
             [urls.source_path(k) for k in kb.sources] + [urls.concept_path(c) for c in kb.concepts] + [urls.author_path(p) for p in kb.persons]
+            + [path for c in kb.concepts for path in pack_paths(c)]
         )
 
 

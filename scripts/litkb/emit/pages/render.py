@@ -18,6 +18,7 @@ from .concept_pages import concept_pages
 from .explorer import explorer_pages
 from .html import unmarked
 from .incremental import select
+from .library_work import LibraryWork
 from .overview_pages import overview_pages
 from .picture_pages import picture_pages
 from .question_pages import question_pages
@@ -42,7 +43,7 @@ def render_pages(kb: KnowledgeBase, *, style: str, references: ReferenceFormatte
 
 
 def render_site(kb: KnowledgeBase, *, style: str, references: ReferenceFormatter | None, extra_pages: Sequence[GeneratedPage] = (),
-                previous: Rendered | None = None, defer: bool = False, marks: bool = False) -> Rendered:
+                previous: Rendered | None = None, defer: bool = False, marks: bool = False, library_work: LibraryWork | None = None) -> Rendered:
     """Every generated page of the site, sorted by path, with the site data they were made of.
 
     ``style`` is the site's citation style (labels, and the first tab of each reference);
@@ -55,14 +56,20 @@ def render_site(kb: KnowledgeBase, *, style: str, references: ReferenceFormatter
     ``defer``: the page of each work, concept and person is left empty and its renderer returned
     in ``Rendered.deferred`` (for a caller rendering them elsewhere, e.g. in worker processes).
     ``marks`` (or ``defer``): every page keeps the marks around its largest HTML blocks, for a
-    caller converting it with Markdown (:func:`.html.set_aside`).
+    caller converting it with Markdown (:func:`.html.set_aside`). ``library_work``: the labels and
+    references of the library, started when it was read (:mod:`.library_work`), taken when they
+    are those of ``kb`` in ``style`` (else stopped: the same is computed here).
     """
     reuse = previous if previous is not None and previous.site.style == style else None
-    site = SiteData.from_kb(kb, style, reuse.site if reuse is not None else None)
+    work = library_work if library_work is not None and library_work.fits(kb, style) else None
+    if library_work is not None and (work is None or references is None):
+        library_work.cancel()  # another library's, or a rendering without references (golden pages)
+        work = None
+    site = SiteData.from_kb(kb, style, reuse.site if reuse is not None else None, labels=work.labels_now() if work is not None else None)
     selection = select(reuse.site.kb, kb) if reuse is not None else None
     # The references are formatted by child processes (in a large library) while the pages that
     # do not show them are rendered here; only the source and question pages wait for them.
-    pending = references.start(site) if references is not None else None
+    pending = references.start(site, started=work.references_later() if work is not None else None) if references is not None else None
     concepts, people, works = (None, None, None) if selection is None else (selection.concepts, selection.people, selection.works)
     deferred: Deferred | None = {} if defer and reuse is None else None
     pages = [*concept_pages(site, concepts, deferred), *author_pages(site, people, deferred), *overview_pages(site), *picture_pages(site),
