@@ -55,11 +55,11 @@ def evidence_pack_files(site: SiteData, only: Collection[str] | None = None) -> 
     ]
 
 
-def concept_pages(site: SiteData, only: Collection[str] | None = None, deferred: Deferred | None = None) -> list[GeneratedPage]:
-    """The concepts index, one page per concept (of the concepts in ``only``, when given) and
-    every concept's evidence pack; with ``deferred``, the concepts' pages are left empty and
-    their renderers kept there."""
-    pages = [GeneratedPage(CONCEPTS_INDEX, concepts_index(site))]
+def concept_pages(site: SiteData, only: Collection[str] | None = None, deferred: Deferred | None = None, index: bool = True) -> list[GeneratedPage]:
+    """The concepts index (unless not ``index``), one page per concept and its evidence pack (of
+    the concepts in ``only``, when given); with ``deferred``, the concepts' pages are left empty
+    and their renderers kept there."""
+    pages = [GeneratedPage(CONCEPTS_INDEX, concepts_index(site))] if index else []
     for concept in site.kb.concepts.values():
         if only is not None and concept.id not in only:
             continue

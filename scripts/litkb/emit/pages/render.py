@@ -15,9 +15,9 @@ from ...core.model import KnowledgeBase
 from .author_pages import author_pages
 from .common import Deferred, GeneratedPage, SiteData
 from .concept_pages import concept_pages
-from .explorer import explorer_pages
+from .explorer import NoteClaims, explorer_pages
 from .html import unmarked
-from .incremental import select
+from .incremental import WORDLESS_PAGES, select
 from .library_work import LibraryWork
 from .overview_pages import overview_pages
 from .picture_pages import picture_pages
@@ -35,6 +35,7 @@ class Rendered:
     site: SiteData
     pages: tuple[GeneratedPage, ...]
     deferred: Mapping[str, Callable[[], str]] = field(default_factory=dict)
+    explorer_claims: NoteClaims = field(default_factory=dict)  # each note's claims as the explorer lists them
 
 
 def render_pages(kb: KnowledgeBase, *, style: str, references: ReferenceFormatter | None, extra_pages: Sequence[GeneratedPage] = ()) -> list[GeneratedPage]:
@@ -72,14 +73,17 @@ def render_site(kb: KnowledgeBase, *, style: str, references: ReferenceFormatter
     pending = references.start(site, started=work.references_later() if work is not None else None) if references is not None else None
     concepts, people, works = (None, None, None) if selection is None else (selection.concepts, selection.people, selection.works)
     deferred: Deferred | None = {} if defer and reuse is None else None
-    pages = [*concept_pages(site, concepts, deferred), *author_pages(site, people, deferred), *overview_pages(site), *picture_pages(site),
-             *explorer_pages(site), *extra_pages]
+    wordless = selection is not None and selection.wording_only  # the pages showing no wording stay as they were
+    explorer, explorer_claims = explorer_pages(site, reuse.explorer_claims if reuse is not None and selection is not None else None, works or ())
+    pages = [*concept_pages(site, concepts, deferred, index=not wordless), *author_pages(site, people, deferred),
+             *([] if wordless else [*overview_pages(site), *picture_pages(site)]), *explorer, *extra_pages]
     formatted = pending() if pending is not None else None
     pages += [*source_pages(site, formatted, works, deferred), *question_pages(site, formatted)]
     if reuse is not None and selection is not None:
         fresh = {page.path for page in pages}
-        items = selection.item_paths(kb)
-        pages += [page for page in reuse.pages if page.path in items and page.path not in fresh]
+        kept = selection.item_paths(kb) | (WORDLESS_PAGES if wordless else frozenset())
+        pages += [page for page in reuse.pages if page.path in kept and page.path not in fresh]
     if not (defer or marks):  # the marks of the HTML blocks are for the MkDocs adapter only (html.set_aside)
         pages = [replace(page, content=unmarked(page.content)) if isinstance(page.content, str) else page for page in pages]
-    return Rendered(site, tuple(sorted(pages, key=lambda page: page.path)), deferred or {})
+    # A deferring caller (kb build) renders once: the claims' entries would only hold memory.
+    return Rendered(site, tuple(sorted(pages, key=lambda page: page.path)), deferred or {}, {} if defer else explorer_claims)
