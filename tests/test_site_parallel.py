@@ -57,8 +57,9 @@ def test_a_warning_in_a_worker_fails_the_strict_build(tmp_path: Path, monkeypatc
 
 
 def test_deferred_pages_are_the_pages_rendered_at_once(real_kb: KnowledgeBase) -> None:
-    # kb build leaves the pages of works, concepts and people to its workers: each renderer gives
-    # exactly the page a rendering at once gives, and nothing else is deferred or changed.
+    # kb build leaves the pages of works, concepts and people to its workers and the data files to
+    # the end: each renderer and maker gives exactly what a rendering at once gives, and nothing
+    # else is deferred or changed.
     at_once = render_site(real_kb, style="apa", references=None)
     later = render_site(real_kb, style="apa", references=None, defer=True)
     assert [p.path for p in later.pages] == [p.path for p in at_once.pages]
@@ -66,6 +67,10 @@ def test_deferred_pages_are_the_pages_rendered_at_once(real_kb: KnowledgeBase) -
     kinds = {path.split("/")[0] for path in later.deferred}
     assert kinds == {"sources", "concepts", "authors"}
     assert len(later.deferred) == len(real_kb.sources) + len(real_kb.concepts) + len(real_kb.persons)
+    # The data files are left empty and made later: each maker gives exactly its files' bytes.
+    made = {path: data for _paths, make in later.late for path, data in make().items()}
+    assert {path.split("/")[0] for path in made} == {"explorer", "packs", "network"}
+    assert sorted(made) == sorted(path for paths, _make in later.late for path in paths)
     marked_pages = 0
     for eager, lazy in zip(at_once.pages, later.pages, strict=True):
         render = later.deferred.get(lazy.path)
@@ -74,6 +79,9 @@ def test_deferred_pages_are_the_pages_rendered_at_once(real_kb: KnowledgeBase) -
             text = render()
         else:
             text = lazy.content
+        if lazy.path in made:
+            assert text == b"" and made[lazy.path] == eager.content
+            continue
         if isinstance(text, bytes):
             assert text == eager.content
             continue

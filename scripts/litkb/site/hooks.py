@@ -15,6 +15,7 @@ non-strict preview (``kb serve``) never shows it either.
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import hashlib
 import logging
@@ -29,6 +30,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
+from ..core.files import atomic_write_bytes
+from ..emit.pages.common import LateFiles
 from ..emit.pages.html import put_back, set_aside
 from ..emit.pages.question_pages import HOME_MARKER, question_list
 from ..emit.pages.safe import find_unsafe_html
@@ -101,6 +104,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     rendered = site_rendering(kb, config_file, SESSION.references, SESSION.rendered if SESSION.serving else None, defer=defer, marks=True,
                               library_work=SESSION.take_library_work())
     SESSION.deferred = dict(rendered.deferred)
+    SESSION.late = list(rendered.late)
     SESSION.aside.clear()
     if SESSION.serving:
         SESSION.rendered = rendered
@@ -288,10 +292,16 @@ def on_post_build(config: MkDocsConfig) -> None:
         except pagefind.SearchIndexError as err:
             log.warning(str(err))
         return
-    try:
-        pagefind.index_site(Path(config.site_dir))
-    except pagefind.SearchIndexError as err:
-        log.warning(str(err))
+    # The data files left to make (the explorer's, the evidence packs, the network's) are made
+    # here while Pagefind indexes the pages in its own process: it leaves part of a CPU free.
+    late, SESSION.late = SESSION.late, []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as making:
+        made = making.submit(_write_late_files, late, Path(config.site_dir))
+        try:
+            pagefind.index_site(Path(config.site_dir))
+        except pagefind.SearchIndexError as err:
+            log.warning(str(err))
+        made.result()
     index = Path(config.site_dir) / "search" / "search_index.json"
     if not index.is_file():
         return
@@ -301,6 +311,16 @@ def on_post_build(config: MkDocsConfig) -> None:
         log.warning(f"unsafe HTML in the search index: {finding}")
     if findings:
         index.write_text(cleaned, encoding="utf-8")
+
+
+def _write_late_files(late: LateFiles, site_dir: Path) -> None:
+    """Make the files the rendering left empty (MkDocs copied them so) and write them in their place."""
+    for paths, make in late:
+        made = make()
+        if sorted(made) != sorted(paths):
+            raise RuntimeError(f"made {sorted(made)[:3]}... where {sorted(paths)[:3]}... were expected")  # a bug, not bad input
+        for path in paths:
+            atomic_write_bytes(site_dir / path, made[path])
 
 
 def _remove_pages_gone(config: MkDocsConfig) -> None:

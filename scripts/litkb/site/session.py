@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..core.model import KnowledgeBase
 from ..emit.pages import ReferenceFormatter, Rendered
+from ..emit.pages.common import LateFiles
 from ..emit.pages.library_work import LibraryWork
 from ..rules.link import build_kb
 from ..rules.reload import LoadMemo
@@ -45,6 +46,7 @@ class Session:
         self.checked: dict[str, tuple[bytes, ...]] = {}
         self.prerendered: dict[str, prerender.Rendered] = {}
         self.deferred: dict[str, Callable[[], str]] = {}  # pages rendered when converted (kb build)
+        self.late: LateFiles = []  # data files made after the pages (kb build)
         self.aside: dict[str, list[str]] = {}  # page -> its HTML blocks while Markdown converts it
         # Live preview (``kb serve``: dirty rebuilds): the digests of the generated pages as last
         # built, and the Pagefind run indexing the preview in the background.

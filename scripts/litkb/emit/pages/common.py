@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import posixpath
 from collections import defaultdict
-from collections.abc import Callable, Mapping, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import quote
@@ -51,6 +51,22 @@ class GeneratedPage:
 # Pages whose Markdown a caller asked to render later, where it is converted (path -> renderer):
 # ``kb build`` renders the pages of every work, concept and person in its worker processes.
 Deferred = MutableMapping[str, Callable[[], str]]
+
+
+# Files a caller asked to have made later, in groups made together: (their paths, the function
+# making path -> bytes). ``kb build`` writes the explorer's data, the evidence packs and the
+# network's downloads while its site search is being indexed (no page needs their bytes).
+LateFiles = list[tuple[tuple[str, ...], Callable[[], dict[str, bytes]]]]
+
+
+def files_now_or_later(late: LateFiles | None, paths: Sequence[str], make: Callable[[], dict[str, bytes]]) -> list[GeneratedPage]:
+    """The files ``make()`` gives (path -> bytes; exactly ``paths``), made now; or, with ``late``,
+    empty files of those paths standing in for them, and ``make`` kept in ``late``."""
+    if late is None:
+        made = make()
+        return [GeneratedPage(path, made[path]) for path in paths]
+    late.append((tuple(paths), make))
+    return [GeneratedPage(path, b"") for path in paths]
 
 
 def rendered_now_or_later(deferred: Deferred | None, path: str, render: Callable[[], str]) -> str:

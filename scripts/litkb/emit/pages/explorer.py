@@ -15,16 +15,19 @@ from ...core import urls
 from ...core.model import Claim
 from ..cited import cited_note
 from ..evidence import FACET_NAMES
-from .common import EXPLORER_DATA, EXPLORER_PAGE, GeneratedPage, SiteData, rel
+from .common import EXPLORER_DATA, EXPLORER_PAGE, GeneratedPage, LateFiles, SiteData, files_now_or_later, rel
 
 # A note's claims as the explorer lists them (JSON-ready values), kept by a caller rendering again.
 NoteClaims = Mapping[str, tuple[dict[str, Any], ...]]
 
 
-def explorer_pages(site: SiteData, last: NoteClaims | None = None, changed: Collection[str] = ()) -> tuple[list[GeneratedPage], NoteClaims]:
+def explorer_pages(site: SiteData, last: NoteClaims | None = None, changed: Collection[str] = (), late: LateFiles | None = None) -> tuple[list[GeneratedPage], NoteClaims]:
     """The explorer's page and data, and the claims of each note as listed there. ``last``: those
     of the last rendering, taken for every note not in ``changed`` (the notes whose claims may
-    list differently: :class:`.incremental.Selection`'s works)."""
+    list differently: :class:`.incremental.Selection`'s works). With ``late``, the data is made
+    later (:func:`.common.files_now_or_later`; the claims are then not returned)."""
+    if late is not None:
+        return [GeneratedPage(EXPLORER_PAGE, explorer_page()), *files_now_or_later(late, [EXPLORER_DATA], lambda: {EXPLORER_DATA: explorer_json(site)})], {}
     claims = _note_claims(site, last or {}, frozenset(changed))
     return [GeneratedPage(EXPLORER_PAGE, explorer_page()), GeneratedPage(EXPLORER_DATA, explorer_json(site, claims))], claims
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from ...core.model import KnowledgeBase
 from .author_pages import author_pages
-from .common import Deferred, GeneratedPage, SiteData
+from .common import Deferred, GeneratedPage, LateFiles, SiteData
 from .concept_pages import concept_pages
 from .explorer import NoteClaims, explorer_pages
 from .html import unmarked
@@ -36,6 +36,7 @@ class Rendered:
     pages: tuple[GeneratedPage, ...]
     deferred: Mapping[str, Callable[[], str]] = field(default_factory=dict)
     explorer_claims: NoteClaims = field(default_factory=dict)  # each note's claims as the explorer lists them
+    late: LateFiles = field(default_factory=list)  # files left empty in ``pages``, to be made later (when deferring)
 
 
 def render_pages(kb: KnowledgeBase, *, style: str, references: ReferenceFormatter | None, extra_pages: Sequence[GeneratedPage] = ()) -> list[GeneratedPage]:
@@ -55,7 +56,9 @@ def render_site(kb: KnowledgeBase, *, style: str, references: ReferenceFormatter
     notes changed, the source, concept and author pages that cannot depend on the changed notes
     are taken from it (:mod:`.incremental`); the result is the same as a full rendering.
     ``defer``: the page of each work, concept and person is left empty and its renderer returned
-    in ``Rendered.deferred`` (for a caller rendering them elsewhere, e.g. in worker processes).
+    in ``Rendered.deferred`` (for a caller rendering them elsewhere, e.g. in worker processes);
+    the data files (the explorer's, the
+    evidence packs, the network's) are left empty and their makers returned in ``Rendered.late``.
     ``marks`` (or ``defer``): every page keeps the marks around its largest HTML blocks, for a
     caller converting it with Markdown (:func:`.html.set_aside`). ``library_work``: the labels and
     references of the library, started when it was read (:mod:`.library_work`), taken when they
@@ -73,10 +76,11 @@ def render_site(kb: KnowledgeBase, *, style: str, references: ReferenceFormatter
     pending = references.start(site, started=work.references_later() if work is not None else None) if references is not None else None
     concepts, people, works = (None, None, None) if selection is None else (selection.concepts, selection.people, selection.works)
     deferred: Deferred | None = {} if defer and reuse is None else None
+    late: LateFiles | None = [] if deferred is not None else None
     wordless = selection is not None and selection.wording_only  # the pages showing no wording stay as they were
-    explorer, explorer_claims = explorer_pages(site, reuse.explorer_claims if reuse is not None and selection is not None else None, works or ())
-    pages = [*concept_pages(site, concepts, deferred, index=not wordless), *author_pages(site, people, deferred),
-             *([] if wordless else [*overview_pages(site), *picture_pages(site)]), *explorer, *extra_pages]
+    explorer, explorer_claims = explorer_pages(site, reuse.explorer_claims if reuse is not None and selection is not None else None, works or (), late)
+    pages = [*concept_pages(site, concepts, deferred, index=not wordless, late=late), *author_pages(site, people, deferred),
+             *([] if wordless else [*overview_pages(site), *picture_pages(site, late)]), *explorer, *extra_pages]
     formatted = pending() if pending is not None else None
     pages += [*source_pages(site, formatted, works, deferred), *question_pages(site, formatted)]
     if reuse is not None and selection is not None:
@@ -86,4 +90,4 @@ def render_site(kb: KnowledgeBase, *, style: str, references: ReferenceFormatter
     if not (defer or marks):  # the marks of the HTML blocks are for the MkDocs adapter only (html.set_aside)
         pages = [replace(page, content=unmarked(page.content)) if isinstance(page.content, str) else page for page in pages]
     # A deferring caller (kb build) renders once: the claims' entries would only hold memory.
-    return Rendered(site, tuple(sorted(pages, key=lambda page: page.path)), deferred or {}, {} if defer else explorer_claims)
+    return Rendered(site, tuple(sorted(pages, key=lambda page: page.path)), deferred or {}, {} if defer else explorer_claims, late or [])
