@@ -10,9 +10,9 @@ import pytest
 
 from conftest import SITE_FIXTURE_ROOT
 from litkb.core.model import KnowledgeBase
-from litkb.emit.pages import render_site
+from litkb.emit.pages import library_work, render_site
 from litkb.emit.pages.html import set_aside, unmarked
-from litkb.site import prerender
+from litkb.site import pages, prerender
 from litkb.site.build import build_site
 from litkb.site.config import SiteError
 
@@ -41,6 +41,29 @@ def test_workers_build_the_same_site(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert sorted(a) == sorted(b)
     different = [path for path in a if a[path] != b[path]]
     assert different == []
+
+
+def test_labels_and_references_started_early_build_the_same_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A large library's labels and references are computed by child processes started while the
+    # notes load (litkb/emit/pages/library_work.py): the site is the same as without them.
+    one = tmp_path / "one"
+    build_site(SITE_FIXTURE_ROOT, one, workers=2)
+    started: list[int] = []
+    real = library_work.start_library_work
+
+    def counted(sources: object, style: str) -> object:
+        work = real(sources, style)  # type: ignore[arg-type]
+        started.append(work is not None)
+        return work
+
+    monkeypatch.setattr(library_work, "START_FROM", 1)
+    monkeypatch.setattr(pages, "start_library_work", counted)
+    two = tmp_path / "two"
+    build_site(SITE_FIXTURE_ROOT, two, workers=2)
+    assert started == [True]
+    a, b = _files(one), _files(two)
+    assert sorted(a) == sorted(b)
+    assert [path for path in a if a[path] != b[path]] == []
 
 
 def test_a_warning_in_a_worker_fails_the_strict_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
