@@ -30,7 +30,6 @@ tested on (:data:`TESTED_MKDOCS`); with any other, MkDocs' own loop builds every
 
 from __future__ import annotations
 
-import gc
 import logging
 import multiprocessing
 from collections.abc import Callable, Collection, Iterator, Sequence
@@ -188,16 +187,10 @@ def prerender(pages: list[Page], config: MkDocsConfig, files: Files, workers: in
     """
     global _JOB
     _JOB = _Job(pages, config, files, extra_of, nav, frozenset(build))
-    # The workers inherit this process's objects (the knowledge base, the site data: millions of
-    # them for a large library). Frozen before the fork, the cyclic garbage collector of a worker
-    # never walks them (it would, on every full collection, and copy every page of memory it
-    # touches); this process waits meanwhile, and collects them again after.
-    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_init) as pool:
             return {pages[i].file.src_uri: rendered for chunk in pool.imap_unordered(_render_chunk, _chunks(pages, CHUNK)) for i, rendered in chunk}
     finally:
-        gc.unfreeze()
         _JOB = None
 
 
