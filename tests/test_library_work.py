@@ -4,8 +4,6 @@ children's answers are the ones taken, and work for another library is stopped, 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from bench.bench import generate_kb
