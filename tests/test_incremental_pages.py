@@ -67,14 +67,31 @@ def _two_notes(root: Path) -> None:
     _replace(root / "kb" / "sources" / "s00020.yaml", "\n    text: ", "\n    text: Also changed, ")
 
 
+def _all_wording(root: Path) -> None:
+    # Every kind of wording of three notes: claims' text, quote and locator, and the summary (the
+    # pages showing no wording are then taken from the last rendering: they must not change).
+    for key in (KEY, "s00020", "s00033"):
+        note = root / "kb" / "sources" / f"{key}.yaml"
+        text = note.read_text(encoding="utf-8")
+        for old, new in (("\n    text: ", "\n    text: Reworded, "), ('\n    quote: "', '\n    quote: "reworded '), ('\n    locator: "', '\n    locator: "section 2, '),
+                         ("summary: >-\n  ", "summary: >-\n  reworded ")):
+            assert old in text, (key, old)
+            text = text.replace(old, new)
+        note.write_text(text, encoding="utf-8")
+
+
 EDITS: dict[str, Callable[[Path], None]] = {
     "claim text": _claim_text,
+    "all wording": _all_wording,
     "concept link added": _link_added,
     "concept link removed": _link_removed,
     "reported claim added": _reported_added,
     "note deleted": _note_deleted,
     "two notes": _two_notes,
 }
+
+
+WORDING_EDITS = {"claim text", "all wording", "two notes"}
 
 
 @pytest.fixture(scope="module")
@@ -100,6 +117,7 @@ def test_incremental_pages_equal_a_full_rendering(library: Path, tmp_path: Path,
     # The incremental path is taken, and it leaves most item pages to the previous rendering.
     assert selection is not None and selection.notes
     assert len(selection.works) < len(new.sources) // 2
+    assert selection.wording_only == (edit in WORDING_EDITS)
     incremental = render_site(new, style=DEFAULT_STYLE, references=references, previous=previous)
     full = render_pages(new, style=DEFAULT_STYLE, references=ReferenceFormatter())
     assert [p.path for p in incremental.pages] == [p.path for p in full]

@@ -346,17 +346,17 @@ def test_evidence_packs_are_in_the_built_site_and_match_the_concept_page(fixture
 def test_kb_build_loads_the_knowledge_base_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The command checks the knowledge base and hands it to the MkDocs hook, which does not load it again."""
     from litkb.rules import link
-    from litkb.site import hooks
+    from litkb.site import hooks, session
 
     loads: list[Path] = []
     real = link.build_kb
 
-    def counting(root: Path) -> object:
+    def counting(root: Path, *args: object, **kwargs: object) -> object:
         loads.append(root)
-        return real(root)
+        return real(root, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(link, "build_kb", counting)
-    monkeypatch.setattr(hooks, "build_kb", counting)
+    monkeypatch.setattr(session, "build_kb", counting)
     result = CliRunner().invoke(main, ["--root", str(_kb_copy(tmp_path)), "build", "--site-dir", str(tmp_path / "site")])
     assert result.exit_code == 0, result.output
     assert len(loads) == 1

@@ -10,9 +10,9 @@ import pytest
 
 from conftest import SITE_FIXTURE_ROOT
 from litkb.core.model import KnowledgeBase
-from litkb.emit.pages import render_site
+from litkb.emit.pages import library_work, render_site
 from litkb.emit.pages.html import set_aside, unmarked
-from litkb.site import prerender
+from litkb.site import pages, prerender
 from litkb.site.build import build_site
 from litkb.site.config import SiteError
 
@@ -43,6 +43,29 @@ def test_workers_build_the_same_site(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert different == []
 
 
+def test_labels_and_references_started_early_build_the_same_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A large library's labels and references are computed by child processes started while the
+    # notes load (litkb/emit/pages/library_work.py): the site is the same as without them.
+    one = tmp_path / "one"
+    build_site(SITE_FIXTURE_ROOT, one, workers=2)
+    started: list[int] = []
+    real = library_work.start_library_work
+
+    def counted(sources: object, style: str) -> object:
+        work = real(sources, style)  # type: ignore[arg-type]
+        started.append(work is not None)
+        return work
+
+    monkeypatch.setattr(library_work, "START_FROM", 1)
+    monkeypatch.setattr(pages, "start_library_work", counted)
+    two = tmp_path / "two"
+    build_site(SITE_FIXTURE_ROOT, two, workers=2)
+    assert started == [True]
+    a, b = _files(one), _files(two)
+    assert sorted(a) == sorted(b)
+    assert [path for path in a if a[path] != b[path]] == []
+
+
 def test_a_warning_in_a_worker_fails_the_strict_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # A link to a page that does not exist is a MkDocs warning, logged while the Markdown is
     # converted, here in a worker: the strict build must still fail on it.
@@ -57,8 +80,9 @@ def test_a_warning_in_a_worker_fails_the_strict_build(tmp_path: Path, monkeypatc
 
 
 def test_deferred_pages_are_the_pages_rendered_at_once(real_kb: KnowledgeBase) -> None:
-    # kb build leaves the pages of works, concepts and people to its workers: each renderer gives
-    # exactly the page a rendering at once gives, and nothing else is deferred or changed.
+    # kb build leaves the pages of works, concepts and people to its workers and the data files to
+    # the end: each renderer and maker gives exactly what a rendering at once gives, and nothing
+    # else is deferred or changed.
     at_once = render_site(real_kb, style="apa", references=None)
     later = render_site(real_kb, style="apa", references=None, defer=True)
     assert [p.path for p in later.pages] == [p.path for p in at_once.pages]
@@ -66,6 +90,10 @@ def test_deferred_pages_are_the_pages_rendered_at_once(real_kb: KnowledgeBase) -
     kinds = {path.split("/")[0] for path in later.deferred}
     assert kinds == {"sources", "concepts", "authors"}
     assert len(later.deferred) == len(real_kb.sources) + len(real_kb.concepts) + len(real_kb.persons)
+    # The data files are left empty and made later: each maker gives exactly its files' bytes.
+    made = {path: data for _paths, make in later.late for path, data in make().items()}
+    assert {path.split("/")[0] for path in made} == {"explorer", "packs", "network"}
+    assert sorted(made) == sorted(path for paths, _make in later.late for path in paths)
     marked_pages = 0
     for eager, lazy in zip(at_once.pages, later.pages, strict=True):
         render = later.deferred.get(lazy.path)
@@ -74,6 +102,9 @@ def test_deferred_pages_are_the_pages_rendered_at_once(real_kb: KnowledgeBase) -
             text = render()
         else:
             text = lazy.content
+        if lazy.path in made:
+            assert text == b"" and made[lazy.path] == eager.content
+            continue
         if isinstance(text, bytes):
             assert text == eager.content
             continue

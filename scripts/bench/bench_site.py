@@ -27,7 +27,7 @@ from .bench import measure_with_output
 _BUILD = """
 import json, sys, time
 from pathlib import Path
-from litkb.site import hooks, pages, pagefind, prerender
+from litkb.site import hooks, pages, pagefind, prerender, session
 from litkb.site.build import build_site
 
 spent = {"load": 0.0, "render": 0.0, "pages": 0, "markdown": 0.0, "search": 0.0}
@@ -44,7 +44,7 @@ def timed(name, function):
             spent[name] += time.perf_counter() - start
     return run
 
-hooks.build_kb = timed("load", hooks.build_kb)
+session.build_kb = timed("load", session.build_kb)
 pages.render_site = timed("render", pages.render_site)
 prerender.prerender = timed("markdown", prerender.prerender)
 pagefind.index_site = timed("search", pagefind.index_site)

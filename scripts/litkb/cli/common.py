@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 if TYPE_CHECKING:
-    from ..core.model import KnowledgeBase
+    from ..core.model import KnowledgeBase, Source
     from ..core.problems import Problem
     from ..emit.search.store import FileStamp
 
@@ -27,11 +27,12 @@ class Context:
         self.root = root
 
 
-def load(root: Path) -> KnowledgeBase:
-    """Load, validate and link the knowledge base at ``root`` (problems are in the result)."""
+def load(root: Path, on_library: Callable[[Mapping[str, Source]], None] | None = None) -> KnowledgeBase:
+    """Load, validate and link the knowledge base at ``root`` (problems are in the result);
+    ``on_library``: see :func:`litkb.rules.link.build_kb`."""
     from ..rules.link import build_kb
 
-    return build_kb(root)
+    return build_kb(root, on_library)
 
 
 def report_problems(kb: KnowledgeBase, fmt: str = "text", *, err: bool = True, with_counts: bool = False, extra: Sequence[Problem] = ()) -> None:
@@ -57,9 +58,9 @@ def failed(kb: KnowledgeBase, strict: bool, extra: Sequence[Problem] = ()) -> bo
     return bool(kb.errors) or any(p.severity == "error" for p in extra) or (strict and bool(kb.problems or extra))
 
 
-def load_checked(root: Path, strict: bool) -> KnowledgeBase:
+def load_checked(root: Path, strict: bool, on_library: Callable[[Mapping[str, Source]], None] | None = None) -> KnowledgeBase:
     """Load the knowledge base and print its problems on stderr; exit 1 when it :func:`failed`."""
-    kb = load(root)
+    kb = load(root, on_library)
     report_problems(kb)
     if failed(kb, strict):
         sys.exit(1)

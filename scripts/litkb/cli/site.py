@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from .common import Context, load_checked, update_search_index
+
+if TYPE_CHECKING:
+    from ..core.model import KnowledgeBase
+    from ..site.pages import EarlyStart
 
 # Material 9.8 prints a multi-line end-of-life notice on every build; kb keeps its output to
 # problems and results (the notice is recorded in DESIGN.md).
@@ -55,17 +61,25 @@ def build(obj: Context, site_dir: Path | None, engine: str) -> None:
     docs/; the HTML tripwires and the site search run after it.
     """
     from ..emit.search.store import IndexBusy
+    from ..site.pages import EarlyStart
+
+    root = obj.root
+    # The library's labels and references start in child processes as soon as it is read.
+    with contextlib.closing(EarlyStart(root)) as early:
+        kb = load_checked(root, strict=True, on_library=early if engine == "mkdocs" else None)
+        try:
+            update_search_index(kb, root / ".kb-index")
+        except (IndexBusy, OSError) as err:  # IndexBusy: another writer holds the lock
+            raise click.ClickException(f"search index not updated: {err}") from err
+        click.echo(f"updated the search index in {root / '.kb-index'}")
+        _build(root, site_dir or root / "site", kb, engine, early)
+    click.echo(f"built the site in {site_dir or root / 'site'} with {engine} ({len(kb.concepts)} concepts, {len(kb.sources)} sources, {len(kb.claims)} claims, {len(kb.questions)} questions)")
+
+
+def _build(root: Path, target: Path, kb: KnowledgeBase, engine: str, early: EarlyStart) -> None:
     from ..site.build import build_site
     from ..site.config import SiteError
 
-    root = obj.root
-    kb = load_checked(root, strict=True)
-    try:
-        update_search_index(kb, root / ".kb-index")
-    except (IndexBusy, OSError) as err:  # IndexBusy: another writer holds the lock
-        raise click.ClickException(f"search index not updated: {err}") from err
-    click.echo(f"updated the search index in {root / '.kb-index'}")
-    target = site_dir or root / "site"
     os.environ.update({k: v for k, v in _QUIET_ENV.items() if k not in os.environ})
     try:
         if engine == "zensical":
@@ -77,10 +91,9 @@ def build(obj: Context, site_dir: Path | None, engine: str) -> None:
             config = find_config(root)
             build_with_zensical(root, target, kb, site_pages(kb, config, ReferenceFormatter()), config)
         else:
-            build_site(root, target, kb=kb)  # the hook takes this kb: loaded once per build
+            build_site(root, target, kb=kb, early=early)  # the hook takes this kb: loaded once per build
     except (SiteError, OSError) as err:
         raise click.ClickException(str(err)) from err
-    click.echo(f"built the site in {target} with {engine} ({len(kb.concepts)} concepts, {len(kb.sources)} sources, {len(kb.claims)} claims, {len(kb.questions)} questions)")
 
 
 @click.command()

@@ -7,56 +7,64 @@ problem found (sorted). Each file is read once; bad data never raises.
 from __future__ import annotations
 
 import gc
-import hashlib
 import os
 from collections import defaultdict
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import replace
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
-from ..core.limits import MAX_BIB_BYTES, MAX_CONCEPT_DEPTH, MAX_YAML_BYTES
+from ..core.limits import MAX_BIB_BYTES, MAX_CONCEPT_DEPTH
 from ..core.located import LMap
 from ..core.model import Concept, Definition, KnowledgeBase, Note, Person, Source
 from ..core.problems import Problem, problem
 from ..core.urls import RESERVED_PAGE_NAMES
 from ..load.bibtex import BibEntry, parse_bibtex, without_page_clashes
-from ..load.textio import folder_texts, open_folder, read_text
-from ..load.yamlload import compose_yaml
+from ..load.textio import read_text
 from . import offsite, schema
+from .documents import folder_yaml_texts, load_documents, text_digest
 from .notes import link_notes
 from .people import merge_people, person_from_name
 from .questions import load_questions
 from .quotecover import fingerprint_keys
+from .reload import Library, LoadMemo
 from .resolve import Resolver, keys_of
-from .validate import validate
 
 BIB_NAME = "references.bib"
 SOURCES_DIR = Path("kb/sources")
 CONCEPTS_DIR = Path("kb/concepts")
 
 
-def build_kb(root: Path) -> KnowledgeBase:
-    """Load, validate and link the knowledge base at ``root``."""
+def build_kb(root: Path, on_library: Callable[[Mapping[str, Source]], None] | None = None, memo: LoadMemo | None = None) -> KnowledgeBase:
+    """Load, validate and link the knowledge base at ``root``. ``on_library`` is called with the
+    linked library (key -> source, final) as soon as it is read, before the notes: a caller can
+    start what depends on the works alone meanwhile (the site's labels and references).
+    ``memo``: the caller's memory of its last load of ``root``, which takes what is unchanged
+    from it (:mod:`.reload`; the result is the same)."""
     # Loading allocates millions of small acyclic objects; the cyclic garbage collector would
     # rescan all of them again and again (measured: 13 s -> 7 s for 10,000 notes without it).
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _build_kb(root.resolve())
+        return _build_kb(root.resolve(), on_library, memo)
     finally:
         if was_enabled:
             gc.enable()
 
 
-def _build_kb(root: Path) -> KnowledgeBase:
+def _build_kb(root: Path, on_library: Callable[[Mapping[str, Source]], None] | None, memo: LoadMemo | None) -> KnowledgeBase:
     problems: list[Problem] = []
-    entries = _load_library(root, problems)
-    sources, persons = _link_sources(entries)
+    sources, persons = _library(root, problems, memo)
+    if on_library is not None:
+        on_library(MappingProxyType(sources))
     linker = _Linker(sources, problems)
     # Concepts are linked as a whole (cycles, inverse relations); notes one by one as they load.
-    concepts = linker.concepts(list(_load_documents(root, CONCEPTS_DIR, schema.CONCEPT, problems)))
-    notes = link_notes(linker, _load_documents(root, SOURCES_DIR, schema.NOTE, problems), concepts)
+    concepts = linker.concepts(list(load_documents(root, CONCEPTS_DIR, schema.CONCEPT, problems)))
+    if memo is None:
+        notes = link_notes(linker, load_documents(root, SOURCES_DIR, schema.NOTE, problems), concepts)
+    else:
+        notes = memo.link_notes(folder_yaml_texts(root, SOURCES_DIR, problems), linker, concepts)
     questions = load_questions(root, sources, notes, concepts, problems)
     cited_by: dict[str, set[str]] = defaultdict(set)
     for note in notes.values():
@@ -109,24 +117,35 @@ def _same_study(notes: dict[str, Note], sources: dict[str, Source]) -> dict[str,
     return {key: tuple(group) for group in groups.values() for key in group}
 
 
-def _load_library(root: Path, problems: list[Problem]) -> dict[str, BibEntry]:
-    """The entries of ``root/references.bib`` (a regular file, not a link, within its size limit)."""
+def _library(root: Path, problems: list[Problem], memo: LoadMemo | None) -> tuple[dict[str, Source], dict[str, Person]]:
+    """The sources and people of ``root/references.bib`` (a regular file, not a link, within its
+    size limit); with ``memo``, the last load's when the file's text is the same."""
     bib_path = root / BIB_NAME
     if not os.path.lexists(bib_path):
         problems.append(problem(BIB_NAME, 1, 1, "KB003", f"no {BIB_NAME} in {root}", "run kb in a knowledge base, or pass --root DIR"))
-        return {}
+        return {}, {}
     text, read_problems = read_text(bib_path, BIB_NAME, MAX_BIB_BYTES)
     problems += read_problems
     if text is None:
-        return {}
+        return {}, {}
+    if memo is None:
+        return _link_sources(_library_entries(text, problems))
+    digest = text_digest(text)
+    if memo.library is None or memo.library.digest != digest:
+        start = len(problems)
+        sources, persons = _link_sources(_library_entries(text, problems))
+        memo.library = Library(digest, sources, persons, tuple(problems[start:]))
+    else:
+        problems += memo.library.problems
+    return memo.library.sources, memo.library.persons
+
+
+def _library_entries(text: str, problems: list[Problem]) -> dict[str, BibEntry]:
+    """The entries of the text of references.bib."""
     library, bib_problems = parse_bibtex(text, BIB_NAME)
     entries, clashes = without_page_clashes(library.entries, BIB_NAME)
     problems += bib_problems + clashes + offsite.check_entries(entries, BIB_NAME)
     return entries
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
 def _link_sources(entries: dict[str, BibEntry]) -> tuple[dict[str, Source], dict[str, Person]]:
@@ -156,7 +175,7 @@ def _link_sources(entries: dict[str, BibEntry]) -> tuple[dict[str, Source], dict
             verification=entry.fields.get("verification", "missing"),
             line=entry.line,
             raw_bibtex=entry.raw,
-            digest=_digest(entry.raw),
+            digest=text_digest(entry.raw),
         )
     return sources, persons
 
@@ -167,34 +186,9 @@ def load_notes(base: KnowledgeBase, names: Collection[str]) -> tuple[dict[str, N
     files). Lets an update of the search index read only the notes that changed."""
     problems: list[Problem] = []
     linker, concepts = _Linker(dict(base.sources), problems), dict(base.concepts)
-    documents = _load_documents(base.root, SOURCES_DIR, schema.NOTE, problems, only=frozenset(names))
+    documents = load_documents(base.root, SOURCES_DIR, schema.NOTE, problems, only=frozenset(names))
     found = {note.path: note for document in documents for note in link_notes(linker, [document], concepts).values()}
     return found, problems
-
-
-def _load_documents(root: Path, folder: Path, spec: schema.Mapping, problems: list[Problem], only: Collection[str] | None = None) -> Iterator[tuple[str, LMap, str]]:
-    """Read and validate every ``*.yaml`` in ``folder`` (or only those named in ``only``), in file-name
-    order: yields (shown path, values, digest). A generator, so that a caller linking one document
-    at a time holds one document's values, never all of them (for 10,000 notes: ~100 MB, not 600)."""
-    # The folder is opened without following links (kb/ or kb/sources/ could be a link out of
-    # the repository), and each file is read relative to it, again without following a link.
-    folder_fd, folder_problems = open_folder(root, folder)
-    problems += folder_problems
-    if folder_fd is None:
-        return
-    try:
-        for _name, shown, text in folder_texts(folder_fd, folder, (".yaml", ".yml"), MAX_YAML_BYTES, "rename the file to <key>.yaml", problems, only):
-            node, yaml_problems = compose_yaml(text, shown)
-            problems += yaml_problems
-            if node is None:
-                continue
-            values, schema_problems = validate(node, spec, shown)
-            problems += schema_problems
-            if values is not None:
-                problems += offsite.check_document(values, shown)
-                yield shown, values, _digest(text)
-    finally:
-        os.close(folder_fd)
 
 
 def _strs(value: Any) -> tuple[str, ...]:

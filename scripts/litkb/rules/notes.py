@@ -35,22 +35,37 @@ def link_notes(resolver: Resolver, docs: Iterable[tuple[str, LMap, str]], concep
     notes: dict[str, Note] = {}
     first_file: dict[str, str] = {}
     for shown, doc, digest in docs:
-        key = doc.get("key")
+        key = note_key(resolver, shown, doc)
         if key is None:
             continue
-        resolver.check_file_name(shown, key, "key")
-        if key not in resolver.sources:
-            near = resolver.near(shown, key, resolver.sources, 0.7)
-            resolver.at(shown, key, "KB401", f"key '{key}' is not in references.bib", f"did you mean '{near}'?" if near else "add the entry with kb import")
         if key in first_file:
-            resolver.at(shown, key, "KB407", f"a note for '{key}' already exists in {first_file[key]}")
+            second_note(resolver, shown, key, first_file[key])
             continue
         first_file[key] = shown
-        notes[str(key)] = _note(resolver, shown, str(key), doc, digest, concepts)
+        notes[str(key)] = link_note(resolver, shown, str(key), doc, digest, concepts)
     return dict(sorted(notes.items()))
 
 
-def _note(resolver: Resolver, shown: str, key: str, doc: LMap, digest: str, concepts: dict[str, Concept]) -> Note:
+def note_key(resolver: Resolver, shown: str, doc: LMap) -> Any:
+    """The key a note document names (located, for the position of a problem), checked against
+    its file name and the library; None when it names none."""
+    key = doc.get("key")
+    if key is None:
+        return None
+    resolver.check_file_name(shown, key, "key")
+    if key not in resolver.sources:
+        near = resolver.near(shown, key, resolver.sources, 0.7)
+        resolver.at(shown, key, "KB401", f"key '{key}' is not in references.bib", f"did you mean '{near}'?" if near else "add the entry with kb import")
+    return key
+
+
+def second_note(resolver: Resolver, shown: str, key: Any, first: str) -> None:
+    """Report a note on a key that the note in ``first`` took already (it is left out)."""
+    resolver.at(shown, key, "KB407", f"a note for '{key}' already exists in {first}")
+
+
+def link_note(resolver: Resolver, shown: str, key: str, doc: LMap, digest: str, concepts: dict[str, Concept]) -> Note:
+    """One note document (of a key no other note took) linked; its problems go to the resolver."""
     seen_ids: dict[str, int] = {}
     linker = _ClaimLinker(resolver, shown, key, concepts)
     claims = tuple(linker.claim(c, seen_ids, reported=False) for c in doc.get("claims", ()))

@@ -20,6 +20,7 @@ from ..core.workers import available_cpus
 from ..emit.pages import GeneratedPage
 from . import hooks
 from .config import SiteError, find_config
+from .pages import EarlyStart
 from .staging import staging_dir, swap_dir
 
 SITE_MARKER = ".kb-site"
@@ -41,12 +42,13 @@ def kb_root_env(root: Path) -> Iterator[None]:
 
 
 def build_site(root: Path, site_dir: Path, *, kb: KnowledgeBase | None = None, config_file: Path | None = None, strict: bool = True,
-               workers: int | None = None) -> None:
+               workers: int | None = None, early: EarlyStart | None = None) -> None:
     """Run ``mkdocs build`` (strict) for the knowledge base at ``root`` into ``site_dir``.
 
     ``kb``: the knowledge base at ``root`` when the caller has loaded it already (it is then
     not loaded again by the hook). ``workers``: processes converting the generated pages'
-    Markdown (default: one per available CPU; :mod:`litkb.site.prerender`).
+    Markdown (default: one per available CPU; :mod:`litkb.site.prerender`). ``early``: what the
+    caller started while loading ``kb`` (the library's labels and references); taken or stopped.
 
     Raises :class:`SiteError` when MkDocs aborts (e.g. warnings in strict mode); the previous
     site is then left untouched.
@@ -61,7 +63,7 @@ def build_site(root: Path, site_dir: Path, *, kb: KnowledgeBase | None = None, c
     _check_replaceable(site_dir, SITE_MARKER, "index.html")
     with staging_dir(site_dir) as tmp:
         try:
-            with kb_root_env(root), _quiet_info(), hooks.preloaded(kb, available_cpus() if workers is None else workers):
+            with kb_root_env(root), _quiet_info(), hooks.preloaded(kb, available_cpus() if workers is None else workers, early):
                 config = load_config(str(config_path), site_dir=str(tmp), strict=strict)
                 build(config)
         except MkDocsException as err:

@@ -15,12 +15,11 @@ non-strict preview (``kb serve``) never shows it either.
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import hashlib
 import logging
 import os
-import subprocess
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -31,12 +30,11 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from ..core.model import KnowledgeBase
-from ..emit.pages import ReferenceFormatter, Rendered
+from ..core.files import atomic_write_bytes
+from ..emit.pages.common import LateFiles
 from ..emit.pages.html import put_back, set_aside
 from ..emit.pages.question_pages import HOME_MARKER, question_list
 from ..emit.pages.safe import find_unsafe_html
-from ..rules.link import build_kb
 from . import pagefind, prerender
 from .page_guard import (
     MATERIAL_SEARCH_MARKER,
@@ -49,6 +47,9 @@ from .page_guard import (
     page_title_html,
 )
 from .pages import site_rendering
+from .session import SESSION, Session, preloaded
+
+__all__ = ["SESSION", "Session", "preloaded"]  # the session, for build_site and tests
 
 ROOT_ENV = "KB_ROOT"
 log = logging.getLogger("mkdocs.plugins.litkb")
@@ -57,61 +58,6 @@ log = logging.getLogger("mkdocs.plugins.litkb")
 # commands): their edit link would invite hand edits that the next `make docs` overwrites.
 GENERATED_DOCS = frozenset({"cli.md"})
 WITHHELD_CONTENT = "<p><strong>The content of this page was withheld: it held live code (see the build's warnings).</strong></p>"
-
-
-class Session:
-    """What the hooks keep across MkDocs events and builds in one process.
-
-    ``references`` remembers formatted references across the rebuilds of ``mkdocs serve``;
-    ``preloaded`` is a knowledge base the caller already loaded for the next build (``kb build``
-    checks it first, so it is loaded once). Per build: ``kb``, the knowledge base built; ``generated``, the pages generated;
-    ``theme``, what the theme may put on a page; ``checked``, page -> digests of the content
-    :func:`on_page_content` checked (the HTML tripwires); ``prerendered``, the generated pages
-    whose Markdown worker processes converted (:mod:`litkb.site.prerender`), when ``workers``
-    (set by ``kb build`` for one build) is more than 1.
-    """
-
-    def __init__(self) -> None:
-        self.references = ReferenceFormatter()
-        self.preloaded: KnowledgeBase | None = None
-        self.workers = 1
-        self.kb: KnowledgeBase | None = None
-        self.generated: set[str] = set()
-        self.theme = ThemeCode(frozenset())
-        self.checked: dict[str, tuple[bytes, ...]] = {}
-        self.prerendered: dict[str, prerender.Rendered] = {}
-        self.deferred: dict[str, Callable[[], str]] = {}  # pages rendered when converted (kb build)
-        self.aside: dict[str, list[str]] = {}  # page -> its HTML blocks while Markdown converts it
-        # Live preview (``kb serve``: dirty rebuilds): the digests of the generated pages as last
-        # built, and the Pagefind run indexing the preview in the background.
-        self.serving = False
-        self.built: dict[str, bytes] = {}
-        self.building: dict[str, bytes] = {}  # this build's, made ``built`` when it finishes
-        self.indexing: subprocess.Popen[bytes] | None = None
-        # The last rendering of the preview: the next renders again only the pages that depend
-        # on the notes changed meanwhile (litkb.emit.pages.incremental).
-        self.rendered: Rendered | None = None
-
-    def knowledge_base(self, root: Path) -> KnowledgeBase:
-        """The preloaded knowledge base if it is the one at ``root``, else a fresh load."""
-        if self.preloaded is not None and self.preloaded.root == root:
-            return self.preloaded
-        return build_kb(root)
-
-
-# MkDocs calls hooks as module functions, so the session of this process lives here.
-SESSION = Session()
-
-
-@contextlib.contextmanager
-def preloaded(kb: KnowledgeBase | None, workers: int = 1) -> Iterator[None]:
-    """Let the builds run meanwhile use ``kb`` (when given) instead of loading its root again, and
-    convert the generated pages' Markdown in ``workers`` processes."""
-    SESSION.preloaded, SESSION.workers = kb, workers
-    try:
-        yield
-    finally:
-        SESSION.preloaded, SESSION.workers = None, 1
 
 
 def kb_root(config: MkDocsConfig) -> Path:
@@ -155,8 +101,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     # With workers (kb build), the pages of works, concepts and people are rendered where they are
     # converted (on_page_markdown, in the workers): this process never holds their Markdown.
     defer = not SESSION.serving and SESSION.workers > 1 and prerender.supported()
-    rendered = site_rendering(kb, config_file, SESSION.references, SESSION.rendered if SESSION.serving else None, defer=defer, marks=True)
+    rendered = site_rendering(kb, config_file, SESSION.references, SESSION.rendered if SESSION.serving else None, defer=defer, marks=True,
+                              library_work=SESSION.take_library_work())
     SESSION.deferred = dict(rendered.deferred)
+    SESSION.late = list(rendered.late)
     SESSION.aside.clear()
     if SESSION.serving:
         SESSION.rendered = rendered
@@ -202,7 +150,10 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
 
 
 def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
-    """The theme's templates plus the empty one naming a page a worker has built already."""
+    """The theme's templates plus the empty one naming a page a worker has built already; while
+    previewing, compiled once for every rebuild."""
+    if SESSION.serving:
+        env.bytecode_cache = SESSION.templates
     return prerender.with_built_template(env)
 
 
@@ -341,10 +292,16 @@ def on_post_build(config: MkDocsConfig) -> None:
         except pagefind.SearchIndexError as err:
             log.warning(str(err))
         return
-    try:
-        pagefind.index_site(Path(config.site_dir))
-    except pagefind.SearchIndexError as err:
-        log.warning(str(err))
+    # The data files left to make (the explorer's, the evidence packs, the network's) are made
+    # here while Pagefind indexes the pages in its own process: it leaves part of a CPU free.
+    late, SESSION.late = SESSION.late, []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as making:
+        made = making.submit(_write_late_files, late, Path(config.site_dir))
+        try:
+            pagefind.index_site(Path(config.site_dir))
+        except pagefind.SearchIndexError as err:
+            log.warning(str(err))
+        made.result()
     index = Path(config.site_dir) / "search" / "search_index.json"
     if not index.is_file():
         return
@@ -354,6 +311,16 @@ def on_post_build(config: MkDocsConfig) -> None:
         log.warning(f"unsafe HTML in the search index: {finding}")
     if findings:
         index.write_text(cleaned, encoding="utf-8")
+
+
+def _write_late_files(late: LateFiles, site_dir: Path) -> None:
+    """Make the files the rendering left empty (MkDocs copied them so) and write them in their place."""
+    for paths, make in late:
+        made = make()
+        if sorted(made) != sorted(paths):
+            raise RuntimeError(f"made {sorted(made)[:3]}... where {sorted(paths)[:3]}... were expected")  # a bug, not bad input
+        for path in paths:
+            atomic_write_bytes(site_dir / path, made[path])
 
 
 def _remove_pages_gone(config: MkDocsConfig) -> None:

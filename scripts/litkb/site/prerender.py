@@ -37,7 +37,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import jinja2
+import markdown
 import mkdocs
+import mkdocs.structure.pages
 from mkdocs.commands.build import _build_page
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
@@ -124,6 +126,28 @@ def _worker_init() -> None:
         logger.removeHandler(handler)
     logger.addHandler(_COLLECT)
     logger.propagate = False
+    # MkDocs' Page.render makes a Markdown instance per page (here only: the worker's own module
+    # reference is replaced, see _ReusedMarkdown).
+    setattr(mkdocs.structure.pages, "markdown", _ReusedMarkdown())  # noqa: B010 - replacing MkDocs' module reference
+
+
+class _ReusedMarkdown:
+    """What MkDocs' ``Page.render`` calls ``markdown.Markdown`` through, in a worker: the last
+    page's instance, reset, when the extensions are the same (Python-Markdown's ``reset`` readies
+    an instance for another document; MkDocs' per-page steps register under fixed names, so they
+    replace the last page's). Setting up the extensions anew was a twentieth of a worker's time."""
+
+    def __init__(self) -> None:
+        self._made: tuple[list[Any], dict[str, Any], markdown.Markdown] | None = None
+
+    def Markdown(self, *, extensions: list[Any], extension_configs: dict[str, Any]) -> markdown.Markdown:  # noqa: N802 - the name MkDocs calls
+        made = self._made
+        if made is not None and made[0] is extensions and made[1] is extension_configs:
+            made[2].reset()
+            return made[2]
+        md = markdown.Markdown(extensions=extensions, extension_configs=extension_configs)
+        self._made = (extensions, extension_configs, md)
+        return md
 
 
 def _render_chunk(indexes: list[int]) -> list[tuple[int, Rendered]]:

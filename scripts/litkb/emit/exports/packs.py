@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from ...core.model import Claim, ConceptLink, KnowledgeBase, Source
 from ...core.vocabulary import STANCES
@@ -33,7 +33,7 @@ def concept_claims(kb: KnowledgeBase, concept_id: str) -> list[tuple[Claim, Conc
     return sorted(kb.claims_about_concept(concept_id), key=order)
 
 
-def claims_csv(kb: KnowledgeBase, concept_id: str) -> str:
+def claims_csv(kb: KnowledgeBase, concept_id: str, studies: Studies | None = None) -> str:
     """The concept's claims as CSV (RFC 4180: CRLF, quoted when needed), one row per claim: a
     claim citing several works is one row.
 
@@ -43,11 +43,12 @@ def claims_csv(kb: KnowledgeBase, concept_id: str) -> str:
     (:mod:`litkb.emit.evidence`: two reports of one study are one), so that a reader counts
     studies, not rows. "stance" is empty for a method claim (not counted as evidence). A cell
     that a spreadsheet would read as a formula gets a leading single quote (:func:`spreadsheet_safe`).
+    ``studies``: the caller's :class:`~litkb.emit.evidence.Studies` of ``kb`` (one is made otherwise).
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CLAIM_COLUMNS)
-    studies = Studies(kb)
+    studies = studies if studies is not None else Studies(kb)
     for claim, link in concept_claims(kb, concept_id):
         row = (concept_id, link.stance, claim.type, claim.text, claim.quote, claim.locator, "; ".join(claim.works), "; ".join(claim.cited_as),
                claim.note_key if claim.reported else "", "; ".join(studies.of_claim(claim)))
@@ -67,12 +68,13 @@ def spreadsheet_safe(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
-def evidence_pack(kb: KnowledgeBase, concept_id: str, *, ris: Callable[[Source], str] | None = None) -> dict[str, str]:
+def evidence_pack(kb: KnowledgeBase, concept_id: str, *, ris: Callable[[Source], str] | None = None, studies: Studies | None = None) -> dict[str, str]:
     """A concept's evidence pack: file name -> text.
 
     ``<id>-evidence.bib`` and ``<id>-evidence.ris``: the works behind the concept's evidence
     (see :func:`evidence_keys`); ``<id>-claims.csv``: its claims (:func:`claims_csv`).
-    ``ris`` makes one RIS record (default :func:`ris_record`). Raises KeyError for an unknown concept.
+    ``ris`` makes one RIS record (default :func:`ris_record`); ``studies``: as for :func:`claims_csv`.
+    Raises KeyError for an unknown concept.
     """
     if concept_id not in kb.concepts:
         raise KeyError(concept_id)
@@ -80,14 +82,15 @@ def evidence_pack(kb: KnowledgeBase, concept_id: str, *, ris: Callable[[Source],
     return {
         f"{concept_id}-evidence.bib": to_bibtex(kb, sources),
         f"{concept_id}-evidence.ris": to_ris(sources, ris),
-        f"{concept_id}-claims.csv": claims_csv(kb, concept_id),
+        f"{concept_id}-claims.csv": claims_csv(kb, concept_id, studies),
     }
 
 
-def evidence_packs(kb: KnowledgeBase) -> dict[str, dict[str, str]]:
-    """Every concept's evidence pack (concept id -> :func:`evidence_pack`); a work behind several
-    concepts has its RIS record made once."""
+def evidence_packs(kb: KnowledgeBase, only: Collection[str] | None = None) -> dict[str, dict[str, str]]:
+    """Every concept's evidence pack (concept id -> :func:`evidence_pack`), or those of the
+    concepts in ``only``; a work behind several concepts has its RIS record made once."""
     records: dict[str, str] = {}
+    studies = Studies(kb)
 
     def ris(source: Source) -> str:
         record = records.get(source.key)
@@ -95,4 +98,4 @@ def evidence_packs(kb: KnowledgeBase) -> dict[str, dict[str, str]]:
             record = records[source.key] = ris_record(source)
         return record
 
-    return {concept_id: evidence_pack(kb, concept_id, ris=ris) for concept_id in kb.concepts}
+    return {concept_id: evidence_pack(kb, concept_id, ris=ris, studies=studies) for concept_id in kb.concepts if only is None or concept_id in only}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import posixpath
 from collections import defaultdict
-from collections.abc import Callable, Mapping, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import quote
@@ -53,6 +53,22 @@ class GeneratedPage:
 Deferred = MutableMapping[str, Callable[[], str]]
 
 
+# Files a caller asked to have made later, in groups made together: (their paths, the function
+# making path -> bytes). ``kb build`` writes the explorer's data, the evidence packs and the
+# network's downloads while its site search is being indexed (no page needs their bytes).
+LateFiles = list[tuple[tuple[str, ...], Callable[[], dict[str, bytes]]]]
+
+
+def files_now_or_later(late: LateFiles | None, paths: Sequence[str], make: Callable[[], dict[str, bytes]]) -> list[GeneratedPage]:
+    """The files ``make()`` gives (path -> bytes; exactly ``paths``), made now; or, with ``late``,
+    empty files of those paths standing in for them, and ``make`` kept in ``late``."""
+    if late is None:
+        made = make()
+        return [GeneratedPage(path, made[path]) for path in paths]
+    late.append((tuple(paths), make))
+    return [GeneratedPage(path, b"") for path in paths]
+
+
 def rendered_now_or_later(deferred: Deferred | None, path: str, render: Callable[[], str]) -> str:
     """``render()`` now, or "" with ``render`` kept in ``deferred`` under ``path`` when given."""
     if deferred is None:
@@ -78,10 +94,11 @@ class SiteData:
     questions: QuestionIndex  # which questions discuss a concept or cite a work
 
     @classmethod
-    def from_kb(cls, kb: KnowledgeBase, style: str, previous: SiteData | None = None) -> SiteData:
+    def from_kb(cls, kb: KnowledgeBase, style: str, previous: SiteData | None = None, labels: Mapping[str, str] | None = None) -> SiteData:
         """The indexes of ``kb``; what depends only on the works and the style (labels, the
         disambiguation of citations) is taken from ``previous`` (the last build's) when its
-        works and style are the same, field for field."""
+        works and style are the same, field for field. ``labels``: the works' labels in ``style``,
+        computed elsewhere already (:mod:`.library_work`)."""
         claims = kb.claims
         citations = Citations(kb)
         same_works = previous is not None and previous.style == style and previous.kb.sources == kb.sources
@@ -107,7 +124,7 @@ class SiteData:
             style=style,
             citations=citations,
             claims=claims,
-            labels=previous.labels if previous is not None and same_works else author_year_labels(kb, style, citations),
+            labels=labels if labels is not None else previous.labels if previous is not None and same_works else author_year_labels(kb, style, citations),
             evidence={k: tuple(v) for k, v in evidence.items()},
             reported_about={k: tuple(v) for k, v in reported.items()},
             claims_about={k: tuple(v) for k, v in about.items()},

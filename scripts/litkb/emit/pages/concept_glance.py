@@ -25,10 +25,17 @@ def counted_claims(site: SiteData, concept_id: str) -> list[Claim]:
     return list({claim.uid: claim for claim, link in site.evidence.get(concept_id, ()) if link.stance}.values())
 
 
+PACK_FILES = (("BibTeX", "evidence.bib"), ("RIS", "evidence.ris"), ("claims as CSV", "claims.csv"))
+
+
 def evidence_pack_links(concept_id: str, here: str) -> str:
     """"BibTeX · RIS · claims as CSV": download links to the concept's evidence pack."""
-    return " · ".join(f"[{label}]({rel(here, f'{PACKS_DIR}/{concept_id}-{suffix}')})"
-                      for label, suffix in (("BibTeX", "evidence.bib"), ("RIS", "evidence.ris"), ("claims as CSV", "claims.csv")))
+    return " · ".join(f"[{label}]({rel(here, path)})" for label, path in zip((label for label, _ in PACK_FILES), pack_paths(concept_id), strict=True))
+
+
+def pack_paths(concept_id: str) -> list[str]:
+    """The paths of a concept's evidence-pack files (:func:`litkb.emit.exports.packs.evidence_pack`)."""
+    return [f"{PACKS_DIR}/{concept_id}-{suffix}" for _, suffix in PACK_FILES]
 
 
 def facet_summary(site: SiteData, claims: list[Claim], facet: str) -> str:

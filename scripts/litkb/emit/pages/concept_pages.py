@@ -18,15 +18,17 @@ from .common import (
     CONCEPTS_INDEX,
     Deferred,
     GeneratedPage,
+    LateFiles,
     SiteData,
     concept_link,
     evidence_tally,
+    files_now_or_later,
     page_href,
     rendered_now_or_later,
     source_link,
     stance_tallies,
 )
-from .concept_glance import PACKS_DIR, concept_glance
+from .concept_glance import PACKS_DIR, concept_glance, pack_paths
 from .evidence_cards import OPEN_UP_TO, details, study_card, study_groups
 from .html import explorer_link
 from .safe import html_text, md_text
@@ -43,28 +45,31 @@ STANCE_HEADINGS = {
 }
 
 
-def evidence_pack_files(site: SiteData) -> list[GeneratedPage]:
-    """Every concept's evidence-pack files (from :func:`litkb.emit.exports.packs.evidence_pack`) under packs/."""
+def evidence_pack_files(site: SiteData, only: Collection[str] | None = None, late: LateFiles | None = None) -> list[GeneratedPage]:
+    """Every concept's evidence-pack files (from :func:`litkb.emit.exports.packs.evidence_pack`)
+    under packs/ (those of the concepts in ``only``, when given; made later with ``late``)."""
     from ..exports.packs import evidence_packs
 
-    return [
-        GeneratedPage(f"{PACKS_DIR}/{name}", text.encode("utf-8"))
-        for pack in evidence_packs(site.kb).values()
-        for name, text in sorted(pack.items())
-    ]
+    concepts = [cid for cid in site.kb.concepts if only is None or cid in only]
+
+    def make() -> dict[str, bytes]:
+        return {f"{PACKS_DIR}/{name}": text.encode("utf-8") for pack in evidence_packs(site.kb, concepts).values() for name, text in pack.items()}
+
+    return files_now_or_later(late, [path for cid in concepts for path in sorted(pack_paths(cid))], make)
 
 
-def concept_pages(site: SiteData, only: Collection[str] | None = None, deferred: Deferred | None = None) -> list[GeneratedPage]:
-    """The concepts index, one page per concept (of the concepts in ``only``, when given) and
-    every concept's evidence pack; with ``deferred``, the concepts' pages are left empty and
-    their renderers kept there."""
-    pages = [GeneratedPage(CONCEPTS_INDEX, concepts_index(site))]
+def concept_pages(site: SiteData, only: Collection[str] | None = None, deferred: Deferred | None = None, index: bool = True,
+                  late: LateFiles | None = None) -> list[GeneratedPage]:
+    """The concepts index (unless not ``index``), one page per concept and its evidence pack (of
+    the concepts in ``only``, when given); with ``deferred``, the concepts' pages are left empty
+    and their renderers kept there; with ``late``, the packs are made later."""
+    pages = [GeneratedPage(CONCEPTS_INDEX, concepts_index(site))] if index else []
     for concept in site.kb.concepts.values():
         if only is not None and concept.id not in only:
             continue
         path = urls.concept_path(concept.id)
         pages.append(GeneratedPage(path, rendered_now_or_later(deferred, path, partial(concept_page, site, concept)), concept.path))
-    return pages + evidence_pack_files(site)
+    return pages + evidence_pack_files(site, only, late)
 
 
 # -- index ------------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 Input: the knowledge base of the last build and the one loaded now. Output: a
 :class:`Selection` (the works, concepts and people whose own pages must be rendered again; every
-library-wide page is always rendered again), or None when the change reaches further than notes
+library-wide page is rendered again, except, after a change of wording alone, those that show no
+wording), or None when the change reaches further than notes
 (works, concepts, people, questions, full-text fingerprints, same-study relations): then every
 page is rendered. ``tests/test_incremental_pages.py`` checks that the pages rendered this way
 are byte-identical to a full rendering.
@@ -10,10 +11,17 @@ are byte-identical to a full rendering.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ...core import urls
 from ...core.model import KnowledgeBase, Note
+from .common import CONCEPTS_INDEX, EVIDENCE_MAP_PAGE, GAPS_PAGE, NETWORK_DATA, NETWORK_GRAPHML, NETWORK_PAGE, TIMELINE_PAGE
+from .concept_glance import pack_paths
+
+# Library-wide pages that show no wording of any note (counts, links, years, the network): after
+# a change of wording alone they are taken from the last rendering. tests/test_incremental_pages.py
+# changes every kind of wording and compares them with a full rendering.
+WORDLESS_PAGES = frozenset({CONCEPTS_INDEX, EVIDENCE_MAP_PAGE, GAPS_PAGE, NETWORK_PAGE, NETWORK_DATA, NETWORK_GRAPHML, TIMELINE_PAGE})
 
 
 @dataclass(frozen=True)
@@ -24,12 +32,25 @@ class Selection:
     works: frozenset[str]  # source pages
     concepts: frozenset[str]  # concept pages
     people: frozenset[str]  # author pages
+    # Only the wording of the notes changed (claims' text, quote and locator, summaries): the
+    # library-wide pages that show no wording (WORDLESS_PAGES) stay as they were.
+    wording_only: bool = False
 
     def item_paths(self, kb: KnowledgeBase) -> frozenset[str]:
-        """Every per-item page of ``kb`` (source, concept and author pages), selected or not."""
+        """Every per-item file of ``kb`` (source, concept and author pages, the concepts' evidence
+        packs), selected or not."""
         return frozenset(
             [urls.source_path(k) for k in kb.sources] + [urls.concept_path(c) for c in kb.concepts] + [urls.author_path(p) for p in kb.persons]
+            + [path for c in kb.concepts for path in pack_paths(c)]
         )
+
+
+def _wordless(note: Note | None) -> Note | None:
+    """``note`` without its wording: what the pages of WORDLESS_PAGES read of it."""
+    if note is None:
+        return None
+    return replace(note, summary="", digest="", claims=tuple(replace(c, text="", quote="", locator="") for c in note.claims),
+                   reported=tuple(replace(c, text="", quote="", locator="") for c in note.reported))
 
 
 def changed_notes(old: KnowledgeBase, new: KnowledgeBase) -> frozenset[str] | None:
@@ -76,7 +97,8 @@ def select(old: KnowledgeBase, new: KnowledgeBase) -> Selection | None:
     people = {p.id for key in works for p in (*new.sources[key].authors, *new.sources[key].editors)}
     # A concept page names its related concepts by label only (their evidence is counted on the
     # concepts index, always rendered), so it depends on no other concept's claims.
-    return Selection(frozenset(notes), frozenset(works), frozenset(c for c in concepts if c in new.concepts), frozenset(people))
+    wording_only = all(_wordless(old.notes.get(key)) == _wordless(new.notes.get(key)) for key in notes)
+    return Selection(frozenset(notes), frozenset(works), frozenset(c for c in concepts if c in new.concepts), frozenset(people), wording_only)
 
 
 def _note_reach(note: Note, works: set[str], concepts: set[str]) -> None:

@@ -12,7 +12,21 @@ from __future__ import annotations
 from ...core import urls
 from ..figures.network import LIMIT, Network, citation_network, most_cited, network_graphml, network_json, network_svg
 from ..figures.timeline import ConceptSpan, concept_spans, timeline_svg
-from .common import NETWORK_DATA, NETWORK_GRAPHML, NETWORK_PAGE, TIMELINE_PAGE, GeneratedPage, SiteData, concept_link, page_href, rel, source_link, table_cell
+from .common import (
+    NETWORK_DATA,
+    NETWORK_GRAPHML,
+    NETWORK_PAGE,
+    TIMELINE_PAGE,
+    GeneratedPage,
+    LateFiles,
+    SiteData,
+    concept_link,
+    files_now_or_later,
+    page_href,
+    rel,
+    source_link,
+    table_cell,
+)
 from .evidence_cards import details
 
 # Rows of the "most cited" table under the network picture.
@@ -21,12 +35,15 @@ TOP_TABLE = 15
 FIRST_WORKS = 3
 
 
-def picture_pages(site: SiteData) -> list[GeneratedPage]:
+def picture_pages(site: SiteData, late: LateFiles | None = None) -> list[GeneratedPage]:
+    """The network and timeline pages and the network's downloads (made later with ``late``:
+    :func:`.common.files_now_or_later`). The pages have front matter, which MkDocs reads before
+    a page is converted: they are never rendered later."""
     network = citation_network(site.kb, site.labels)
     return [
         GeneratedPage(NETWORK_PAGE, network_page(site, network)),
-        GeneratedPage(NETWORK_DATA, network_json(network, urls.source_url)),
-        GeneratedPage(NETWORK_GRAPHML, network_graphml(network)),
+        *files_now_or_later(late, [NETWORK_DATA, NETWORK_GRAPHML],
+                            lambda: {NETWORK_DATA: network_json(network, urls.source_url), NETWORK_GRAPHML: network_graphml(network)}),
         GeneratedPage(TIMELINE_PAGE, timeline_page(site)),
     ]
 

@@ -8,7 +8,8 @@ Input: the site data and its styles. Output: style -> key -> Markdown-safe HTML,
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Mapping
 
 from ...core.model import Source
 from ...core.workers import available_cpus
@@ -25,7 +26,12 @@ PARALLEL_FROM = 500
 
 def site_styles(site: SiteData) -> list[str]:
     """The styles a source page shows, the site's default first."""
-    return [site.style] + [s for s in STYLES if s != site.style]
+    return styles_of_site(site.style)
+
+
+def styles_of_site(style: str) -> list[str]:
+    """The styles a source page of a site in ``style`` shows: that one first, then the others."""
+    return [style] + [s for s in STYLES if s != style]
 
 
 class ReferenceFormatter:
@@ -48,15 +54,20 @@ class ReferenceFormatter:
         processes when there are enough entries to repay starting one."""
         return self.start(site, first_here=True)()
 
-    def start(self, site: SiteData, *, first_here: bool = False) -> Callable[[], References]:
+    def start(self, site: SiteData, *, first_here: bool = False, started: Mapping[str, Callable[[], Mapping[str, str]]] | None = None) -> Callable[[], References]:
         """As calling this formatter, started now and answered when the returned function is
         called: with enough entries, every style is formatted by a child process meanwhile (the
-        first one here instead when ``first_here``), so the caller can render other pages."""
+        first one here instead when ``first_here``), so the caller can render other pages.
+        ``started``: style -> the function answering the references of every work of the site
+        (key -> reference), formatted meanwhile elsewhere (:mod:`.library_work`); they are taken
+        instead."""
         styles = site_styles(site)
         memo = self._memo
         memo_keys = {(key, style): (repr(source), style, site.label(key)) for key, source in site.kb.sources.items() for style in styles}
         if len(memo) + len(memo_keys) > self.limit:
             memo.clear()
+        if started is not None and set(started) == set(styles):
+            return functools.partial(self._take, site, started, memo_keys)
         missing = [source for key, source in site.kb.sources.items() if any(memo_keys[key, style] not in memo for style in styles)]
         workers = available_cpus() if len(missing) >= PARALLEL_FROM else 1
         pending = format_in_styles_later(missing, styles, kb=site.kb, workers=workers, citations=site.citations, first_here=first_here)
@@ -68,6 +79,13 @@ class ReferenceFormatter:
             return {style: {key: memo[memo_keys[key, style]] for key in site.kb.sources} for style in styles}
 
         return answer
+
+    def _take(self, site: SiteData, started: Mapping[str, Callable[[], Mapping[str, str]]], memo_keys: dict[tuple[str, str], tuple[str, str, str]]) -> References:
+        """The references ``started`` formatted, remembered as if formatted here."""
+        for style, answer in started.items():
+            for key, text in answer().items():
+                self._memo[memo_keys[key, style]] = text
+        return {style: {key: self._memo[memo_keys[key, style]] for key in site.kb.sources} for style in site_styles(site)}
 
 
 def plain_reference(source: Source, label_year: str) -> str:
