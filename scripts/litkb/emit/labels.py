@@ -8,7 +8,8 @@ Markdown- or HTML-safe).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
 
 from ..core.model import KnowledgeBase, Source, library_of
 from ..core.workers import ChildJob, Ready
@@ -48,8 +49,14 @@ def start_labels(kb: KnowledgeBase, style: str) -> ChildJob[dict[str, str]] | Re
     library (the caller goes on; ``.result()`` waits), computed at once for a small one."""
     if len(kb.sources) < CHILD_FROM:
         return Ready(author_year_labels(kb, style))
-    keys = set(kb.sources)
-    return ChildJob("litkb.emit.labels:labels_of_sources", (list(kb.sources.values()), style), lambda: author_year_labels(kb, style),
+    return labels_job(list(kb.sources.values()), style, lambda: author_year_labels(kb, style))
+
+
+def labels_job(library: list[Source], style: str, fallback: Callable[[], dict[str, str]] | None = None) -> ChildJob[dict[str, str]]:
+    """:func:`labels_of_sources` of ``library`` in a child process; if the child fails,
+    ``fallback()`` (default: the same computation here) answers instead."""
+    keys = {source.key for source in library}
+    return ChildJob("litkb.emit.labels:labels_of_sources", (library, style), fallback or functools.partial(labels_of_sources, library, style),
                     lambda answer: isinstance(answer, dict) and set(answer) == keys)
 
 

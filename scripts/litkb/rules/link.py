@@ -128,16 +128,15 @@ def _library(root: Path, problems: list[Problem], memo: LoadMemo | None) -> tupl
     problems += read_problems
     if text is None:
         return {}, {}
-    if memo is None:
-        return _link_sources(_library_entries(text, problems))
-    digest = text_digest(text)
-    if memo.library is None or memo.library.digest != digest:
-        start = len(problems)
-        sources, persons = _link_sources(_library_entries(text, problems))
-        memo.library = Library(digest, sources, persons, tuple(problems[start:]))
-    else:
+    digest = text_digest(text) if memo is not None else ""
+    if memo is not None and memo.library is not None and memo.library.digest == digest:
         problems += memo.library.problems
-    return memo.library.sources, memo.library.persons
+        return memo.library.sources, memo.library.persons
+    start = len(problems)
+    sources, persons = _link_sources(_library_entries(text, problems))
+    if memo is not None:
+        memo.library = Library(digest, sources, persons, tuple(problems[start:]))
+    return sources, persons
 
 
 def _library_entries(text: str, problems: list[Problem]) -> dict[str, BibEntry]:

@@ -24,6 +24,7 @@ import functools
 import html
 import re
 from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ...core.model import KnowledgeBase, Source, library_of
@@ -32,6 +33,9 @@ from .disambiguate import Disambiguation, disambiguate
 from .render import SHIELD, render
 from .render import tidy as _tidy  # noqa: F401  (tests call it through this module)
 from .styles import DEFAULT_STYLE, style_path
+
+if TYPE_CHECKING:
+    from ...core.workers import ChildJob
 
 OUTPUTS = ("html", "markdown", "text")
 
@@ -237,8 +241,6 @@ def format_in_styles_later(
     of them unless ``first_here``, which keeps the first for this process), so the caller can do
     other work while they run (the site renders its other pages). Whatever no child formats is
     formatted here, when the answer is asked for."""
-    from ...core.workers import ChildJob
-
     sources = list(sources)
     parallel = (list(styles[1 : max(1, workers)]) if first_here else list(styles[: max(1, workers)])) if sources and workers > 1 else []
     library, keys = list(kb.sources.values()), [s.key for s in sources]
@@ -247,13 +249,7 @@ def format_in_styles_later(
     def here(style: str) -> list[str]:
         return shared.references(sources, style, output=output)
 
-    def usable(answer: object) -> bool:
-        return isinstance(answer, list) and len(answer) == len(keys)
-
-    jobs = {
-        style: ChildJob("litkb.emit.cite.format:format_for_library", (library, keys, style, output), functools.partial(here, style), usable)
-        for style in parallel
-    }
+    jobs = {style: references_job(library, keys, style, output, functools.partial(here, style)) for style in parallel}
 
     def answer() -> dict[str, list[str]]:
         formatted = {style: here(style) for style in styles if style not in jobs}
@@ -261,6 +257,16 @@ def format_in_styles_later(
         return {style: formatted[style] for style in styles}
 
     return answer
+
+
+def references_job(library: list[Source], keys: list[str], style: str, output: str, fallback: Callable[[], list[str]] | None = None) -> ChildJob[list[str]]:
+    """:func:`format_for_library` in a child process; if the child fails, ``fallback()``
+    (default: the same computation here) answers instead."""
+    from ...core.workers import ChildJob
+
+    return ChildJob("litkb.emit.cite.format:format_for_library", (library, keys, style, output),
+                    fallback or functools.partial(format_for_library, library, keys, style, output),
+                    lambda answer: isinstance(answer, list) and len(answer) == len(keys))
 
 
 def format_for_library(library: list[Source], keys: list[str], style: str, output: str) -> list[str]:

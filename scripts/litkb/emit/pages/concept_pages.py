@@ -50,12 +50,10 @@ def evidence_pack_files(site: SiteData, only: Collection[str] | None = None, lat
     under packs/ (those of the concepts in ``only``, when given; made later with ``late``)."""
     from ..exports.packs import evidence_packs
 
-    concepts = [cid for cid in site.kb.concepts if only is None or cid in only]
-
     def make() -> dict[str, bytes]:
-        return {f"{PACKS_DIR}/{name}": text.encode("utf-8") for pack in evidence_packs(site.kb, concepts).values() for name, text in pack.items()}
+        return {f"{PACKS_DIR}/{name}": text.encode("utf-8") for pack in evidence_packs(site.kb, only).values() for name, text in pack.items()}
 
-    return files_now_or_later(late, [path for cid in concepts for path in sorted(pack_paths(cid))], make)
+    return files_now_or_later(late, [path for cid in site.kb.concepts if only is None or cid in only for path in pack_paths(cid)], make)
 
 
 def concept_pages(site: SiteData, only: Collection[str] | None = None, deferred: Deferred | None = None, index: bool = True,

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ...core import urls
-from ...core.model import KnowledgeBase, Note
+from ...core.model import Claim, KnowledgeBase, Note
 from .common import CONCEPTS_INDEX, EVIDENCE_MAP_PAGE, GAPS_PAGE, NETWORK_DATA, NETWORK_GRAPHML, NETWORK_PAGE, TIMELINE_PAGE
 from .concept_glance import pack_paths
 
@@ -49,8 +49,11 @@ def _wordless(note: Note | None) -> Note | None:
     """``note`` without its wording: what the pages of WORDLESS_PAGES read of it."""
     if note is None:
         return None
-    return replace(note, summary="", digest="", claims=tuple(replace(c, text="", quote="", locator="") for c in note.claims),
-                   reported=tuple(replace(c, text="", quote="", locator="") for c in note.reported))
+    return replace(note, summary="", digest="", claims=tuple(map(_unworded, note.claims)), reported=tuple(map(_unworded, note.reported)))
+
+
+def _unworded(claim: Claim) -> Claim:
+    return replace(claim, text="", quote="", locator="")
 
 
 def changed_notes(old: KnowledgeBase, new: KnowledgeBase) -> frozenset[str] | None:

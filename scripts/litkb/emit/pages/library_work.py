@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 from ...core.model import KnowledgeBase, Source
 from ...core.workers import ChildJob
-from ..cite.format import format_for_library
-from ..labels import labels_of_sources
+from ..cite.format import references_job
+from ..labels import labels_job
 from .references import styles_of_site
 
 # Works from which starting the children repays their start (~0.5 s each, and the library
@@ -71,12 +71,6 @@ def start_library_work(sources: Mapping[str, Source], style: str) -> LibraryWork
         return None
     library = list(sources.values())
     keys = list(sources)
-    labels = ChildJob("litkb.emit.labels:labels_of_sources", (library, style), functools.partial(labels_of_sources, library, style),
-                      lambda answer: isinstance(answer, dict) and answer.keys() == sources.keys())
-    references = {
-        name: ChildJob("litkb.emit.cite.format:format_for_library", (library, keys, name, "html"), functools.partial(format_for_library, library, keys, name, "html"),
-                       lambda answer: isinstance(answer, list) and len(answer) == len(keys))
-        for name in styles_of_site(style)
-    }
-    return LibraryWork(dict(sources), style, labels, references)
+    references = {name: references_job(library, keys, name, "html") for name in styles_of_site(style)}
+    return LibraryWork(dict(sources), style, labels_job(library, style), references)
 

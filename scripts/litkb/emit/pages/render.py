@@ -57,8 +57,8 @@ def render_site(kb: KnowledgeBase, *, style: str, references: ReferenceFormatter
     are taken from it (:mod:`.incremental`); the result is the same as a full rendering.
     ``defer``: the page of each work, concept and person is left empty and its renderer returned
     in ``Rendered.deferred`` (for a caller rendering them elsewhere, e.g. in worker processes);
-    the data files (the explorer's, the
-    evidence packs, the network's) are left empty and their makers returned in ``Rendered.late``.
+    the data files (the explorer's, the evidence packs, the network's) are left empty and their
+    makers returned in ``Rendered.late``.
     ``marks`` (or ``defer``): every page keeps the marks around its largest HTML blocks, for a
     caller converting it with Markdown (:func:`.html.set_aside`). ``library_work``: the labels and
     references of the library, started when it was read (:mod:`.library_work`), taken when they
