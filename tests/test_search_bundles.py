@@ -48,6 +48,9 @@ def test_the_bundles_index_what_one_bundle_indexes(split_site: Path, real_site: 
     one, split = records(real_site), records(split_site)
     assert len(one) > 200
     assert split == one
+    assert len(pagefind.read_fragments(split_site)) == len(split)  # no page in two bundles
+    # Every page is back where it was after its bundle was indexed apart.
+    assert sorted(p.relative_to(split_site) for p in split_site.rglob("*.html")) == sorted(p.relative_to(real_site) for p in real_site.rglob("*.html"))
     assert json.loads((real_site / "pagefind" / pagefind.BUNDLES).read_text(encoding="utf-8")) == {"merge": []}
 
 
