@@ -318,8 +318,14 @@ _STRICT_TAG = re.compile(
     rf"|/([a-zA-Z][a-zA-Z0-9]*){_SPACE}*)>"
 )
 _SVG_TAG = re.compile(r"</?svg\b", re.I)
-# Elements whose content a parser or a browser reads as text rather than tags: never plain.
-_RAW_TEXT = frozenset({"script", "style", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext", "textarea", "title"})
+# Elements whose content a browser reads as text rather than tags (inside an SVG picture it reads
+# tags: <title> there is the picture's caption), and those Python's parser reads so (its version's
+# own lists, anywhere): never plain.
+_PARSER_RAW_TEXT = frozenset(getattr(HTMLParser, "CDATA_CONTENT_ELEMENTS", ())) | frozenset(getattr(HTMLParser, "RCDATA_CONTENT_ELEMENTS", ()))
+_RAW_TEXT = {
+    False: _PARSER_RAW_TEXT | {"script", "style", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext", "textarea", "title"},
+    True: _PARSER_RAW_TEXT,
+}
 _TAG_VERDICTS: dict[tuple[bool, str], bool] = {}
 _VERDICT_LIMIT = 100_000
 
@@ -331,7 +337,7 @@ def _tag_is_safe(tag: str, in_svg: bool) -> bool:
     verdict = _TAG_VERDICTS.get(key)
     if verdict is None:
         strict = _STRICT_TAG.fullmatch(tag)
-        if strict is None or (strict.group(1) or "").lower() in _RAW_TEXT:
+        if strict is None or (strict.group(1) or "").lower() in _RAW_TEXT[in_svg]:
             verdict = False
         elif strict.group(2):
             verdict = True  # an end tag: the scanner only counts pictures closed
