@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from ...core.model import KnowledgeBase
 from .author_pages import author_pages
-from .common import Deferred, GeneratedPage, LateFiles, SiteData
+from .common import Deferred, GeneratedPage, LateFiles, SiteData, made_while
 from .concept_pages import concept_pages
 from .explorer import NoteClaims, explorer_pages
 from .html import unmarked
@@ -81,6 +81,10 @@ def render_site(kb: KnowledgeBase, *, style: str, references: ReferenceFormatter
     explorer, explorer_claims = explorer_pages(site, reuse.explorer_claims if reuse is not None and selection is not None else None, works or (), late)
     pages = [*concept_pages(site, concepts, deferred, index=not wordless, late=late), *author_pages(site, people, deferred),
              *([] if wordless else [*overview_pages(site), *picture_pages(site, late)]), *explorer, *extra_pages]
+    if late and work is not None:
+        # Children may still be formatting the references: the data files are made meanwhile,
+        # instead of waiting idle (those left are made while Pagefind runs).
+        late = made_while(late, work.references_running)
     formatted = pending() if pending is not None else None
     pages += [*source_pages(site, formatted, works, deferred), *question_pages(site, formatted)]
     if reuse is not None and selection is not None:
