@@ -327,6 +327,7 @@ _RAW_TEXT = {
     True: _PARSER_RAW_TEXT,
 }
 _TAG_VERDICTS: dict[tuple[bool, str], bool] = {}
+_SAFE_OUTSIDE_SVG: set[str] = set()  # the tags found safe outside a picture (a set: one C-level difference per page)
 _VERDICT_LIMIT = 100_000
 
 
@@ -349,7 +350,10 @@ def _tag_is_safe(tag: str, in_svg: bool) -> bool:
             verdict = not scanner.found
         if len(_TAG_VERDICTS) >= _VERDICT_LIMIT:
             _TAG_VERDICTS.clear()
+            _SAFE_OUTSIDE_SVG.clear()
         _TAG_VERDICTS[key] = verdict
+        if verdict and not in_svg:
+            _SAFE_OUTSIDE_SVG.add(tag)
     return verdict
 
 
@@ -361,7 +365,7 @@ def _plainly_safe(rendered: str) -> bool:
     if len(tags) != rendered.count("<"):
         return False  # a "<" that opens no tag: a loose "<" or a value holding "<"
     if _SVG_TAG.search(rendered) is None:  # no picture: the order does not matter, each tag once
-        return all(_tag_is_safe(tag, False) for tag in set(tags))
+        return all(_tag_is_safe(tag, False) for tag in set(tags).difference(_SAFE_OUTSIDE_SVG))
     svg_depth = 0
     for tag in tags:
         if not _tag_is_safe(tag, svg_depth > 0):
