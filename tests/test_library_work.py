@@ -4,10 +4,13 @@ children's answers are the ones taken, and work for another library is stopped, 
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 
 from bench.bench import generate_kb
 from litkb.core.model import KnowledgeBase
+from litkb.core.workers import ChildJob, Ready
 from litkb.emit.cite.styles import DEFAULT_STYLE
 from litkb.emit.pages import ReferenceFormatter, library_work, render_site
 from litkb.rules.link import build_kb
@@ -80,3 +83,30 @@ def test_loading_starts_the_work_before_the_notes_and_closing_stops_it(kb: Knowl
     early.close()
     assert early.work is None and early.take() is None
     assert all(child._child is None or child._child.poll() is not None for child in children)  # stopped
+
+
+def test_data_files_are_made_while_the_references_are_still_formatted(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A deferring build would wait for the children's references: the data files (explorer, packs,
+    # network) are made meanwhile, one after the other while the children run, the same bytes.
+    monkeypatch.setattr(library_work, "START_FROM", 10)
+    work = library_work.start_library_work(kb.sources, DEFAULT_STYLE)
+    assert work is not None
+    busy = iter([True, True])  # the children finish after two makers
+    monkeypatch.setattr(work, "references_running", lambda: next(busy, False))
+    rendered = render_site(kb, style=DEFAULT_STYLE, references=ReferenceFormatter(), defer=True, library_work=work)
+    assert len(rendered.late) > 2
+    made = [isinstance(make, functools.partial) and make.func is dict for _, make in rendered.late]
+    assert made[:2] == [True, True] and not any(made[2:])
+    at_once = {page.path: page.content for page in render_site(kb, style=DEFAULT_STYLE, references=ReferenceFormatter()).pages}
+    for paths, make in rendered.late:
+        files = make()
+        assert sorted(files) == sorted(paths)
+        assert all(files[path] == at_once[path] for path in paths)
+
+
+def test_a_childs_work_is_running_until_it_answers() -> None:
+    job: ChildJob[int] = ChildJob("time:sleep", (0.5,), fallback=lambda: 7)
+    assert job.running()
+    assert job.result() == 7  # time.sleep answers None: not a usable answer
+    assert not job.running()
+    assert not Ready(3).running()

@@ -48,6 +48,9 @@ def test_the_bundles_index_what_one_bundle_indexes(split_site: Path, real_site: 
     one, split = records(real_site), records(split_site)
     assert len(one) > 200
     assert split == one
+    assert len(pagefind.read_fragments(split_site)) == len(split)  # no page in two bundles
+    # Every page is back where it was after its bundle was indexed apart.
+    assert sorted(p.relative_to(split_site) for p in split_site.rglob("*.html")) == sorted(p.relative_to(real_site) for p in real_site.rglob("*.html"))
     assert json.loads((real_site / "pagefind" / pagefind.BUNDLES).read_text(encoding="utf-8")) == {"merge": []}
 
 
@@ -85,3 +88,27 @@ def test_search_finds_pages_of_the_merged_bundles(split_site: Path, split_base: 
     assert any(source in h for h in hrefs), hrefs
     assert any(urls.concept_url("catch-22") in h for h in hrefs), hrefs
     assert watch.external == [] and watch.problems() == [], watch.problems()
+
+
+def test_work_alongside_runs_while_the_pages_are_held_apart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The late data files are made in a thread while Pagefind runs: after the pages are listed and
+    # moved (no thread competes for the interpreter then), and finished before they are put back.
+    site = tmp_path / "site"
+    for page in ["index.html", "sources/index.html", "sources/a/index.html", "sources/b/index.html", "sources/c/index.html"]:
+        (site / page).parent.mkdir(parents=True, exist_ok=True)
+        (site / page).write_text("<html></html>", encoding="utf-8")
+    monkeypatch.setattr(pagefind, "SOURCES_PER_BUNDLE", 1)
+    runs: list[list[str]] = []
+    monkeypatch.setattr(pagefind, "_run", lambda argv: runs.append(argv))
+    seen: list[bool] = []
+    pagefind.index_site(site, alongside=lambda: seen.append((site / "sources/b").exists()))
+    assert seen == [False]  # "b" was held apart for its own bundle when the work ran
+    assert len(runs) == 3 and runs[0][runs[0].index("--glob") + 1] == pagefind.VISIBLE_PAGES_GLOB
+    assert (site / "sources/b/index.html").is_file() and not list(site.glob(".kb-pagefind-*"))
+
+    def fails() -> None:
+        raise RuntimeError("late file")
+
+    with pytest.raises(RuntimeError, match="late file"):
+        pagefind.index_site(site, alongside=fails)
+    assert (site / "sources/c/index.html").is_file() and not list(site.glob(".kb-pagefind-*"))

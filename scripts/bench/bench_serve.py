@@ -3,7 +3,9 @@
 Input: a knowledge-base root (written by :func:`bench.bench.generate_kb`; it is edited). Output:
 (metric, value) rows: ``kb serve``'s first build, then, three times, the seconds from saving a
 changed note (one claim's text) until the preview serves the note's source page with the change,
-as a reader's browser would fetch it after the reload.
+as a reader's browser would fetch it after the reload; then, twice, the same for a change that is
+not only wording (a claim of the note linked to a concept it did not link: the concept's pages
+and the library-wide pages that count links are rendered again).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from litkb.core import urls
 
 KEY = "s00005"  # a note every benchmark knowledge base has
 EDITS = 3
+LINK_EDITS = 2
 
 
 def _fetch(url: str) -> str | None:
@@ -37,6 +40,17 @@ def _wait_for(url: str, text: str, limit: float) -> float | None:
         page = _fetch(url)
         if page is not None and text in page:
             return time.perf_counter() - start
+        time.sleep(0.05)
+    return None
+
+
+def _page_without(url: str, text: str, limit: float) -> str | None:
+    """The page at ``url`` once it no longer contains ``text`` (None after ``limit`` seconds)."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < limit:
+        page = _fetch(url)
+        if page is not None and text not in page:
+            return page
         time.sleep(0.05)
     return None
 
@@ -66,6 +80,18 @@ def bench_serve(root: Path) -> list[tuple[str, str]]:
             latencies.append(latency)
         shown = [f"{x:.1f}" if x is not None else "timeout" for x in latencies]
         rows.append(("serve: one note changed, until its page shows it (s; 3 edits)", ", ".join(shown)))
+        latencies = []
+        time.sleep(1.0)
+        note.write_text(original, encoding="utf-8")  # back as it was, then the page as served so
+        before = _page_without(url, f"Previewmark{EDITS - 1}", 600) or ""
+        # Concepts the page does not link yet, so that their link shows the change.
+        unlinked = [c for c in _unlinked_concepts(root, original) if urls.concept_url(c) not in before] if before else []
+        for concept in unlinked[:LINK_EDITS]:
+            time.sleep(1.0)
+            note.write_text(original.replace("\n    concepts: [", f"\n    concepts: [{{concept: {concept}, stance: qualifies}}, ", 1), encoding="utf-8")
+            latencies.append(_wait_for(url, urls.concept_url(concept), 600))
+        shown = [f"{x:.1f}" if x is not None else "timeout" for x in latencies] or ["failed"]
+        rows.append((f"serve: a concept link added to a note, until its page shows it (s; {LINK_EDITS} edits)", ", ".join(shown)))
     finally:
         note.write_text(original, encoding="utf-8")
         server.terminate()
@@ -75,3 +101,9 @@ def bench_serve(root: Path) -> list[tuple[str, str]]:
             server.kill()
             server.wait()
     return rows
+
+
+def _unlinked_concepts(root: Path, note_text: str) -> list[str]:
+    """The concepts of the vocabulary that the note does not link (sorted by id)."""
+    ids = sorted(path.stem for path in (root / "kb" / "concepts").glob("*.yaml"))
+    return [cid for cid in ids if cid not in note_text]

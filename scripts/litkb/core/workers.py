@@ -78,6 +78,10 @@ class ChildJob(Generic[T]):
             return self._fallback()
         return answer  # type: ignore[no-any-return]
 
+    def running(self) -> bool:
+        """Whether the child is still computing (its answer would be waited for)."""
+        return self._child is not None and self._child.poll() is None
+
     def cancel(self) -> None:
         """Stop the child (when its answer is no longer wanted)."""
         if self._child is not None and self._child.poll() is None:
@@ -94,6 +98,10 @@ class Ready(Generic[T]):
 
     def result(self) -> T:
         return self._value
+
+    def running(self) -> bool:
+        """Never: the answer is at hand."""
+        return False
 
     def cancel(self) -> None:
         """Nothing to stop."""

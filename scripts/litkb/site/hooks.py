@@ -15,8 +15,8 @@ non-strict preview (``kb serve``) never shows it either.
 
 from __future__ import annotations
 
-import concurrent.futures
 import contextlib
+import functools
 import hashlib
 import logging
 import os
@@ -295,13 +295,10 @@ def on_post_build(config: MkDocsConfig) -> None:
     # The data files left to make (the explorer's, the evidence packs, the network's) are made
     # here while Pagefind indexes the pages in its own process: it leaves part of a CPU free.
     late, SESSION.late = SESSION.late, []
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as making:
-        made = making.submit(_write_late_files, late, Path(config.site_dir))
-        try:
-            pagefind.index_site(Path(config.site_dir))
-        except pagefind.SearchIndexError as err:
-            log.warning(str(err))
-        made.result()
+    try:
+        pagefind.index_site(Path(config.site_dir), alongside=functools.partial(_write_late_files, late, Path(config.site_dir)))
+    except pagefind.SearchIndexError as err:
+        log.warning(str(err))
     index = Path(config.site_dir) / "search" / "search_index.json"
     if not index.is_file():
         return

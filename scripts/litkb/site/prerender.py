@@ -47,6 +47,8 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
+from .nav_cache import remember_navigation
+
 # Below this many pages, starting workers and shipping the HTML back costs more than it saves.
 PARALLEL_FROM = 200
 # Pages per task: small enough that the workers finish together whatever the pages' sizes.
@@ -187,8 +189,9 @@ def _build(page: Page) -> None:
     if _THEME is None:
         # The theme's environment as MkDocs makes it before its on_env event: no plugin of
         # mkdocs.yml changes it there (ours only adds BUILT_TEMPLATE, which a worker never
-        # renders); tests/test_site_parallel.py would show a page that came out different.
-        _THEME = (_JOB.config.theme.get_env(), _JOB.files.documentation_pages())
+        # renders); tests/test_site_parallel.py would show a page that came out different. The
+        # navigation is rendered once per folder for the pages outside it (nav_cache).
+        _THEME = (remember_navigation(_JOB.config.theme.get_env()), _JOB.files.documentation_pages())
     env, doc_files = _THEME  # (mypy: set just above)
     _build_page(page, _JOB.config, doc_files, _JOB.nav, env)
 

@@ -11,7 +11,7 @@ import posixpath
 from collections import defaultdict
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from urllib.parse import quote
 
 from ...core import urls
@@ -67,6 +67,15 @@ def files_now_or_later(late: LateFiles | None, paths: Sequence[str], make: Calla
         return [GeneratedPage(path, made[path]) for path in paths]
     late.append((tuple(paths), make))
     return [GeneratedPage(path, b"") for path in paths]
+
+
+def made_while(late: LateFiles, busy: Callable[[], bool]) -> LateFiles:
+    """``late`` with the files made now, one maker after the other, for as long as ``busy()``
+    holds (the caller would otherwise wait for someone else); the rest are kept for later."""
+    kept: LateFiles = []
+    for paths, make in late:
+        kept.append((paths, partial(dict, make())) if busy() else (paths, make))
+    return kept
 
 
 def rendered_now_or_later(deferred: Deferred | None, path: str, render: Callable[[], str]) -> str:

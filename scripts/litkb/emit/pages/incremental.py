@@ -3,7 +3,7 @@
 Input: the knowledge base of the last build and the one loaded now. Output: a
 :class:`Selection` (the works, concepts and people whose own pages must be rendered again; every
 library-wide page is rendered again, except, after a change of wording alone, those that show no
-wording), or None when the change reaches further than notes
+wording, and the citation network's when what it reads of the notes is unchanged), or None when the change reaches further than notes
 (works, concepts, people, questions, full-text fingerprints, same-study relations): then every
 page is rendered. ``tests/test_incremental_pages.py`` checks that the pages rendered this way
 are byte-identical to a full rendering.
@@ -22,6 +22,10 @@ from .concept_glance import pack_paths
 # a change of wording alone they are taken from the last rendering. tests/test_incremental_pages.py
 # changes every kind of wording and compares them with a full rendering.
 WORDLESS_PAGES = frozenset({CONCEPTS_INDEX, EVIDENCE_MAP_PAGE, GAPS_PAGE, NETWORK_PAGE, NETWORK_DATA, NETWORK_GRAPHML, TIMELINE_PAGE})
+# The citation network's page and downloads: they read of a note only that it exists, what it cites
+# and which works its reported claims are about (emit/figures/network.py), so after any other
+# change of notes (a concept link, a stance) they too are taken from the last rendering.
+NETWORK_PAGES = frozenset({NETWORK_PAGE, NETWORK_DATA, NETWORK_GRAPHML})
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,8 @@ class Selection:
     # Only the wording of the notes changed (claims' text, quote and locator, summaries): the
     # library-wide pages that show no wording (WORDLESS_PAGES) stay as they were.
     wording_only: bool = False
+    # What the citation network reads of the notes is unchanged (NETWORK_PAGES stay as they were).
+    network_unchanged: bool = False
 
     def item_paths(self, kb: KnowledgeBase) -> frozenset[str]:
         """Every per-item file of ``kb`` (source, concept and author pages, the concepts' evidence
@@ -50,6 +56,12 @@ def _wordless(note: Note | None) -> Note | None:
     if note is None:
         return None
     return replace(note, summary="", digest="", claims=tuple(map(_unworded, note.claims)), reported=tuple(map(_unworded, note.reported)))
+
+
+def _network_view(note: Note | None) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]] | None:
+    """What the citation network reads of ``note``: whether it exists, the works it cites, and
+    the works each of its reported claims is about."""
+    return None if note is None else (tuple(note.cites), tuple(tuple(claim.works) for claim in note.reported))
 
 
 def _unworded(claim: Claim) -> Claim:
@@ -101,7 +113,9 @@ def select(old: KnowledgeBase, new: KnowledgeBase) -> Selection | None:
     # A concept page names its related concepts by label only (their evidence is counted on the
     # concepts index, always rendered), so it depends on no other concept's claims.
     wording_only = all(_wordless(old.notes.get(key)) == _wordless(new.notes.get(key)) for key in notes)
-    return Selection(frozenset(notes), frozenset(works), frozenset(c for c in concepts if c in new.concepts), frozenset(people), wording_only)
+    network_unchanged = all(_network_view(old.notes.get(key)) == _network_view(new.notes.get(key)) for key in notes)
+    return Selection(frozenset(notes), frozenset(works), frozenset(c for c in concepts if c in new.concepts), frozenset(people), wording_only,
+                     network_unchanged)
 
 
 def _note_reach(note: Note, works: set[str], concepts: set[str]) -> None:

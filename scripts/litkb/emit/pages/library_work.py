@@ -57,6 +57,10 @@ class LibraryWork:
     def _answer(self, job: ChildJob[list[str]]) -> dict[str, str]:
         return dict(zip(self.sources, job.result(), strict=True))
 
+    def references_running(self) -> bool:
+        """Whether a child is still formatting references (taking them now would wait)."""
+        return any(job.running() for job in self.references.values())
+
     def cancel(self) -> None:
         """Stop every child still computing (the work is not wanted)."""
         self.labels.cancel()

@@ -35,16 +35,19 @@ TOP_TABLE = 15
 FIRST_WORKS = 3
 
 
-def picture_pages(site: SiteData, late: LateFiles | None = None) -> list[GeneratedPage]:
+def picture_pages(site: SiteData, late: LateFiles | None = None, *, network: bool = True) -> list[GeneratedPage]:
     """The network and timeline pages and the network's downloads (made later with ``late``:
-    :func:`.common.files_now_or_later`). The pages have front matter, which MkDocs reads before
-    a page is converted: they are never rendered later."""
-    network = citation_network(site.kb, site.labels)
+    :func:`.common.files_now_or_later`); the timeline alone without ``network``. The pages have
+    front matter, which MkDocs reads before a page is converted: they are never rendered later."""
+    timeline = [GeneratedPage(TIMELINE_PAGE, timeline_page(site))]
+    if not network:
+        return timeline
+    drawn = citation_network(site.kb, site.labels)
     return [
-        GeneratedPage(NETWORK_PAGE, network_page(site, network)),
+        GeneratedPage(NETWORK_PAGE, network_page(site, drawn)),
         *files_now_or_later(late, [NETWORK_DATA, NETWORK_GRAPHML],
-                            lambda: {NETWORK_DATA: network_json(network, urls.source_url), NETWORK_GRAPHML: network_graphml(network)}),
-        GeneratedPage(TIMELINE_PAGE, timeline_page(site)),
+                            lambda: {NETWORK_DATA: network_json(drawn, urls.source_url), NETWORK_GRAPHML: network_graphml(drawn)}),
+        *timeline,
     ]
 
 

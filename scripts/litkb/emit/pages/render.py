@@ -13,11 +13,11 @@ from dataclasses import dataclass, field, replace
 
 from ...core.model import KnowledgeBase
 from .author_pages import author_pages
-from .common import Deferred, GeneratedPage, LateFiles, SiteData
+from .common import Deferred, GeneratedPage, LateFiles, SiteData, made_while
 from .concept_pages import concept_pages
 from .explorer import NoteClaims, explorer_pages
 from .html import unmarked
-from .incremental import WORDLESS_PAGES, select
+from .incremental import NETWORK_PAGES, WORDLESS_PAGES, select
 from .library_work import LibraryWork
 from .overview_pages import overview_pages
 from .picture_pages import picture_pages
@@ -79,13 +79,18 @@ def render_site(kb: KnowledgeBase, *, style: str, references: ReferenceFormatter
     late: LateFiles | None = [] if deferred is not None else None
     wordless = selection is not None and selection.wording_only  # the pages showing no wording stay as they were
     explorer, explorer_claims = explorer_pages(site, reuse.explorer_claims if reuse is not None and selection is not None else None, works or (), late)
+    network_kept = selection is not None and selection.network_unchanged  # its pages are taken from the last rendering
     pages = [*concept_pages(site, concepts, deferred, index=not wordless, late=late), *author_pages(site, people, deferred),
-             *([] if wordless else [*overview_pages(site), *picture_pages(site, late)]), *explorer, *extra_pages]
+             *([] if wordless else [*overview_pages(site), *picture_pages(site, late, network=not network_kept)]), *explorer, *extra_pages]
+    if late and work is not None:
+        # Children may still be formatting the references: the data files are made meanwhile,
+        # instead of waiting idle (those left are made while Pagefind runs).
+        late = made_while(late, work.references_running)
     formatted = pending() if pending is not None else None
     pages += [*source_pages(site, formatted, works, deferred), *question_pages(site, formatted)]
     if reuse is not None and selection is not None:
         fresh = {page.path for page in pages}
-        kept = selection.item_paths(kb) | (WORDLESS_PAGES if wordless else frozenset())
+        kept = selection.item_paths(kb) | (WORDLESS_PAGES if wordless else frozenset()) | (NETWORK_PAGES if network_kept else frozenset())
         pages += [page for page in reuse.pages if page.path in kept and page.path not in fresh]
     if not (defer or marks):  # the marks of the HTML blocks are for the MkDocs adapter only (html.set_aside)
         pages = [replace(page, content=unmarked(page.content)) if isinstance(page.content, str) else page for page in pages]
