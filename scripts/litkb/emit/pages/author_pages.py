@@ -52,7 +52,8 @@ def author_page(site: SiteData, person: Person) -> str:
     works = sorted(kb.works_of.get(person.id, ()), key=lambda k: (kb.sources[k].year, site.label(k), k))
     lines = [f"# {md_text(person.display)}", ""]
     if person.sort_name != person.display:
-        lines += [f"Listed as *{md_text(person.sort_name)}*.", ""]
+        # A name ending in an initial ("Anderson, Stephen E.") ends the sentence itself.
+        lines += [f"Listed as *{md_text(person.sort_name)}*{'' if person.sort_name.endswith('.') else '.'}", ""]
     items = []
     for key in works:
         source = kb.sources[key]
