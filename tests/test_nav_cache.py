@@ -24,7 +24,7 @@ def test_pages_of_one_folder_outside_the_navigation_share_it() -> None:
     a = nav_cache._folder({"page": page("sources/a.md", "sources/a/"), "nav": NAV}, keys)
     b = nav_cache._folder({"page": page("sources/b.md", "sources/b/"), "nav": NAV}, keys)
     person = nav_cache._folder({"page": page("authors/x.md", "authors/x/"), "nav": NAV}, keys)
-    assert a == b == ("sources", True) and person == ("authors", True)
+    assert a == b == (id(NAV), "sources", True) and person == (id(NAV), "authors", True)
     # In the navigation, or with a navigation page under its own address: rendered for itself.
     assert nav_cache._folder({"page": page("sources/index.md", "sources/"), "nav": NAV}, keys) is None
     assert nav_cache._folder({"page": page("notes/a.md", "notes/a/"), "nav": NAV}, keys) is None
@@ -47,6 +47,9 @@ def test_the_template_renders_once_per_folder() -> None:
     assert calls == ["sources/a/", "authors/x/"]
     assert "".join(remembered({"page": page("sources/index.md", "sources/"), "nav": NAV})) == "<nav>sources</nav>"
     assert calls[-1] == "sources/"  # a navigation page is rendered for itself
+    other = SimpleNamespace(pages=list(NAV.pages))  # another navigation: its own renderings
+    assert "".join(remembered({"page": page("sources/d.md", "sources/d/"), "nav": other})) == "<nav>sources</nav>"
+    assert calls[-1] == "sources/d/"
 
 
 def test_an_untested_material_is_left_alone(monkeypatch: Any) -> None:

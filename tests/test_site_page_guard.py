@@ -146,3 +146,17 @@ def test_search_markers_from_notes_are_defused() -> None:
         assert [m.group(0) for m in MATERIAL_SEARCH_MARKER.finditer(rendered)] in ([], [OUR_SEARCH_MARKER]), rendered
         assert find_unsafe_html(MATERIAL_SEARCH_MARKER.sub("", rendered)) == []
         assert "data-search-q=" in html.unescape(rendered)  # the reader sees the text as written
+
+
+def test_a_block_is_remembered_per_way_its_urls_resolve() -> None:
+    # The theme's blocks are scanned once for every page whose local URLs resolve the same way
+    # (every work's page has a folder of its own); a page where they resolve otherwise is scanned.
+    theme = ThemeCode(frozenset({"assets/app.js"}))
+    page = '<html>\n<script src="../../assets/app.js"></script>\n<p>text</p>\n'
+    assert find_unsafe_page(page, "sources/a/index.html", theme) == []
+    assert find_unsafe_page(page, "authors/b/index.html", theme) == []
+    variants = [scanned for (block, _), kept in theme.lines.items() if "<script" in block for scanned in kept]
+    assert len(variants) == 1 and variants[0].lookups == (("../../assets/app.js", "assets/app.js"),)
+    assert find_unsafe_page(page, "index.html", theme) == ["<script src='../../assets/app.js'> is not one of the site's own scripts"]
+    assert find_unsafe_page(page, "sources/c/index.html", theme) == []
+    assert find_unsafe_page(page, "index.html", theme) != []  # remembered as found, not as passed

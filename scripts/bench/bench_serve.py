@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 from litkb.core import urls
@@ -33,26 +34,27 @@ def _fetch(url: str) -> str | None:
         return None
 
 
-def _wait_for(url: str, text: str, limit: float) -> float | None:
-    """Seconds until ``url`` serves a page containing ``text`` (None after ``limit`` seconds)."""
+def _poll(url: str, wanted: Callable[[str], bool], limit: float) -> tuple[float, str] | None:
+    """Seconds until ``url`` serves a page ``wanted`` accepts, and that page (None after ``limit``)."""
     start = time.perf_counter()
     while time.perf_counter() - start < limit:
         page = _fetch(url)
-        if page is not None and text in page:
-            return time.perf_counter() - start
+        if page is not None and wanted(page):
+            return time.perf_counter() - start, page
         time.sleep(0.05)
     return None
+
+
+def _wait_for(url: str, text: str, limit: float) -> float | None:
+    """Seconds until ``url`` serves a page containing ``text`` (None after ``limit`` seconds)."""
+    found = _poll(url, lambda page: text in page, limit)
+    return None if found is None else found[0]
 
 
 def _page_without(url: str, text: str, limit: float) -> str | None:
     """The page at ``url`` once it no longer contains ``text`` (None after ``limit`` seconds)."""
-    start = time.perf_counter()
-    while time.perf_counter() - start < limit:
-        page = _fetch(url)
-        if page is not None and text not in page:
-            return page
-        time.sleep(0.05)
-    return None
+    found = _poll(url, lambda page: text not in page, limit)
+    return None if found is None else found[1]
 
 
 def bench_serve(root: Path) -> list[tuple[str, str]]:

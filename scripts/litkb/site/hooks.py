@@ -292,8 +292,9 @@ def on_post_build(config: MkDocsConfig) -> None:
         except pagefind.SearchIndexError as err:
             log.warning(str(err))
         return
-    # The data files left to make (the explorer's, the evidence packs, the network's) are made
-    # here while Pagefind indexes the pages in its own process: it leaves part of a CPU free.
+    # The data files still to make (the explorer's, the evidence packs, the network's: those not
+    # made while the references were awaited) are made here while Pagefind indexes the pages in
+    # its own process: it leaves part of a CPU free.
     late, SESSION.late = SESSION.late, []
     try:
         pagefind.index_site(Path(config.site_dir), alongside=functools.partial(_write_late_files, late, Path(config.site_dir)))

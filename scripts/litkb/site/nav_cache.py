@@ -48,11 +48,12 @@ def remember_navigation(env: jinja2.Environment) -> jinja2.Environment:
 
 
 def _remembered(render: Callable[[Any], Iterator[str]]) -> Callable[[Any], Iterator[str]]:
-    made: dict[tuple[str, bool], str] = {}
-    inside: dict[int, tuple[Any, frozenset[str], tuple[str, ...]]] = {}  # id(nav) -> (nav, its pages' files, their URLs)
+    made: dict[tuple[int, str, bool], str] = {}
+    # id(nav) -> (nav, its pages' files, their URLs); holding the navigation keeps its id its own.
+    navigations: dict[int, tuple[Any, frozenset[str], tuple[str, ...]]] = {}
 
     def root(context: Any) -> Iterator[str]:
-        key = _folder(context, inside)
+        key = _folder(context, navigations)
         if key is None:
             yield from render(context)
             return
@@ -64,17 +65,17 @@ def _remembered(render: Callable[[Any], Iterator[str]]) -> Callable[[Any], Itera
     return root
 
 
-def _folder(context: Any, inside: dict[int, tuple[Any, frozenset[str], tuple[str, ...]]]) -> tuple[str, bool] | None:
-    """The folder a page outside the navigation shares its rendering with; None for a page in it
-    (or one with a navigation page under its own address)."""
+def _folder(context: Any, navigations: dict[int, tuple[Any, frozenset[str], tuple[str, ...]]]) -> tuple[int, str, bool] | None:
+    """The navigation and folder a page outside the navigation shares its rendering with; None for
+    a page in it (or one with a navigation page under its own address)."""
     page, nav = context.get("page"), context.get("nav")
     if page is None or nav is None or getattr(page, "file", None) is None:
         return None
-    known = inside.get(id(nav))
-    if known is None or known[0] is not nav:
-        known = inside[id(nav)] = (nav, frozenset(p.file.src_uri for p in nav.pages), tuple(p.url for p in nav.pages))
+    known = navigations.get(id(nav))
+    if known is None:
+        known = navigations[id(nav)] = (nav, frozenset(p.file.src_uri for p in nav.pages), tuple(p.url for p in nav.pages))
     _, files, urls = known
     url = page.url
     if page.file.src_uri in files or any(other.startswith(url) for other in urls):
         return None
-    return posixpath.dirname(url.rstrip("/")), url.endswith("/")
+    return id(nav), posixpath.dirname(url.rstrip("/")), url.endswith("/")

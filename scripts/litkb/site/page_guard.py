@@ -43,10 +43,20 @@ _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
 _TEMPLATE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 _LINE_CACHE_LIMIT = 200_000
-_SCRIPT = re.compile(r"<script", re.I)
+_VARIANTS = 8  # ways of resolving one block's URLs remembered (pages at different depths)
 # Where the theme's blocks start (a new line opening one of these elements): the page is scanned a
 # block at a time so that the blocks every page repeats are scanned once.
 _CHUNK = re.compile(r"(?<=\n)(?=[ \t]*<(?:div|nav|header|footer|main|script|ul|li|form|label|input|a)\b)")
+
+
+@dataclass(frozen=True)
+class _Scanned:
+    """A block scanned from a neutral state: the local URLs it resolved (and what they named),
+    its findings and the configuration blocks seen after it."""
+
+    lookups: tuple[tuple[str, str | None], ...]
+    findings: list[str]
+    configs: int
 
 
 @dataclass(frozen=True)
@@ -56,9 +66,10 @@ class ThemeCode:
 
     scripts: frozenset[str]
     inline: tuple[re.Pattern[str], ...] = field(default_factory=tuple)
-    # (folder of the page or "", block) -> findings of that block scanned from a neutral state;
-    # the theme repeats most blocks on every page (see find_unsafe_page).
-    lines: dict[tuple[str, str], list[str]] = field(default_factory=dict, compare=False, repr=False)
+    # (block, configuration blocks seen before) -> that block scanned from a neutral state, once
+    # per way its local URLs resolved; the theme repeats most blocks on every page (see
+    # find_unsafe_page).
+    lines: dict[tuple[str, int], list[_Scanned]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_theme(cls, template_dirs: Iterable[str | Path], scripts: Iterable[str]) -> ThemeCode:
@@ -107,6 +118,9 @@ class _PageScanner(HTMLParser):
         self.script: list[str] | None = None  # text of the inline script being read
         self.data_id: str | None = None  # id of the JSON data block being read
         self.configs = 0  # Material's configuration blocks seen
+        # The local URLs resolved against the page's path, with what they named: the only way the
+        # page's path enters the findings (find_unsafe_page shares blocks across folders by them).
+        self.lookups: list[tuple[str, str | None]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
@@ -130,13 +144,18 @@ class _PageScanner(HTMLParser):
         if tag == "svg":
             self.svg_depth -= 1
 
+    def _resolve(self, url: str) -> str | None:
+        site = _site_path(self.page_path, url)
+        self.lookups.append((url, site))
+        return site
+
     def neutral(self) -> bool:
         """Nothing open or held back: what follows is read as from the start of a document."""
-        return not self.rawdata and self.cdata_elem is None and self.script is None and not self.svg_depth and not self.configs
+        return not self.rawdata and self.cdata_elem is None and self.script is None and not self.svg_depth
 
     def _script_start(self, values: dict[str, str]) -> None:
         if "src" in values:
-            if not _script_known(_site_path(self.page_path, values["src"]), self.theme.scripts):
+            if not _script_known(self._resolve(values["src"]), self.theme.scripts):
                 self.found.append(f"<script src={values['src']!r}> is not one of the site's own scripts")
             return
         if values.get("type", "").strip().lower() == "application/json":
@@ -189,7 +208,7 @@ class _PageScanner(HTMLParser):
             self.found.append("Material's configuration block is not JSON")
             return
         worker = config.get("search") if isinstance(config, dict) else None
-        if worker is not None and not (isinstance(worker, str) and _script_known(_site_path(self.page_path, worker), self.theme.scripts)):
+        if worker is not None and not (isinstance(worker, str) and _script_known(self._resolve(worker), self.theme.scripts)):
             self.found.append(f"Material's configuration names a search worker that is not the site's: {worker!r}")
 
     def unknown_decl(self, data: str) -> None:
@@ -202,26 +221,28 @@ def find_unsafe_page(rendered: str, page_path: str, theme: ThemeCode) -> list[st
     -> descriptions of live code or outside requests the theme did not write. Empty when safe.
 
     Scanned a block at a time (:data:`_CHUNK`). A block read from a neutral state (no tag,
-    comment, script or SVG open, nothing held back, no configuration block seen yet) that leaves
-    the state neutral always gives the same findings (in the same folder, if it holds a script),
-    so those are remembered per theme: most blocks of a page are the theme's and recur on every
-    page.
+    comment, script or SVG open, nothing held back) that leaves the state neutral always gives the
+    same findings and the same count of configuration blocks, given the count before it and how
+    its local URLs resolve against the page's path (the only way the path enters the scan), so
+    those are remembered per theme: most blocks of a page are the theme's and recur on every page,
+    in every folder of one depth.
     """
     scanner = _PageScanner(page_path, theme)
-    folder = posixpath.dirname(page_path)
     if len(theme.lines) > _LINE_CACHE_LIMIT:
         theme.lines.clear()
     for block in _CHUNK.split(rendered):
         neutral = scanner.neutral()
-        # Only scripts name files relative to the page's folder.
-        key = (folder if _SCRIPT.search(block) else "", block)
-        if neutral and key in theme.lines:
-            scanner.found += theme.lines[key]
+        key = (block, scanner.configs)  # a configuration block's findings depend on those before it
+        known = theme.lines.get(key, []) if neutral else []
+        hit = next((k for k in known if all(_site_path(page_path, url) == site for url, site in k.lookups)), None)
+        if hit is not None:
+            scanner.found += hit.findings
+            scanner.configs = hit.configs
             continue
-        before = len(scanner.found)
+        before, looked = len(scanner.found), len(scanner.lookups)
         scanner.feed(block)
-        if neutral and scanner.neutral():
-            theme.lines[key] = scanner.found[before:]
+        if neutral and scanner.neutral() and len(known) < _VARIANTS:
+            theme.lines.setdefault(key, []).append(_Scanned(tuple(scanner.lookups[looked:]), scanner.found[before:], scanner.configs))
     scanner.close()
     if scanner.script is not None:
         scanner.found.append("unterminated inline <script>")

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
-from ...core.model import KnowledgeBase
+from ...core.model import KnowledgeBase, Note
 from .layout import force_layout, place_labels
 from .svg import attrs, esc, figure, num, svg_open
 
@@ -57,16 +57,24 @@ class Network:
     edges: tuple[Edge, ...]
 
 
+def network_reads(note: Note) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """All the network reads of a note (besides its existence): the works it cites, and the works
+    each of its reported claims is about. The preview keeps the network when this is unchanged
+    (litkb.emit.pages.incremental)."""
+    return tuple(note.cites), tuple(tuple(claim.works) for claim in note.reported)
+
+
 def citation_network(kb: KnowledgeBase, labels: Mapping[str, str]) -> Network:
     """Every work of the library that cites, is cited, reports or is reported on, and every such link."""
     reports: dict[tuple[str, str], int] = {}
     cites: set[tuple[str, str]] = set()
     for note in kb.notes.values():
-        for key in note.cites:
+        cited, reported = network_reads(note)
+        for key in cited:
             if key in kb.sources and key != note.key:
                 cites.add((note.key, key))
-        for claim in note.reported:
-            for work in claim.works:
+        for works in reported:
+            for work in works:
                 if work in kb.sources and work != note.key:
                     reports[(note.key, work)] = reports.get((note.key, work), 0) + 1
     edges = [Edge(a, b, "reports", reports[(a, b)]) for a, b in reports]

@@ -3,9 +3,9 @@
 Input: the knowledge base of the last build and the one loaded now. Output: a
 :class:`Selection` (the works, concepts and people whose own pages must be rendered again; every
 library-wide page is rendered again, except, after a change of wording alone, those that show no
-wording, and the citation network's when what it reads of the notes is unchanged), or None when the change reaches further than notes
-(works, concepts, people, questions, full-text fingerprints, same-study relations): then every
-page is rendered. ``tests/test_incremental_pages.py`` checks that the pages rendered this way
+wording, and the citation network's when what it reads of the notes is unchanged), or None when
+the change reaches further than notes (works, concepts, people, questions, full-text fingerprints,
+same-study relations): then every page is rendered. ``tests/test_incremental_pages.py`` checks that the pages rendered this way
 are byte-identical to a full rendering.
 """
 
@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 from ...core import urls
 from ...core.model import Claim, KnowledgeBase, Note
+from ..figures.network import network_reads
 from .common import CONCEPTS_INDEX, EVIDENCE_MAP_PAGE, GAPS_PAGE, NETWORK_DATA, NETWORK_GRAPHML, NETWORK_PAGE, TIMELINE_PAGE
 from .concept_glance import pack_paths
 
@@ -22,9 +23,9 @@ from .concept_glance import pack_paths
 # a change of wording alone they are taken from the last rendering. tests/test_incremental_pages.py
 # changes every kind of wording and compares them with a full rendering.
 WORDLESS_PAGES = frozenset({CONCEPTS_INDEX, EVIDENCE_MAP_PAGE, GAPS_PAGE, NETWORK_PAGE, NETWORK_DATA, NETWORK_GRAPHML, TIMELINE_PAGE})
-# The citation network's page and downloads: they read of a note only that it exists, what it cites
-# and which works its reported claims are about (emit/figures/network.py), so after any other
-# change of notes (a concept link, a stance) they too are taken from the last rendering.
+# The citation network's page and downloads: they read of a note only that it exists and
+# figures.network.network_reads (what it cites, which works its reported claims are about), so after
+# any other change of notes (a concept link, a stance) they too are taken from the last rendering.
 NETWORK_PAGES = frozenset({NETWORK_PAGE, NETWORK_DATA, NETWORK_GRAPHML})
 
 
@@ -59,9 +60,8 @@ def _wordless(note: Note | None) -> Note | None:
 
 
 def _network_view(note: Note | None) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]] | None:
-    """What the citation network reads of ``note``: whether it exists, the works it cites, and
-    the works each of its reported claims is about."""
-    return None if note is None else (tuple(note.cites), tuple(tuple(claim.works) for claim in note.reported))
+    """What the citation network reads of ``note`` (None: no note)."""
+    return None if note is None else network_reads(note)
 
 
 def _unworded(claim: Claim) -> Claim:
