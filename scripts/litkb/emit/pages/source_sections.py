@@ -13,7 +13,7 @@ from __future__ import annotations
 from ...core.model import Appraisal, Claim, Note, Source
 from .common import SiteData
 from .evidence_cards import OPEN_UP_TO, claim_card, details
-from .html import anchor_link, bullet_list, concept_html, source_html, text_html
+from .html import anchor_link, bullet_list, concept_html, marked, source_html, text_html
 from .safe import fence, html_text, md_text
 
 # A list of works (cites, cited by) longer than this is closed.
@@ -158,7 +158,7 @@ def citations_section(site: SiteData, source: Source, note: Note | None, here: s
         if len(keys) > OPEN_LIST_UP_TO:
             lines += details("kb-sec kb-sec-more", f"{len(keys)} works", items, open_=False, markdown=False)
         else:
-            lines += items
+            lines += [*marked(items[:-1]), ""]  # set aside while Markdown converts the page (html.set_aside)
     return lines
 
 
