@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from conftest import REPO
 from litkb.emit.pages.common import link_text, table_cell
-from litkb.emit.pages.safe import fence, find_unsafe_html, html_text, md_cell, md_text
+from litkb.emit.pages.html import bibtex_html
+from litkb.emit.pages.safe import find_unsafe_html, html_text, md_cell, md_text
 
 ALLOWED_TAGS = {"p", "ul", "li", "em", "strong", "code", "a", "img", "table", "thead", "tbody", "tr", "th", "td", "blockquote", "span", "div", "pre", "br", "hr"}
 ALLOWED_ATTRS = {"href", "src", "alt", "title", "class", "id"}
@@ -124,11 +125,16 @@ def test_cells_escape_pipes() -> None:
     assert "<td>x | y</td>" in html
 
 
-def test_fence_cannot_be_closed_by_its_content() -> None:
-    block = fence("a\n```\n<script>x</script>\n````", "bibtex")
-    assert block.startswith("`````bibtex\n")
-    html = render(block)
-    assert "<script>" not in html and "&lt;script&gt;" in html
+def test_a_bibtex_entry_is_text_in_its_block_whatever_it_holds() -> None:
+    entry = '@misc{x,\n  note = {</code></pre></div><script>x()</script> ``` [a](javascript:x) data-search-exclude},\n\n  title = {*not em*}\n}'
+    block = bibtex_html(entry + "\n\n")
+    assert block.startswith('<div class="highlight"><pre><span></span><code>') and block.endswith("</code></pre></div>")
+    assert find_unsafe_html(block) == []
+    assert "<script>" not in block and block.count("</pre>") == 1 and "data-search-exclude" not in block
+    # The entry's text is all there, as text (a blank line inside the entry included).
+    assert html_module.unescape(re.sub(r"<[^>]+>", "", block)) == entry + "\n"
+    # Markdown leaves the block alone (a reader of the pages without the build's marks).
+    assert render(f'<div class="kb-bibtex">{block}</div>').count("<em>") == 0
 
 
 def test_tripwire_finds_live_code() -> None:

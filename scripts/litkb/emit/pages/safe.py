@@ -174,13 +174,6 @@ def html_text(text: str) -> str:
     return defuse_search_marker(html.escape(" ".join(text.split()), quote=True).translate(_HTML_MD_SPECIAL))
 
 
-def fence(content: str, lang: str) -> str:
-    """A fenced code block that ``content`` cannot close (the fence outgrows any backtick run)."""
-    longest = max((len(m) for m in re.findall(r"`+", content)), default=0)
-    ticks = "`" * max(3, longest + 1)
-    return f"{ticks}{lang}\n{content.rstrip()}\n{ticks}"
-
-
 # -- tripwire over rendered HTML ------------------------------------------------------------------
 _BAD_TAGS = frozenset({"script", "iframe", "object", "embed", "form", "style", "base", "meta", "link", "frame", "frameset", "math", "template", "applet", "portal"})
 # The pictures the site draws at build time (litkb.emit.figures) are inline SVG: shapes, text and

@@ -13,8 +13,8 @@ from __future__ import annotations
 from ...core.model import Appraisal, Claim, Note, Source
 from .common import SiteData
 from .evidence_cards import OPEN_UP_TO, claim_card, details
-from .html import anchor_link, bullet_list, concept_html, marked, source_html, text_html
-from .safe import fence, html_text, md_text
+from .html import anchor_link, bibtex_html, bullet_list, concept_html, marked, source_html, text_html
+from .safe import html_text, md_text
 
 # A list of works (cites, cited by) longer than this is closed.
 OPEN_LIST_UP_TO = 12
@@ -181,5 +181,6 @@ def provenance_section(source: Source) -> list[str]:
 
 
 def bibtex_section(source: Source) -> list[str]:
-    body = ['<div class="kb-bibtex" data-search-exclude markdown>', "", fence(source.raw_bibtex, "bibtex"), "", "</div>", ""]
-    return details("kb-sec kb-sec-more", "BibTeX entry (to copy)", body, open_=False)
+    # Written as HTML, highlighted here: a fence made Markdown and pymdownx build a highlighter per page.
+    body = ['<div class="kb-bibtex" data-search-exclude="data-search-exclude">', bibtex_html(source.raw_bibtex), "</div>"]
+    return details("kb-sec kb-sec-more", "BibTeX entry (to copy)", body, open_=False, markdown=False)
