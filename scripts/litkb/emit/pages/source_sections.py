@@ -153,12 +153,12 @@ def citations_section(site: SiteData, source: Source, note: Note | None, here: s
             continue
         ordered = sorted(keys, key=lambda k: (site.label(k).lower(), k))
         entries = [source_html(site, here, key) + (f" — {text_html(site.kb.sources[key].title)}" if key in site.kb.sources else "") for key in ordered]
-        items = ['<div data-search-exclude="data-search-exclude">', *bullet_list(entries), "</div>", ""]
+        block = ['<div data-search-exclude="data-search-exclude">', *bullet_list(entries), "</div>"]
         lines += [f"## {heading} ({len(keys)})", ""]
         if len(keys) > OPEN_LIST_UP_TO:
-            lines += details("kb-sec kb-sec-more", f"{len(keys)} works", items, open_=False, markdown=False)
+            lines += details("kb-sec kb-sec-more", f"{len(keys)} works", [*block, ""], open_=False, markdown=False)
         else:
-            lines += [*marked(items[:-1]), ""]  # set aside while Markdown converts the page (html.set_aside)
+            lines += [*marked(block), ""]  # set aside while Markdown converts the page (html.set_aside)
     return lines
 
 
@@ -181,6 +181,6 @@ def provenance_section(source: Source) -> list[str]:
 
 
 def bibtex_section(source: Source) -> list[str]:
-    # Written as HTML, highlighted here: a fence made Markdown and pymdownx build a highlighter per page.
+    # HTML, not a fence: html.bibtex_html says why.
     body = ['<div class="kb-bibtex" data-search-exclude="data-search-exclude">', bibtex_html(source.raw_bibtex), "</div>"]
     return details("kb-sec kb-sec-more", "BibTeX entry (to copy)", body, open_=False, markdown=False)
